@@ -1,0 +1,37 @@
+"""The checks layer: pure functions from a loaded corpus to findings.
+
+``validate(root=...)`` is the whole pipeline: read every file (format checks),
+run every corpus check, apply reviewed exceptions. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from khabar.checks import links, names, references, spans, structure
+from khabar.checks.exceptions import apply_exceptions, read_exceptions
+from khabar.findings import Finding
+from khabar.io.project import Corpus, Paths, load_project
+
+Check = Callable[[Corpus], Iterator[Finding]]
+
+#: Every corpus-level check, in report order.
+CORPUS_CHECKS: tuple[Check, ...] = spans.CHECKS + references.CHECKS + structure.CHECKS + names.CHECKS + links.CHECKS
+
+
+def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS) -> list[Finding]:
+    """Every finding of ``checks`` on ``corpus`` (plus the corpus's reading findings)."""
+    found = list(corpus.findings)
+    for check in checks:
+        found.extend(check(corpus))
+    return found
+
+
+def validate(*, root: Path) -> tuple[Corpus, list[Finding]]:
+    """Load and check the project at ``root``; return the corpus and all findings."""
+    paths = Paths(root)
+    corpus = load_project(root=root)
+    exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
+    found += run_checks(corpus)
+    return corpus, apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))

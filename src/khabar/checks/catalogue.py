@@ -1,0 +1,66 @@
+"""The catalogue of check ids: one table, the single source for levels and summaries.
+
+``docs/checks.md`` documents every id listed here; ``tests/test_checks_catalogue.py``
+keeps the two in step, and every id has a failing fixture under
+``tests/fixtures/checks/<id>/``.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from khabar.findings import CheckSpec
+
+_E, _W = "error", "warning"
+
+_TABLE: tuple[tuple[str, str, str, str], ...] = (
+    # id, level, group, what it guards
+    ("file-encoding", _E, "format", "Corpus and annotation files are UTF-8."),
+    ("text-nfc", _E, "format", "Document text is in Unicode NFC."),
+    ("line-endings", _E, "format", "Files use LF line endings, never CR or CRLF."),
+    ("yaml-syntax", _E, "format", "Annotation and corpus front matter parse as YAML."),
+    ("yaml-unknown-key", _E, "format", "No key outside the schema (typos are not ignored)."),
+    ("yaml-missing-key", _E, "format", "Every required key is present."),
+    ("yaml-type", _E, "format", "Every value has the schema's type."),
+    ("label-unknown", _E, "format", "Entity, value, mention-kind, relation and attribution labels are in their closed sets."),
+    ("doc-id-unsafe", _E, "format", "Document ids are safe file names: lowercase letters, digits, '-' and '_'."),
+    ("doc-id-mismatch", _E, "format", "A file's name, its `id`/`document` key and its partner file agree."),
+    ("file-missing", _E, "format", "Every corpus document has an annotation file and vice versa."),
+    ("span-range", _E, "spans", "0 <= start < end <= len(text) for every span."),
+    ("span-text", _E, "spans", "text[start:end] equals the stated text of every span."),
+    ("span-token-boundary", _E, "spans", "Spans start and end on spaCy token boundaries."),
+    ("span-whitespace", _E, "spans", "No span starts or ends with whitespace."),
+    ("head-outside-extent", _E, "spans", "A mention's head lies inside its extent."),
+    ("fragment-order", _E, "spans", "An attribution role's fragments are in text order."),
+    ("fragment-overlap", _E, "spans", "An attribution role's fragments do not overlap."),
+    ("ref-missing", _E, "references", "Every referenced id (mention entity, member, relation head/tail, parent, source_entity) exists."),
+    ("evidence-range", _E, "references", "Relation evidence indices name existing sentences."),
+    ("nesting-cycle", _E, "references", "Attribution parents and group members form no cycle."),
+    ("group-size", _E, "references", "A group entity has at least two distinct members."),
+    ("group-self", _E, "references", "A group entity does not list itself as a member."),
+    ("id-duplicate", _E, "structure", "Ids are unique within a document, across all layers."),
+    ("entity-no-mention", _E, "structure", "Every entity has at least one mention."),
+    ("ner-overlap", _E, "structure", "The derived flat `ner` layer has no overlapping spans."),
+    ("mention-duplicate-span", _E, "structure", "No two mentions share the same extent."),
+    ("mention-crossing", _E, "structure", "Mentions of one entity do not cross (overlap without nesting)."),
+    ("type-inconsistent", _E, "consistency", "The same name string carries the same entity type everywhere in the corpus."),
+    ("name-unannotated", _E, "consistency", "A name annotated somewhere is annotated at every other occurrence."),
+    ("pronoun-agreement", _E, "consistency", "A pronoun agrees with its entity in number and animacy."),
+    ("name-incompatible", _E, "consistency", "A name mention's text is compatible with its entity's canonical name."),
+    ("relation-signature", _E, "consistency", "A relation's head and tail types fit its label's signature."),
+    ("relation-duplicate", _E, "consistency", "No relation is stored twice (symmetric ones in either order)."),
+    ("relation-inverse", _E, "consistency", "No stored inverse of a stored relation."),
+    ("attribution-outside-parent", _E, "consistency", "A nested attribution lies inside its parent's content."),
+    ("attribution-source-entity", _E, "consistency", "An attribution's source entity is the entity of a mention inside its source."),
+    ("attribution-role-overlap", _E, "consistency", "An attribution's cue, source and content do not overlap one another."),
+    ("exception-unused", _E, "exceptions", "Every recorded exception still matches a finding."),
+    ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md and the manifest state the same version."),
+    ("changelog-entry", _E, "release", "Annotations changed since the last release tag come with a new version and a CHANGELOG entry."),
+    ("card-features", _E, "release", "The card's YAML features equal the parquet schema."),
+    ("build-roundtrip", _E, "release", "The built dataset, loaded back, equals the annotations."),
+)
+
+CATALOGUE: Mapping[str, CheckSpec] = MappingProxyType(
+    {row[0]: CheckSpec(id=row[0], level=row[1], group=row[2], summary=row[3]) for row in _TABLE}  # type: ignore[arg-type]
+)

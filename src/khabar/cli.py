@@ -1,0 +1,137 @@
+"""The ``khabar`` command line: thin functions over the library. Only this module prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from khabar import __version__
+from khabar.findings import Finding, KhabarError
+
+
+def _report(findings: Sequence[Finding], *, quiet: bool = False) -> int:
+    """Print findings and a one-line summary; the exit code is 1 when any is an error."""
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    for f in findings:
+        print(f.render(), file=sys.stderr)
+    if errors or warnings or not quiet:
+        verdict = "FAILED" if errors else "ok"
+        print(f"khabar: {verdict}: {errors} error(s), {warnings} warning(s)", file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from khabar.checks import validate
+
+    corpus, findings = validate(root=args.root)
+    if args.report:
+        from khabar.report import write_report
+
+        path = write_report(corpus=corpus, findings=findings, out=args.report)
+        print(f"report: {path}")
+    if not findings and not args.quiet:
+        print(f"{len(corpus.documents)} document(s) checked")
+    return _report(findings, quiet=args.quiet)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from khabar.build import build, load_back
+
+    out = args.out or args.root / "dist" / "khabar"
+    manifest = build(root=args.root, out=out)
+    print(f"built {out} (version {manifest['version']})")
+    if not args.no_load:
+        for config, rows in load_back(out=out).items():
+            print(f"  load_dataset({str(out)!r}, {config!r}, split='test'): {rows} rows")
+    return 0
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from khabar.io.project import Paths, load_document
+    from khabar.locate import NotFound, locate
+
+    paths = Paths(args.root)
+    doc_id = args.doc or _only_document(args.root)
+    doc, _, findings = load_document(paths, doc_id)
+    if doc is None:
+        return _report(findings)
+    try:
+        hit = locate(doc, args.text, nth=args.nth, after=args.after)
+    except NotFound as exc:
+        print(f"khabar: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"start": hit.start, "end": hit.end, "text": hit.text, "occurrences": hit.occurrences}, ensure_ascii=False))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from khabar.checks import validate
+    from khabar.stats import corpus_stats
+
+    corpus, findings = validate(root=args.root)
+    if any(f.level == "error" for f in findings):
+        return _report(findings)
+    stats = corpus_stats(corpus.documents)
+    if args.json:
+        print(json.dumps(stats, indent=2, sort_keys=True))
+        return 0
+    for section, counts in stats.items():
+        if isinstance(counts, dict):
+            print(f"{section}:")
+            for key, value in counts.items():
+                print(f"  {key:<34} {value:>6}")
+        else:
+            print(f"{section:<36} {counts:>6}")
+    return 0
+
+
+def _only_document(root: Path) -> str:
+    from khabar.io.project import document_ids
+
+    ids = document_ids(root)
+    if len(ids) != 1:
+        raise SystemExit(f"khabar: the corpus has {len(ids)} documents; name one with --doc")
+    return ids[0]
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="khabar", description=__doc__)
+    top.add_argument("--version", action="version", version=f"khabar {__version__}")
+    top.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current one)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("validate", cmd_validate, "check every corpus and annotation file")
+    p.add_argument("--report", type=Path, help="also write a self-contained HTML report into this folder")
+    p.add_argument("--quiet", action="store_true", help="print only problems")
+    p = add("build", cmd_build, "validate, then build the Hugging Face dataset folder")
+    p.add_argument("--out", type=Path, help="output folder (default: dist/khabar)")
+    p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")
+    p = add("locate", cmd_locate, "print start/end of a string in a document, on token boundaries")
+    p.add_argument("text")
+    p.add_argument("--doc", help="document id (optional when the corpus has one document)")
+    p.add_argument("--nth", type=int, default=1, help="which occurrence, counting from 1")
+    p.add_argument("--after", type=int, default=0, help="search from this character offset")
+    p = add("stats", cmd_stats, "counts per layer and type")
+    p.add_argument("--json", action="store_true")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KhabarError as exc:
+        return _report(exc.findings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Reading standoff annotation files (``annotations/<id>.yaml``) into model objects.
+
+Every problem is collected as a located finding; items that cannot be built are
+left out of the result (and the run fails), never repaired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from khabar.findings import Finding, finding
+from khabar.io.corpus_files import decode
+from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, load_yaml
+from khabar.schema.labels import ATTRIBUTION_ROLES
+from khabar.schema.model import (
+    Attribution, Entity, Fragment, Mention, Relation, SchemaError, Value,
+)
+
+LAYERS = ("entities", "mentions", "values", "relations", "attributions")
+TOP_KEYS = ("document",) + LAYERS
+SPAN_KEYS = ("start", "end", "text")
+
+
+@dataclass(slots=True)
+class Layers:
+    """The annotation layers of one file, plus the line of every annotation id."""
+
+    document: str | None = None
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[tuple[str, int], int] = field(default_factory=dict)
+
+
+class _Reader:
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.found: list[Finding] = []
+
+    def add(self, check: str, message: str, line: int, annotation: str | None = None) -> None:
+        self.found.append(finding(check, message, path=self.shown, line=line, annotation=annotation))
+
+    def keys(self, raw: Any, line: int, required: tuple[str, ...], optional: tuple[str, ...], what: str) -> bool:
+        if not isinstance(raw, LDict):
+            self.add("yaml-type", f"expected {what} as a mapping with keys {', '.join(required)}; found {type(raw).__name__} {raw!r}", line)
+            return False
+        ok = True
+        for key in raw:
+            if key not in required + optional:
+                self.add("yaml-unknown-key", f"unknown key `{key}` in {what}; expected {', '.join(required + optional)}", line_of(raw, key, line))
+                ok = False
+        for key in required:
+            if key not in raw:
+                self.add("yaml-missing-key", f"{what} lacks the required key `{key}`", line)
+                ok = False
+        return ok
+
+    def span(self, raw: Any, line: int, what: str) -> Fragment | None:
+        if not self.keys(raw, line, SPAN_KEYS, (), what):
+            return None
+        return self.build(lambda: Fragment(start=raw["start"], end=raw["end"], text=raw["text"]), line, what)
+
+    def fragments(self, raw: Any, line: int, what: str) -> tuple[Fragment, ...] | None:
+        if raw is None:
+            raw = LList()
+        if not isinstance(raw, list):
+            self.add("yaml-type", f"{what} must be a list of {{start, end, text}} fragments; found {type(raw).__name__}", line)
+            return None
+        out = [self.span(item, line_of(raw, i, line), f"{what} fragment") for i, item in enumerate(raw)]
+        return None if any(f is None for f in out) else tuple(out)  # type: ignore[arg-type]
+
+    def build(self, make: Callable[[], Any], line: int, what: str, annotation: str | None = None) -> Any:
+        try:
+            return make()
+        except SchemaError as exc:
+            self.add(exc.check, f"{what}: {exc.message}", line, annotation)
+        except TypeError as exc:  # a list where a scalar was expected, and the like
+            self.add("yaml-type", f"{what}: {exc}", line, annotation)
+        return None
+
+
+def _ids(raw: Any) -> Any:
+    return tuple(raw) if isinstance(raw, list) else raw
+
+
+def _entity(r: _Reader, raw: LDict, line: int) -> Entity | None:
+    if not r.keys(raw, line, ("id", "type", "name"), ("members",), "an entity"):
+        return None
+    return r.build(lambda: Entity(id=raw["id"], type=raw["type"], name=raw["name"], members=_ids(raw.get("members", []))), line, "entity", raw.get("id"))
+
+
+def _mention(r: _Reader, raw: LDict, line: int) -> Mention | None:
+    if not r.keys(raw, line, ("id", "entity", "kind") + SPAN_KEYS + ("head",), (), "a mention"):
+        return None
+    head = r.span(raw["head"], line_of(raw, "head", line), "mention head")
+    if head is None:
+        return None
+    return r.build(lambda: Mention(id=raw["id"], entity=raw["entity"], kind=raw["kind"], start=raw["start"], end=raw["end"], text=raw["text"], head_start=head.start, head_end=head.end), line, "mention", raw.get("id"))
+
+
+def _value(r: _Reader, raw: LDict, line: int) -> Value | None:
+    if not r.keys(raw, line, ("id", "type") + SPAN_KEYS, (), "a value"):
+        return None
+    return r.build(lambda: Value(id=raw["id"], type=raw["type"], start=raw["start"], end=raw["end"], text=raw["text"]), line, "value", raw.get("id"))
+
+
+def _relation(r: _Reader, raw: LDict, line: int) -> Relation | None:
+    if not r.keys(raw, line, ("id", "label", "head", "tail", "evidence"), (), "a relation"):
+        return None
+    return r.build(lambda: Relation(id=raw["id"], label=raw["label"], head=raw["head"], tail=raw["tail"], evidence=_ids(raw["evidence"])), line, "relation", raw.get("id"))
+
+
+def _attribution(r: _Reader, raw: LDict, line: int) -> Attribution | None:
+    if not r.keys(raw, line, ("id", "type", "cue", "content"), ("source", "source_entity", "parent"), "an attribution"):
+        return None
+    roles = {role: r.fragments(raw.get(role), line_of(raw, role, line), f"attribution {role}") for role in ATTRIBUTION_ROLES}
+    if any(v is None for v in roles.values()):
+        return None
+    return r.build(lambda: Attribution(id=raw["id"], type=raw["type"], source_entity=raw.get("source_entity"), parent=raw.get("parent"), **roles), line, "attribution", raw.get("id"))  # type: ignore[arg-type]
+
+
+_BUILDERS = {"entities": _entity, "mentions": _mention, "values": _value, "relations": _relation, "attributions": _attribution}
+
+
+def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list[Finding]]:
+    """Parse an annotation file into :class:`Layers`, collecting every problem."""
+    raw_text, found = decode(path, path.read_bytes(), shown)
+    if raw_text is None:
+        return None, found
+    reader = _Reader(shown)
+    reader.found.extend(found)
+    try:
+        data = load_yaml(raw_text)
+    except YamlSyntaxError as exc:
+        reader.add("yaml-syntax", f"{exc.message} (the file must be valid YAML; check indentation and quoting near this line)", exc.line)
+        return None, reader.found
+    if data is None:
+        data = LDict(document=path.stem)
+        data.line, data.key_lines = 1, {}
+    if not reader.keys(data, 1, ("document",), LAYERS, "the annotation file"):
+        if not isinstance(data, LDict):
+            return None, reader.found
+    layers = Layers(document=data.get("document"))
+    for layer in LAYERS:
+        items = data.get(layer) or LList()
+        if not isinstance(items, list):
+            reader.add("yaml-type", f"`{layer}` must be a list; found {type(items).__name__}", line_of(data, layer, 1))
+            continue
+        for index, raw in enumerate(items):
+            line = line_of(items, index, 1)
+            built = _BUILDERS[layer](reader, raw, line)
+            if built is not None:
+                layers.item_lines[(layer, len(getattr(layers, layer)))] = line
+                getattr(layers, layer).append(built)
+                layers.lines.setdefault(built.id, line)
+    return layers, reader.found

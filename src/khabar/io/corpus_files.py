@@ -1,0 +1,116 @@
+"""Corpus files: ``corpus/<id>.txt``, YAML front matter then the text, verbatim.
+
+    ---
+    id: ddaaba1fccaf7cd5
+    title: null
+    ...
+    ---
+    A high-ranking Taliban delegation, ...
+
+The text is every character after the closing ``---`` line, exactly as stored:
+offsets count from its first character.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from khabar.findings import Finding, finding
+from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+META_KEYS = ("id", "title", "source", "url", "published", "language", "licence", "seed")
+REQUIRED_META = ("id", "language")
+DELIMITER = "---\n"
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusFile:
+    path: str
+    meta: dict[str, Any]
+    text: str
+    text_line: int  # the line on which the text starts
+
+
+def decode(path: Path, data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
+    """UTF-8 decode plus the format checks that need the raw file."""
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [finding("file-encoding", f"expected UTF-8; found byte 0x{data[exc.start]:02x} that is not valid UTF-8 (re-save the file as UTF-8)", path=shown, line=line)]
+    found = []
+    if "\r" in raw:
+        line = raw[: raw.index("\r")].count("\n") + 1
+        found.append(finding("line-endings", "expected LF line endings; found CR (convert the file with `dos2unix` or your editor's LF setting)", path=shown, line=line))
+    return raw, found
+
+
+def first_non_nfc_line(text: str) -> int | None:
+    if unicodedata.is_normalized("NFC", text):
+        return None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not unicodedata.is_normalized("NFC", line):
+            return number
+    return 1
+
+
+def read_corpus_file(path: Path, *, shown: str) -> tuple[CorpusFile | None, list[Finding]]:
+    """Read one corpus file; return it (or None) and every problem found."""
+    raw, found = decode(path, path.read_bytes(), shown)
+    if raw is None:
+        return None, found
+    if not raw.startswith(DELIMITER) or "\n" + DELIMITER not in raw[3:]:
+        found.append(finding("yaml-syntax", "expected a front matter block between two `---` lines at the top of the file, then the text; found none", path=shown, line=1))
+        return None, found
+    end = raw.index("\n" + DELIMITER, 3)
+    header, text = raw[4 : end + 1], raw[end + 1 + len(DELIMITER) :]
+    text_line = header.count("\n") + 3
+    try:
+        meta = load_yaml(header)
+    except YamlSyntaxError as exc:
+        found.append(finding("yaml-syntax", exc.message, path=shown, line=exc.line + 1))
+        return None, found
+    if not isinstance(meta, LDict):
+        found.append(finding("yaml-type", f"expected the front matter to be a mapping of {', '.join(META_KEYS)}; found {type(meta).__name__}", path=shown, line=2))
+        return None, found
+    found += _check_meta(meta, shown, path.stem)
+    bad_line = first_non_nfc_line(text)
+    if bad_line is not None:
+        found.append(finding("text-nfc", "expected the text in Unicode NFC; found a non-NFC sequence (normalise with `khabar new`, which applies NFC)", path=shown, line=text_line + bad_line - 1))
+    if any(f.level == "error" for f in found):
+        return None, found
+    return CorpusFile(shown, {key: meta.get(key) for key in META_KEYS}, text, text_line), found
+
+
+def _check_meta(meta: LDict, shown: str, stem: str) -> list[Finding]:
+    found = []
+    for key in meta:
+        if key not in META_KEYS:
+            found.append(finding("yaml-unknown-key", f"unknown key `{key}`; expected one of {', '.join(META_KEYS)}", path=shown, line=line_of(meta, key, 2) + 1))
+    for key in REQUIRED_META:
+        if key not in meta:
+            found.append(finding("yaml-missing-key", f"missing required key `{key}` in the front matter", path=shown, line=2))
+    for key in META_KEYS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            found.append(finding("yaml-type", f"`{key}` must be a string or null; found {type(value).__name__} {value!r} (quote it)", path=shown, line=line_of(meta, key, 2) + 1))
+    doc_id = meta.get("id")
+    if isinstance(doc_id, str):
+        if not SAFE_ID.match(doc_id):
+            found.append(finding("doc-id-unsafe", f"document id {doc_id!r} is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", path=shown, line=line_of(meta, "id", 2) + 1))
+        elif doc_id != stem:
+            found.append(finding("doc-id-mismatch", f"the file is named {stem!r} but its id is {doc_id!r}; rename the file or fix the id", path=shown, line=line_of(meta, "id", 2) + 1))
+    return found
+
+
+def render_corpus_file(*, meta: dict[str, Any], text: str) -> str:
+    """The corpus file for ``meta`` and ``text`` (keys in schema order)."""
+    import yaml
+
+    header = yaml.safe_dump({key: meta.get(key) for key in META_KEYS}, sort_keys=False, allow_unicode=True, width=1000)
+    return DELIMITER + header + DELIMITER + text

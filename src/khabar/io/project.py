@@ -1,0 +1,143 @@
+"""A Khabar project folder: where things are, and loading the whole corpus.
+
+``load_project(root=...)`` reads every corpus and annotation file, tokenizes
+each text and builds :class:`~khabar.schema.Document` objects. Problems are
+returned as findings, never raised, so a run can report all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from khabar.findings import Finding, finding
+from khabar.io.annotation_read import Layers, read_annotation_file
+from khabar.io.corpus_files import CorpusFile, read_corpus_file
+from khabar.schema.model import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    root: Path
+
+    @property
+    def corpus(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def annotations(self) -> Path:
+        return self.root / "annotations"
+
+    @property
+    def exceptions(self) -> Path:
+        return self.annotations / "exceptions.yaml"
+
+    def show(self, path: Path) -> str:
+        """``path`` as shown in findings: relative to the root where possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a document's annotations came from, for locating findings."""
+
+    annotation_path: str
+    corpus_path: str
+    lines: dict[str, int]
+    item_lines: dict[tuple[str, int], int]
+    text_line: int
+
+
+@dataclass(slots=True)
+class Corpus:
+    """Every document that could be read, where each came from, and the findings so far."""
+
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def locate(
+        self, check: str, message: str, *, document: str, annotation: str | None = None,
+        item: tuple[str, int] | None = None, span: tuple[int, int] | None = None,
+    ) -> Finding:
+        """A finding located at the line of ``item`` (layer, index), else of
+        ``annotation``, else at the text of ``span`` in the corpus file."""
+        source = self.sources.get(document)
+        if source is None:
+            return finding(check, message, document=document, annotation=annotation, span=span)
+        if item is not None and item in source.item_lines:
+            path, line = source.annotation_path, source.item_lines[item]
+        elif annotation is not None:
+            path, line = source.annotation_path, source.lines.get(annotation, 1)
+        elif span is not None:
+            text = next(d.text for d in self.documents if d.id == document)
+            path, line = source.corpus_path, source.text_line + text.count("\n", 0, span[0])
+        else:
+            path, line = source.annotation_path, 1
+        return finding(check, message, path=path, line=line, document=document, annotation=annotation, span=span)
+
+
+def document_ids(root: Path) -> list[str]:
+    paths = Paths(root)
+    ids = {p.stem for p in paths.corpus.glob("*.txt")} | {p.stem for p in paths.annotations.glob("*.yaml") if p.name != "exceptions.yaml"}
+    return sorted(ids)
+
+
+def _assemble(cf: CorpusFile, layers: Layers) -> Document:
+    from khabar.tokenize import tokenize
+
+    tokens, sentences = tokenize(cf.text)
+    return Document(
+        id=cf.meta["id"], title=cf.meta["title"], source=cf.meta["source"], url=cf.meta["url"],
+        published=cf.meta["published"], language=cf.meta["language"], licence=cf.meta["licence"],
+        text=cf.text, sentences=sentences, tokens=tokens,
+        entities=tuple(layers.entities), mentions=tuple(layers.mentions), values=tuple(layers.values),
+        relations=tuple(layers.relations), attributions=tuple(layers.attributions),
+    )
+
+
+def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | None, list[Finding]]:
+    """Read one document's two files; return the document (or None) and its findings."""
+    corpus_path, ann_path = paths.corpus / f"{doc_id}.txt", paths.annotations / f"{doc_id}.yaml"
+    shown_c, shown_a = paths.show(corpus_path), paths.show(ann_path)
+    found: list[Finding] = []
+    for path, shown, other in ((corpus_path, shown_c, shown_a), (ann_path, shown_a, shown_c)):
+        if not path.exists():
+            found.append(finding("file-missing", f"{other} exists but {shown} does not; every document needs both files (`khabar new` creates them)", path=other, line=1, document=doc_id))
+    if found:
+        return None, None, found
+    cf, found_c = read_corpus_file(corpus_path, shown=shown_c)
+    layers, found_a = read_annotation_file(ann_path, shown=shown_a)
+    found = found_c + found_a
+    if layers is not None and layers.document != doc_id:
+        found.append(finding("doc-id-mismatch", f"`document` is {layers.document!r} but the file is {shown_a}; expected `document: {doc_id}`", path=shown_a, line=1, document=doc_id))
+    found = [_with_doc(f, doc_id) for f in found]
+    if cf is None or layers is None or any(f.level == "error" for f in found):
+        # Like the UD validator's levels: a file with format errors is not checked
+        # further, so its reader sees the root problems first, not their echoes.
+        return None, None, found
+    source = Source(shown_a, shown_c, layers.lines, layers.item_lines, cf.text_line)
+    return _assemble(cf, layers), source, found
+
+
+def _with_doc(f: Finding, doc_id: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, document=doc_id)
+
+
+def load_project(*, root: Path) -> Corpus:
+    """Load every document under ``root``; unreadable ones are reported, not raised."""
+    paths = Paths(root)
+    corpus = Corpus(root=root)
+    for doc_id in document_ids(root):
+        doc, source, found = load_document(paths, doc_id)
+        corpus.findings.extend(found)
+        if doc is not None and source is not None:
+            corpus.documents.append(doc)
+            corpus.sources[doc.id] = source
+    return corpus

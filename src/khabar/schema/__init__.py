@@ -1,0 +1,22 @@
+"""The schema layer: labels, the frozen data model and its ``datasets.Features``."""
+
+from khabar.schema.model import (
+    Attribution,
+    Document,
+    Entity,
+    Fragment,
+    Mention,
+    NerSpan,
+    Relation,
+    SchemaError,
+    Sentence,
+    Token,
+    Value,
+    to_row,
+)
+from khabar.schema.rows import document_from_row
+
+__all__ = [
+    "Attribution", "Document", "Entity", "Fragment", "Mention", "NerSpan", "Relation",
+    "SchemaError", "Sentence", "Token", "Value", "document_from_row", "to_row",
+]

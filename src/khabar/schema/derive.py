@@ -1,0 +1,35 @@
+"""Layers derived from the annotations, never annotated twice."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from khabar.schema.labels import NAME_TYPES
+
+if TYPE_CHECKING:
+    from khabar.schema.model import Document, NerSpan
+
+
+def derive_ner(doc: Document) -> tuple[NerSpan, ...]:
+    """The flat OntoNotes-style layer: the heads of name mentions that no other
+    name mention's head contains, labelled with their entity's type (OTHER is
+    not an OntoNotes label and is left out), plus every value."""
+    from khabar.schema.model import NerSpan
+
+    types = {entity.id: entity.type for entity in doc.entities}
+    heads = sorted(
+        {
+            (m.head_start, m.head_end, types[m.entity])
+            for m in doc.mentions
+            if m.kind == "NAM" and types.get(m.entity) in NAME_TYPES
+        }
+    )
+    spans = {
+        (start, end, label)
+        for start, end, label in heads
+        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in heads)
+    }
+    spans.update((v.start, v.end, v.type) for v in doc.values)
+    return tuple(
+        NerSpan(start=s, end=e, label=label, text=doc.text[s:e]) for s, e, label in sorted(spans)
+    )

@@ -1,0 +1,247 @@
+"""The data model: frozen dataclasses, one per annotation kind.
+
+Each class checks its own invariants in ``__post_init__`` and raises
+:class:`SchemaError` (with a stable check id) when a value has the wrong type or
+lies outside its label set. The reader turns those into located findings, so a
+contributor sees every problem of a file at once; code that builds models by
+hand gets the same guard as an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from khabar.schema import labels
+from khabar.schema.relations import RELATIONS
+
+
+class SchemaError(ValueError):
+    """A value violates the data model; ``check`` is the stable check id."""
+
+    def __init__(self, check: str, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+        self.message = message
+
+
+def _need(obj: object, name: str, kind: type | tuple[type, ...], *, optional: bool = False) -> None:
+    value = getattr(obj, name)
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise SchemaError(
+            "yaml-type",
+            f"`{name}` must be {expected}{' or null' if optional else ''}, found {type(value).__name__} {value!r}",
+        )
+
+
+def _one_of(obj: object, name: str, allowed: tuple[str, ...]) -> None:
+    value = getattr(obj, name)
+    if value not in allowed:
+        raise SchemaError("label-unknown", f"`{name}` must be one of {', '.join(allowed)}; found {value!r}")
+
+
+def _span(obj: object, start: str = "start", end: str = "end") -> None:
+    _need(obj, start, int)
+    _need(obj, end, int)
+    if getattr(obj, start) < 0 or getattr(obj, start) >= getattr(obj, end):
+        raise SchemaError(
+            "span-range",
+            f"`{start}` must be >= 0 and below `{end}`; found {start}={getattr(obj, start)}, {end}={getattr(obj, end)}",
+        )
+
+
+def _ids(obj: object, name: str) -> None:
+    value = getattr(obj, name)
+    if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
+        raise SchemaError("yaml-type", f"`{name}` must be a list of ids, found {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A contiguous character span ``text[start:end]`` (end exclusive)."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        _span(self)
+        _need(self, "text", str)
+        if len(self.text) != self.end - self.start:
+            raise SchemaError(
+                "span-text",
+                f"stated text {self.text!r} has {len(self.text)} characters but the span {self.start}-{self.end} has {self.end - self.start}",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A discourse entity: a coreference chain, possibly a group of entities."""
+
+    id: str
+    type: str
+    name: str
+    members: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _need(self, "id", str)
+        _one_of(self, "type", labels.ENTITY_TYPES)
+        _need(self, "name", str)
+        _ids(self, "members")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A referring expression: extent ``start:end`` and head ``head_start:head_end``."""
+
+    id: str
+    entity: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    head_start: int
+    head_end: int
+
+    def __post_init__(self) -> None:
+        _need(self, "id", str)
+        _need(self, "entity", str)
+        _one_of(self, "kind", labels.MENTION_KINDS)
+        _span(self)
+        _span(self, "head_start", "head_end")
+        _need(self, "text", str)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL or CARDINAL expression."""
+
+    id: str
+    type: str
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        _need(self, "id", str)
+        _one_of(self, "type", labels.VALUE_TYPES)
+        _span(self)
+        _need(self, "text", str)
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpan:
+    """One span of the derived flat OntoNotes-style layer."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed relation between two entities, with its evidence sentences."""
+
+    id: str
+    label: str
+    head: str
+    tail: str
+    evidence: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        _need(self, "id", str)
+        _one_of(self, "label", tuple(RELATIONS))
+        _need(self, "head", str)
+        _need(self, "tail", str)
+        if not isinstance(self.evidence, tuple) or not all(
+            isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in self.evidence
+        ):
+            raise SchemaError("yaml-type", f"`evidence` must be a list of sentence indices, found {self.evidence!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who said what: cue, source and content, each a list of fragments (PARC 3.0 style)."""
+
+    id: str
+    type: str
+    cue: tuple[Fragment, ...]
+    source: tuple[Fragment, ...]
+    content: tuple[Fragment, ...]
+    source_entity: str | None = None
+    parent: str | None = None
+
+    def __post_init__(self) -> None:
+        _need(self, "id", str)
+        _one_of(self, "type", labels.ATTRIBUTION_TYPES)
+        for role in labels.ATTRIBUTION_ROLES:
+            value = getattr(self, role)
+            if not isinstance(value, tuple) or not all(isinstance(f, Fragment) for f in value):
+                raise SchemaError("yaml-type", f"`{role}` must be a list of fragments, found {value!r}")
+        for role in ("cue", "content"):
+            if not getattr(self, role):
+                raise SchemaError("yaml-missing-key", f"`{role}` is required and needs at least one fragment")
+        _need(self, "source_entity", str, optional=True)
+        _need(self, "parent", str, optional=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One annotated document; ``ner`` is derived from the mentions and values."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    language: str
+    licence: str | None
+    text: str
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[Token, ...]
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    values: tuple[Value, ...]
+    relations: tuple[Relation, ...]
+    attributions: tuple[Attribution, ...]
+    ner: tuple[NerSpan, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        for name in ("id", "language", "text"):
+            _need(self, name, str)
+        for name in ("title", "source", "url", "published", "licence"):
+            _need(self, name, str, optional=True)
+        from khabar.schema.derive import derive_ner  # local: derive imports this module
+
+        object.__setattr__(self, "ner", derive_ner(self))
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The dataclass's field names in declaration order."""
+    return tuple(f.name for f in fields(cls))
+
+
+def to_row(obj: Any) -> Any:
+    """Turn a model object (or a tuple of them) into plain dicts and lists."""
+    if isinstance(obj, tuple):
+        return [to_row(item) for item in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        return {name: to_row(getattr(obj, name)) for name in field_names(type(obj))}
+    return obj
