@@ -1,0 +1,142 @@
+"""Building the Hugging Face dataset folder: validate, write, swap into place.
+
+The output is laid out like a Hub dataset repo: ``README.md`` (the rendered
+card, with YAML ``configs:``), ``data/<config>/test-*.parquet`` and
+``manifest.json``. Everything is written into a temporary sibling folder and
+renamed into place only when complete, so a failed build leaves the last good
+build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from khabar.findings import KhabarError, errors
+from khabar.schema.model import Document
+from khabar.views import CONFIGS, view_rows
+
+SPLIT = "test"
+SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
+
+
+def project_version(root: Path) -> str:
+    import tomllib
+
+    return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def source_commit(root: Path) -> str | None:
+    """The git commit the inputs come from, when ``root`` is a clean git checkout."""
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "corpus", "annotations"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{commit}-dirty" if dirty else commit
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def write_config(*, name: str, docs: list[Document], folder: Path) -> tuple[int, list[Path]]:
+    """Write one config's parquet shards; return its row count and files.
+
+    A config with no rows gets no files (``datasets`` cannot load an empty
+    split), and the card leaves it out of ``configs``."""
+    from khabar.views import config
+
+    schema = config(name).features().arrow_schema  # carries the HF features (ClassLabel names too)
+    shards = [pa.Table.from_pylist(chunk, schema=schema) for chunk in _chunks(view_rows(name, docs), SHARD_ROWS)]
+    paths = []
+    for i, table in enumerate(shards):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{SPLIT}-{i:05d}-of-{len(shards):05d}.parquet"
+        pq.write_table(table, path, compression="zstd", write_statistics=True)
+        paths.append(path)
+    return sum(t.num_rows for t in shards), paths
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(*, root: Path, out: Path) -> dict[str, Any]:
+    """Validate the project at ``root`` and build the dataset folder ``out``.
+
+    Raises :class:`KhabarError` with every finding when validation fails;
+    nothing is written then.
+    """
+    from khabar.card import render_card
+    from khabar.checks import validate
+    from khabar.stats import corpus_stats
+
+    corpus, findings = validate(root=root)
+    if errors(findings):
+        raise KhabarError(errors(findings))
+    docs = sorted(corpus.documents, key=lambda d: d.id)
+    version = project_version(root)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        rows, files = {}, []
+        for cfg in CONFIGS:
+            rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name)
+            files += paths
+        (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage), encoding="utf-8")
+        manifest = {
+            "name": "khabar",
+            "version": version,
+            "source_commit": source_commit(root),
+            "rows": rows,
+            "counts": corpus_stats(docs),
+            "files": {p.relative_to(stage).as_posix(): _sha256(p) for p in sorted(files + [stage / "README.md"])},
+        }
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        _swap(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _swap(stage: Path, out: Path) -> None:
+    """Rename ``stage`` into ``out``; the old build is removed only after the rename."""
+    os.chmod(stage, 0o755)
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+        stage.rename(out)
+        shutil.rmtree(old)
+    else:
+        stage.rename(out)
+
+
+def load_back(*, out: Path) -> dict[str, int]:
+    """Load every config of a built folder with ``datasets.load_dataset``; rows per config."""
+    from datasets import load_dataset
+
+    built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
+    return {
+        cfg.name: load_dataset(str(out), cfg.name, split=SPLIT).num_rows
+        for cfg in CONFIGS
+        if built.get(cfg.name)
+    }

@@ -1,0 +1,93 @@
+"""Rendering ``dataset_card.md`` into the built ``README.md``.
+
+The template's YAML front matter holds the human-written Hub metadata; the
+build adds ``configs`` and ``dataset_info`` (features generated from the same
+``Features`` objects the parquet files carry). The body's ``${name}``
+placeholders are filled from the data; a placeholder the build does not know
+is an error, so no figure is ever typed by hand.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+
+import yaml
+from datasets import DatasetInfo
+
+from khabar.findings import KhabarError, finding
+from khabar.views import CONFIGS
+
+CARD = "dataset_card.md"
+SECOND_PASS = Path("annotations") / "second_pass"
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+        raise KhabarError([finding("yaml-syntax", "expected YAML front matter between `---` lines at the top of the card", path=CARD, line=1)])
+    end = text.index("\n---\n", 4)
+    return yaml.safe_load(text[4:end]) or {}, text[end + 5 :]
+
+
+def table(counts: dict[str, int], *, key: str, value: str = "count") -> str:
+    if not counts:
+        return "_none yet_"
+    lines = [f"| {key} | {value} |", "|---|---:|"]
+    lines += [f"| {k} | {v} |" for k, v in counts.items()]
+    return "\n".join(lines)
+
+
+def agreement_section(root: Path) -> str:
+    """Agreement between the gold and the second pass, measured now; never typed in."""
+    folder = root / SECOND_PASS
+    if not folder.exists() or not any(folder.glob("*.yaml")):
+        return "No second annotation pass is in the repository, so no agreement is reported."
+    from khabar.agreement import agreement_markdown
+
+    return agreement_markdown(root=root, other=folder)
+
+
+def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int]) -> dict[str, str]:
+    from khabar.changelog import changelog_text
+
+    values: dict[str, str] = {"version": version}
+    for key, value in stats.items():
+        name = key.replace(" ", "_")
+        values[name] = table(value, key=key.split(" by ")[1]) if isinstance(value, dict) else str(value)
+    values["rows_table"] = table(rows, key="config", value="rows (test split)")
+    values["changelog"] = changelog_text(root)
+    values["agreement"] = agreement_section(root)
+    return values
+
+
+def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], stage: Path) -> dict[str, Any]:
+    meta = dict(front)
+    meta["configs"] = [
+        {
+            "config_name": cfg.name,
+            "data_files": [{"split": "test", "path": f"data/{cfg.name}/test-*.parquet"}],
+            **({"default": True} if cfg.name == "documents" else {}),
+        }
+        for cfg in CONFIGS
+        if rows.get(cfg.name)
+    ]
+    meta["dataset_info"] = [
+        {
+            "config_name": cfg.name,
+            **DatasetInfo(features=cfg.features())._to_yaml_dict(),
+        }
+        for cfg in CONFIGS
+        if rows.get(cfg.name)
+    ]
+    return meta
+
+
+def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path) -> str:
+    front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
+    try:
+        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows))
+    except (KeyError, ValueError) as exc:
+        raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.card.placeholders", path=CARD, line=1)]) from None
+    header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage), sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{header}---\n{filled}"

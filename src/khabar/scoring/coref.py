@@ -1,0 +1,317 @@
+"""Coreference metrics: MUC, B-cubed, CEAFe, CEAFm, LEA and the CoNLL average.
+
+Inputs. ``key`` and ``response`` map a document id to that document's
+clusters: an ordered sequence (list or tuple) of clusters, each cluster a
+collection of hashable mention keys, e.g. ``(start, end)`` tuples. Two mentions
+match only when their keys are equal (exact boundaries). Min-span / head
+matching is done by passing head spans as keys: build them with
+:func:`clusters_from_mentions` (``by="head"``).
+
+Documents and pooling follow the official CoNLL-2012 reference scorer
+(conll/reference-coreference-scorers v8.01, ``lib/CorScorer.pm``): scoring
+iterates over the KEY's documents; a document missing from the response is
+scored against an empty response; response-only documents are ignored. Each
+metric's recall/precision numerators and denominators are summed over
+documents and divided at the end (never an average of per-document scores).
+
+Repeated mentions. Clusters are read in order; a mention key seen before on
+the same side (in the same cluster or an earlier one) is dropped, and a
+cluster left empty disappears. The reference scorer drops a repeated response
+span the same way (first occurrence kept); for the key it only warns and keeps
+the copy, which we do not reproduce: the key is de-duplicated like the
+response. The reference scorer refuses a run with more than 10 repeated
+response mentions; we do not.
+
+Metrics (all counts exact; K = key clusters, R = response clusters):
+
+* MUC (Vilain et al. 1995) counts links: recall numerator =
+  sum over (k, r) with a common mention of (|k & r| - 1), denominator =
+  sum(|k| - 1); precision is the mirror image. Singletons have no links, so
+  they cannot change MUC.
+* B-cubed (Bagga & Baldwin 1998) over all mentions, twinless ones included:
+  recall = sum |k & r|^2 / |k| over pairs, divided by the number of key
+  mentions; precision mirrors it over response mentions.
+* CEAFe / CEAFm (Luo 2005): an optimal one-to-one alignment of key and
+  response clusters (Kuhn-Munkres via ``scipy.optimize.linear_sum_assignment``)
+  maximising phi4(k, r) = 2|k & r| / (|k| + |r|) (CEAFe) or phi3 = |k & r|
+  (CEAFm). Numerator = total similarity; denominators = number of key /
+  response clusters (CEAFe) or mentions (CEAFm). The alignment is computed in
+  floating point, the numerator is then summed exactly over the chosen pairs.
+* LEA (Moosavi & Strube 2016): recall = sum_k |k| * resolution(k) / sum |k|,
+  resolution(k) = (sum_r links(k & r)) / links(k) with links(n) = n(n-1)/2; a
+  key singleton is resolved (1) when its mention is a singleton cluster in the
+  response too, else 0. Precision swaps key and response.
+* CoNLL score: mean of the MUC, B-cubed and CEAFe F1.
+
+``singletons=False`` removes clusters of size one from key and response (after
+de-duplication) before scoring.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass
+from fractions import Fraction
+
+from scipy.optimize import linear_sum_assignment
+
+from khabar.scoring.prf import PRF, micro_sum
+
+Cluster = Collection[Hashable]
+Documents = Mapping[Hashable, Sequence[Cluster]]
+_Clusters = list[tuple[Hashable, ...]]
+
+__all__ = [
+    "CorefScores",
+    "b_cubed",
+    "ceafe",
+    "ceafm",
+    "clusters_from_mentions",
+    "conll_f1",
+    "lea",
+    "muc",
+    "normalize_clusters",
+    "score_coreference",
+]
+
+
+def normalize_clusters(*, clusters: Sequence[Cluster], singletons: bool = True) -> _Clusters:
+    """Drop repeated mentions (first occurrence wins) and empty clusters.
+
+    With ``singletons=False`` clusters of size one (after de-duplication) are
+    removed as well.
+    """
+    if isinstance(clusters, (str, bytes, Set, Mapping)) or not isinstance(clusters, Sequence):
+        raise ValueError(
+            "clusters must be an ordered sequence (list or tuple) of clusters, "
+            f"got {type(clusters).__name__}"
+        )
+    seen: set[Hashable] = set()
+    result: _Clusters = []
+    for cluster in clusters:
+        if isinstance(cluster, (str, bytes, Mapping)) or not isinstance(cluster, Collection):
+            raise ValueError(f"a cluster must be a collection of mention keys, got {cluster!r}")
+        kept: list[Hashable] = []
+        for mention in cluster:
+            if not isinstance(mention, Hashable):
+                raise ValueError(f"mention keys must be hashable, got {mention!r}")
+            if mention not in seen:
+                seen.add(mention)
+                kept.append(mention)
+        if len(kept) > 1 or (kept and singletons):
+            result.append(tuple(kept))
+    return result
+
+
+def _document_pairs(
+    key: Documents, response: Documents, singletons: bool
+) -> Iterator[tuple[_Clusters, _Clusters]]:
+    for name, side in (("key", key), ("response", response)):
+        if not isinstance(side, Mapping):
+            raise ValueError(f"{name} must map document ids to clusters, got {type(side).__name__}")
+    for doc_id, key_clusters in key.items():
+        yield (
+            normalize_clusters(clusters=key_clusters, singletons=singletons),
+            normalize_clusters(clusters=response.get(doc_id, ()), singletons=singletons),
+        )
+
+
+def _overlaps(key: _Clusters, response: _Clusters) -> Counter[tuple[int, int]]:
+    """|k & r| for every (key index, response index) pair that shares a mention."""
+    where = {m: j for j, cluster in enumerate(response) for m in cluster}
+    return Counter((i, where[m]) for i, cluster in enumerate(key) for m in cluster if m in where)
+
+
+def _muc_doc(key: _Clusters, response: _Clusters) -> PRF:
+    correct = sum(common - 1 for common in _overlaps(key, response).values())
+    return PRF(
+        recall_num=correct,
+        recall_den=sum(len(k) - 1 for k in key),
+        precision_num=correct,
+        precision_den=sum(len(r) - 1 for r in response),
+    )
+
+
+def _b_cubed_doc(key: _Clusters, response: _Clusters) -> PRF:
+    overlaps = _overlaps(key, response).items()
+    return PRF(
+        recall_num=sum((Fraction(c * c, len(key[i])) for (i, _), c in overlaps), Fraction(0)),
+        recall_den=sum(len(k) for k in key),
+        precision_num=sum(
+            (Fraction(c * c, len(response[j])) for (_, j), c in overlaps), Fraction(0)
+        ),
+        precision_den=sum(len(r) for r in response),
+    )
+
+
+def _ceaf_doc(key: _Clusters, response: _Clusters, *, entity_based: bool) -> PRF:
+    overlaps = _overlaps(key, response)
+
+    def similarity(i: int, j: int) -> Fraction:
+        common = overlaps.get((i, j), 0)
+        if entity_based:
+            return Fraction(2 * common, len(key[i]) + len(response[j]))
+        return Fraction(common)
+
+    total = Fraction(0)
+    if overlaps:
+        matrix = [[0.0] * len(response) for _ in key]
+        for i, j in overlaps:
+            matrix[i][j] = float(similarity(i, j))
+        rows, cols = linear_sum_assignment(matrix, maximize=True)
+        total = sum((similarity(int(i), int(j)) for i, j in zip(rows, cols)), Fraction(0))
+    if entity_based:
+        key_den, response_den = len(key), len(response)
+    else:
+        key_den, response_den = sum(len(k) for k in key), sum(len(r) for r in response)
+    return PRF(
+        recall_num=total, recall_den=key_den, precision_num=total, precision_den=response_den
+    )
+
+
+def _links(size: int) -> int:
+    return size * (size - 1) // 2
+
+
+def _lea_side(clusters: _Clusters, other: _Clusters) -> tuple[Fraction, int]:
+    """LEA numerator and denominator of ``clusters`` resolved by ``other``."""
+    other_size = {m: len(cluster) for cluster in other for m in cluster}
+    overlaps = _overlaps(clusters, other)
+    common_links = Counter[int]()
+    for (i, _), common in overlaps.items():
+        common_links[i] += _links(common)
+    numerator = Fraction(0)
+    for i, cluster in enumerate(clusters):
+        if len(cluster) == 1:
+            numerator += 1 if other_size.get(cluster[0]) == 1 else 0
+        else:
+            numerator += len(cluster) * Fraction(common_links[i], _links(len(cluster)))
+    return numerator, sum(len(c) for c in clusters)
+
+
+def _lea_doc(key: _Clusters, response: _Clusters) -> PRF:
+    recall_num, recall_den = _lea_side(key, response)
+    precision_num, precision_den = _lea_side(response, key)
+    return PRF(
+        recall_num=recall_num,
+        recall_den=recall_den,
+        precision_num=precision_num,
+        precision_den=precision_den,
+    )
+
+
+def muc(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
+    """MUC link-based counts pooled over the key's documents."""
+    return micro_sum(prfs=(_muc_doc(k, r) for k, r in _document_pairs(key, response, singletons)))
+
+
+def b_cubed(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
+    """B-cubed mention-based counts pooled over the key's documents."""
+    pairs = _document_pairs(key, response, singletons)
+    return micro_sum(prfs=(_b_cubed_doc(k, r) for k, r in pairs))
+
+
+def ceafe(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
+    """Entity-based CEAF (phi4) counts pooled over the key's documents."""
+    pairs = _document_pairs(key, response, singletons)
+    return micro_sum(prfs=(_ceaf_doc(k, r, entity_based=True) for k, r in pairs))
+
+
+def ceafm(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
+    """Mention-based CEAF (phi3) counts pooled over the key's documents."""
+    pairs = _document_pairs(key, response, singletons)
+    return micro_sum(prfs=(_ceaf_doc(k, r, entity_based=False) for k, r in pairs))
+
+
+def lea(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
+    """LEA counts pooled over the key's documents."""
+    return micro_sum(prfs=(_lea_doc(k, r) for k, r in _document_pairs(key, response, singletons)))
+
+
+@dataclass(frozen=True)
+class CorefScores:
+    """All coreference metrics for one key/response pair."""
+
+    muc: PRF
+    b_cubed: PRF
+    ceafe: PRF
+    ceafm: PRF
+    lea: PRF
+
+    @property
+    def conll_f1_fraction(self) -> Fraction:
+        """Mean of the MUC, B-cubed and CEAFe F1 (exact)."""
+        return (self.muc.f1_fraction + self.b_cubed.f1_fraction + self.ceafe.f1_fraction) / 3
+
+    @property
+    def conll_f1(self) -> float:
+        return float(self.conll_f1_fraction)
+
+    def as_dict(self) -> dict[str, object]:
+        metrics = ("muc", "b_cubed", "ceafe", "ceafm", "lea")
+        result: dict[str, object] = {name: getattr(self, name).as_dict() for name in metrics}
+        result["conll_f1"] = self.conll_f1
+        return result
+
+
+def score_coreference(
+    *, key: Documents, response: Documents, singletons: bool = True
+) -> CorefScores:
+    """Every metric at once (documents are normalised once)."""
+    pairs = list(_document_pairs(key, response, singletons))
+    return CorefScores(
+        muc=micro_sum(prfs=(_muc_doc(k, r) for k, r in pairs)),
+        b_cubed=micro_sum(prfs=(_b_cubed_doc(k, r) for k, r in pairs)),
+        ceafe=micro_sum(prfs=(_ceaf_doc(k, r, entity_based=True) for k, r in pairs)),
+        ceafm=micro_sum(prfs=(_ceaf_doc(k, r, entity_based=False) for k, r in pairs)),
+        lea=micro_sum(prfs=(_lea_doc(k, r) for k, r in pairs)),
+    )
+
+
+def conll_f1(*, key: Documents, response: Documents, singletons: bool = True) -> float:
+    """The CoNLL-2012 score: mean of MUC, B-cubed and CEAFe F1."""
+    return score_coreference(key=key, response=response, singletons=singletons).conll_f1
+
+
+def _span(mention: Mapping[str, object], start: str, end: str) -> tuple[int, int]:
+    values = []
+    for name in (start, end):
+        if name not in mention:
+            raise ValueError(f"mention {dict(mention)!r} has no {name!r}")
+        value = mention[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"mention {dict(mention)!r}: {name} must be an int")
+        values.append(value)
+    if values[0] > values[1]:
+        raise ValueError(f"mention {dict(mention)!r}: {start} is after {end}")
+    return values[0], values[1]
+
+
+def clusters_from_mentions(
+    *, mentions: Iterable[Mapping[str, object]], by: str = "extent"
+) -> list[tuple[tuple[int, int], ...]]:
+    """Group one document's mention dicts into clusters of span keys.
+
+    Each mention is a mapping with ``start``, ``end``, ``head_start``,
+    ``head_end`` and ``entity``. ``by="extent"`` keys a mention by
+    ``(start, end)``; ``by="head"`` keys it by ``(head_start, head_end)``,
+    which turns every metric into head (min-span style) matching when both
+    key and response are built this way. Spans inside a cluster are sorted
+    and de-duplicated; clusters are ordered by their earliest span, so the
+    result does not depend on input order or entity ids. Two entities that
+    share a key span keep it in the earlier cluster when scored (see the
+    module docstring on repeated mentions).
+    """
+    if by not in ("extent", "head"):
+        raise ValueError(f"by must be 'extent' or 'head', got {by!r}")
+    start, end = ("start", "end") if by == "extent" else ("head_start", "head_end")
+    groups: dict[Hashable, set[tuple[int, int]]] = {}
+    for mention in mentions:
+        if not isinstance(mention, Mapping) or "entity" not in mention:
+            raise ValueError(f"mention must be a mapping with an 'entity', got {mention!r}")
+        entity = mention["entity"]
+        if not isinstance(entity, Hashable):
+            raise ValueError(f"mention entity must be hashable, got {entity!r}")
+        groups.setdefault(entity, set()).add(_span(mention, start, end))
+    return sorted(tuple(sorted(spans)) for spans in groups.values())

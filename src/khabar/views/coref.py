@@ -1,0 +1,54 @@
+"""The ``coref`` view: one row per document, clusters as inclusive token ranges.
+
+Singletons are included (the guidelines annotate them); drop clusters of length
+one for OntoNotes-style evaluation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from datasets import Features, List, Value
+
+from khabar.schema.model import Document
+
+
+def features() -> Features:
+    return Features({
+        "id": Value("string"),
+        "sentences": List(List(Value("string"))),
+        "clusters": List(List(List(Value("int32")))),
+        "cluster_entities": List(Value("string")),
+        "cluster_types": List(Value("string")),
+    })
+
+
+def token_range(doc: Document, start: int, end: int) -> list[int]:
+    """[first_token, last_token] (inclusive) of a span on token boundaries."""
+    first = next(i for i, t in enumerate(doc.tokens) if t.start == start)
+    last = next(i for i in range(first, len(doc.tokens)) if doc.tokens[i].end == end)
+    return [first, last]
+
+
+def rows(doc: Document) -> Iterator[dict[str, Any]]:
+    sentences: list[list[str]] = []
+    t = 0
+    for sentence in doc.sentences:
+        words = []
+        while t < len(doc.tokens) and doc.tokens[t].end <= sentence.end:
+            words.append(doc.tokens[t].text)
+            t += 1
+        sentences.append(words)
+    clusters = []
+    for entity in doc.entities:
+        spans = sorted(token_range(doc, m.start, m.end) for m in doc.mentions if m.entity == entity.id)
+        if spans:
+            clusters.append((spans, entity.id, entity.type))
+    clusters.sort()
+    yield {
+        "id": doc.id,
+        "sentences": sentences,
+        "clusters": [c[0] for c in clusters],
+        "cluster_entities": [c[1] for c in clusters],
+        "cluster_types": [c[2] for c in clusters],
+    }
