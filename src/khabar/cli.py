@@ -27,7 +27,7 @@ def _report(findings: Sequence[Finding], *, quiet: bool = False) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from khabar.checks import validate
 
-    corpus, findings = validate(root=args.root)
+    corpus, findings = validate(root=args.root, gx=not args.no_gx)
     if args.report:
         from khabar.report import write_report
 
@@ -112,6 +112,7 @@ def parser() -> argparse.ArgumentParser:
     p = add("validate", cmd_validate, "check every corpus and annotation file")
     p.add_argument("--report", type=Path, help="also write a self-contained HTML report into this folder")
     p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster; for the pre-commit hook)")
     p = add("build", cmd_build, "validate, then build the Hugging Face dataset folder")
     p.add_argument("--out", type=Path, help="output folder (default: dist/khabar)")
     p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")

@@ -28,10 +28,17 @@ def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS) -> li
     return found
 
 
-def validate(*, root: Path) -> tuple[Corpus, list[Finding]]:
-    """Load and check the project at ``root``; return the corpus and all findings."""
+def validate(*, root: Path, gx: bool = True) -> tuple[Corpus, list[Finding]]:
+    """Load and check the project at ``root``; return the corpus and all findings.
+
+    ``gx=False`` skips the Great Expectations suites (:mod:`khabar.checks.gx`), which take seconds.
+    """
     paths = Paths(root)
     corpus = load_project(root=root)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
     found += run_checks(corpus)
+    if gx:
+        from khabar.checks.gx import run_suites
+
+        found += run_suites(corpus.documents, corpus=corpus)
     return corpus, apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))

@@ -59,6 +59,11 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("changelog-entry", _E, "release", "Annotations changed since the last release tag come with a new version and a CHANGELOG entry."),
     ("card-features", _E, "release", "The card's YAML features equal the parquet schema."),
     ("build-roundtrip", _E, "release", "The built dataset, loaded back, equals the annotations."),
+    ("gx-unique-ids", _E, "tables", "Great Expectations: (document, id) is unique in every flattened table."),
+    ("gx-label-sets", _E, "tables", "Great Expectations: entity, mention-kind, value, relation and attribution labels are in their sets."),
+    ("gx-offsets", _E, "tables", "Great Expectations: 0 <= start < end <= text length for every span row; heads inside extents."),
+    ("gx-references", _E, "tables", "Great Expectations: mention entity, relation head/tail, source_entity and parent are keys of their tables."),
+    ("gx-sanity-ranges", _W, "tables", "Great Expectations: 1-200 tokens per sentence and 1-200 mentions per entity."),
 )
 
 CATALOGUE: Mapping[str, CheckSpec] = MappingProxyType(

@@ -35,7 +35,7 @@ _LABELS = (
     ),
     RelationLabel(
         "org:top_members_employees",
-        "The tail person leads or holds a top post (leader, chief, top diplomat, spokesman, caretaker) in the head organisation or government.",
+        "The tail person leads or holds a top post (leader, head, chief, minister, top diplomat, caretaker) in the head organisation or government.",
         PERSON_ORGS, ("PERSON",), inverse="per:employee_or_member_of",
     ),
     RelationLabel(
@@ -87,6 +87,11 @@ _LABELS = (
         "org:country_of_headquarters",
         "The head organisation is seated in the tail country.",
         ("ORG",), ("GPE",),
+    ),
+    RelationLabel(
+        "org:founded_by",
+        "The tail person or organisation founded or formed the head organisation.",
+        ("ORG",), ("PERSON", "ORG"),
     ),
     RelationLabel(
         "per:associate",

@@ -191,42 +191,55 @@ def _lea_side(clusters: _Clusters, other: _Clusters) -> tuple[Fraction, int]:
 
 
 def _lea_doc(key: _Clusters, response: _Clusters) -> PRF:
-    recall_num, recall_den = _lea_side(key, response)
-    precision_num, precision_den = _lea_side(response, key)
-    return PRF(
-        recall_num=recall_num,
-        recall_den=recall_den,
-        precision_num=precision_num,
-        precision_den=precision_den,
-    )
+    return PRF(*_lea_side(key, response), *_lea_side(response, key))
+
+
+def _ceafe_doc(key: _Clusters, response: _Clusters) -> PRF:
+    return _ceaf_doc(key, response, entity_based=True)
+
+
+def _ceafm_doc(key: _Clusters, response: _Clusters) -> PRF:
+    return _ceaf_doc(key, response, entity_based=False)
+
+
+_PER_DOCUMENT = {
+    "muc": _muc_doc,
+    "b_cubed": _b_cubed_doc,
+    "ceafe": _ceafe_doc,
+    "ceafm": _ceafm_doc,
+    "lea": _lea_doc,
+}
+
+
+def _pooled(metric: str, key: Documents, response: Documents, singletons: bool) -> PRF:
+    per_document = _PER_DOCUMENT[metric]
+    pairs = _document_pairs(key, response, singletons)
+    return micro_sum(prfs=(per_document(k, r) for k, r in pairs))
 
 
 def muc(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
     """MUC link-based counts pooled over the key's documents."""
-    return micro_sum(prfs=(_muc_doc(k, r) for k, r in _document_pairs(key, response, singletons)))
+    return _pooled("muc", key, response, singletons)
 
 
 def b_cubed(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
     """B-cubed mention-based counts pooled over the key's documents."""
-    pairs = _document_pairs(key, response, singletons)
-    return micro_sum(prfs=(_b_cubed_doc(k, r) for k, r in pairs))
+    return _pooled("b_cubed", key, response, singletons)
 
 
 def ceafe(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
     """Entity-based CEAF (phi4) counts pooled over the key's documents."""
-    pairs = _document_pairs(key, response, singletons)
-    return micro_sum(prfs=(_ceaf_doc(k, r, entity_based=True) for k, r in pairs))
+    return _pooled("ceafe", key, response, singletons)
 
 
 def ceafm(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
     """Mention-based CEAF (phi3) counts pooled over the key's documents."""
-    pairs = _document_pairs(key, response, singletons)
-    return micro_sum(prfs=(_ceaf_doc(k, r, entity_based=False) for k, r in pairs))
+    return _pooled("ceafm", key, response, singletons)
 
 
 def lea(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
     """LEA counts pooled over the key's documents."""
-    return micro_sum(prfs=(_lea_doc(k, r) for k, r in _document_pairs(key, response, singletons)))
+    return _pooled("lea", key, response, singletons)
 
 
 @dataclass(frozen=True)
@@ -245,31 +258,7 @@ class CorefScores:
         return (self.muc.f1_fraction + self.b_cubed.f1_fraction + self.ceafe.f1_fraction) / 3
 
     @property
-    def conll_f1(self) -> float:
-        return float(self.conll_f1_fraction)
-
-    def as_dict(self) -> dict[str, object]:
-        metrics = ("muc", "b_cubed", "ceafe", "ceafm", "lea")
-        result: dict[str, object] = {name: getattr(self, name).as_dict() for name in metrics}
-        result["conll_f1"] = self.conll_f1
-        return result
-
-
-def score_coreference(
-    *, key: Documents, response: Documents, singletons: bool = True
-) -> CorefScores:
-    """Every metric at once (documents are normalised once)."""
-    pairs = list(_document_pairs(key, response, singletons))
-    return CorefScores(
-        muc=micro_sum(prfs=(_muc_doc(k, r) for k, r in pairs)),
-        b_cubed=micro_sum(prfs=(_b_cubed_doc(k, r) for k, r in pairs)),
-        ceafe=micro_sum(prfs=(_ceaf_doc(k, r, entity_based=True) for k, r in pairs)),
-        ceafm=micro_sum(prfs=(_ceaf_doc(k, r, entity_based=False) for k, r in pairs)),
-        lea=micro_sum(prfs=(_lea_doc(k, r) for k, r in pairs)),
-    )
-
-
-def conll_f1(*, key: Documents, response: Documents, singletons: bool = True) -> float:
+    def conll_f1(*, key: Documents, response: Documents, singletons: bool = True) -> float:
     """The CoNLL-2012 score: mean of MUC, B-cubed and CEAFe F1."""
     return score_coreference(key=key, response=response, singletons=singletons).conll_f1
 

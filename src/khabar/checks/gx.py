@@ -1,0 +1,249 @@
+"""Great Expectations suites over the corpus, flattened into tables.
+
+The one module that calls Great Expectations (pinned ``>=1.20,<2``; its 1.x API
+is unlike 0.x). ``tables(documents)`` flattens every layer into a pandas table;
+``run_suites(documents)`` validates one expectation suite per table in an
+ephemeral context (nothing is written to disk) and turns each failing
+expectation into findings, one per document, of the ``gx-*`` checks
+(group ``tables`` in :mod:`khabar.checks.catalogue`).
+
+Rows are keyed by ``document`` + ``id``. ``attributions`` has one row per
+fragment (``role``, ``fragment`` index), so its unique key is
+``document, id, role, fragment``: every attribution has a cue fragment 0, so a
+reused attribution id collides there. Sentences and tokens have ordinal ids and
+are keyed by ``document, start``. References are checked by GX itself:
+``*_key`` columns (``<document>/<id>``; document ids cannot contain ``/``) must
+be in the set of keys of the referenced table. ``item`` is a row's index in its
+layer, used only to locate findings.
+
+Great Expectations takes seconds to import, so it is imported inside the
+functions: ``import khabar.checks`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from khabar.findings import Finding, finding
+from khabar.schema.labels import ATTRIBUTION_ROLES, ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
+from khabar.schema.relations import RELATIONS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from khabar.io.project import Corpus
+    from khabar.schema.model import Document
+
+#: Every table's columns; the integer ones are typed so that empty tables validate.
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "entities": ("document", "id", "item", "key", "type", "name", "members", "mentions"),
+    "mentions": ("document", "id", "item", "entity", "entity_key", "kind", "start", "end", "head_start", "head_end", "text_length"),
+    "values": ("document", "id", "item", "type", "start", "end", "text_length"),
+    "relations": ("document", "id", "item", "label", "head", "head_key", "tail", "tail_key"),
+    "attributions": ("document", "id", "item", "key", "type", "role", "fragment", "start", "end", "text_length",
+                     "source_entity", "source_entity_key", "parent", "parent_key"),
+    "sentences": ("document", "id", "start", "end", "text_length", "tokens"),
+    "tokens": ("document", "id", "start", "end", "text_length"),
+}
+INTEGERS = frozenset({"item", "members", "mentions", "start", "end", "head_start", "head_end", "text_length", "fragment", "tokens"})
+ANNOTATION_TABLES = ("entities", "mentions", "values", "relations", "attributions")
+INDEX_COLUMNS = ("document", "id", "item", "start", "end")  # those a table has identify failing rows
+MAX_SENTENCE_TOKENS = 200
+MAX_ENTITY_MENTIONS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """One expectation: its check id, GX class name, arguments and what it expects, in words."""
+
+    check: str
+    name: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    expected: str = ""
+
+
+def _key(document: str, ident: str | None) -> str | None:
+    return None if ident is None else f"{document}/{ident}"
+
+
+def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
+    n, d = len(doc.text), doc.id
+    per_entity: dict[str, int] = defaultdict(int)
+    for m in doc.mentions:
+        per_entity[m.entity] += 1
+    starts = [t.start for t in doc.tokens]
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
+    for i, e in enumerate(doc.entities):
+        rows["entities"].append((d, e.id, i, _key(d, e.id), e.type, e.name, len(e.members), per_entity[e.id]))
+    for i, m in enumerate(doc.mentions):
+        rows["mentions"].append((d, m.id, i, m.entity, _key(d, m.entity), m.kind, m.start, m.end, m.head_start, m.head_end, n))
+    for i, v in enumerate(doc.values):
+        rows["values"].append((d, v.id, i, v.type, v.start, v.end, n))
+    for i, r in enumerate(doc.relations):
+        rows["relations"].append((d, r.id, i, r.label, r.head, _key(d, r.head), r.tail, _key(d, r.tail)))
+    for i, a in enumerate(doc.attributions):
+        for role in ATTRIBUTION_ROLES:
+            for j, f in enumerate(getattr(a, role)):
+                rows["attributions"].append((d, a.id, i, _key(d, a.id), a.type, role, j, f.start, f.end, n,
+                                             a.source_entity, _key(d, a.source_entity), a.parent, _key(d, a.parent)))
+    from bisect import bisect_left, bisect_right
+
+    for i, s in enumerate(doc.sentences):
+        inside = sum(1 for k in range(bisect_left(starts, s.start), bisect_right(starts, s.end)) if doc.tokens[k].end <= s.end)
+        rows["sentences"].append((d, i, s.start, s.end, n, inside))
+    for i, t in enumerate(doc.tokens):
+        rows["tokens"].append((d, i, t.start, t.end, n))
+    return rows
+
+
+def tables(documents: Sequence[Document]) -> dict[str, pd.DataFrame]:
+    """Every layer of ``documents`` as one pandas table, each with a ``document`` column."""
+    import pandas as pd
+
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
+    for doc in documents:
+        for name, found in _rows(doc).items():
+            rows[name].extend(found)
+    out = {}
+    for name, columns in COLUMNS.items():
+        frame = pd.DataFrame.from_records(rows[name], columns=list(columns))
+        out[name] = frame.astype({c: "int64" for c in columns if c in INTEGERS})
+    return out
+
+
+def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
+    """The expectations of every table; reference sets come from ``frames``."""
+    entity_keys = sorted(set(frames["entities"]["key"]))
+    attribution_keys = sorted(set(frames["attributions"]["key"]))
+    span = [
+        Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "start", "min_value": 0}, "start >= 0"),
+        Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "end", "column_B": "start"}, "start < end"),
+        Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "text_length", "column_B": "end", "or_equal": True},
+               "end <= the length of the document's text"),
+    ]
+
+    def unique(*columns: str) -> Expect:
+        return Expect("gx-unique-ids", "ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)}, f"unique ({', '.join(columns)})")
+
+    def in_set(check: str, column: str, values: Sequence[str], expected: str) -> Expect:
+        return Expect(check, "ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)}, expected)
+
+    def labels(column: str, values: Sequence[str]) -> Expect:
+        return in_set("gx-label-sets", column, values, f"one of {', '.join(values)}")
+
+    def entity_ref(column: str) -> Expect:
+        return in_set("gx-references", column, entity_keys, "the id of an entity of the same document")
+
+    def between(column: str, high: int) -> Expect:
+        return Expect("gx-sanity-ranges", "ExpectColumnValuesToBeBetween", {"column": column, "min_value": 1, "max_value": high},
+                      f"between 1 and {high} {column}")
+
+    return {
+        "entities": [unique("document", "id"), labels("type", ENTITY_TYPES), between("mentions", MAX_ENTITY_MENTIONS)],
+        "mentions": [
+            unique("document", "id"), labels("kind", MENTION_KINDS), *span,
+            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "head_end", "column_B": "head_start"}, "head_start < head_end"),
+            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "head_start", "column_B": "start", "or_equal": True},
+                   "the head starts inside the extent"),
+            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "end", "column_B": "head_end", "or_equal": True},
+                   "the head ends inside the extent"),
+            entity_ref("entity_key"),
+        ],
+        "values": [unique("document", "id"), labels("type", VALUE_TYPES), *span],
+        "relations": [unique("document", "id"), labels("label", tuple(RELATIONS)), entity_ref("head_key"), entity_ref("tail_key")],
+        "attributions": [
+            unique("document", "id", "role", "fragment"), labels("type", ATTRIBUTION_TYPES), labels("role", ATTRIBUTION_ROLES), *span,
+            entity_ref("source_entity_key"),
+            in_set("gx-references", "parent_key", attribution_keys, "the id of an attribution of the same document"),
+        ],
+        "sentences": [unique("document", "start"), *span, between("tokens", MAX_SENTENCE_TOKENS)],
+        "tokens": [unique("document", "start"), *span],
+    }
+
+
+def run_suites(documents: Sequence[Document], *, corpus: Corpus | None = None) -> list[Finding]:
+    """Findings of every failing expectation on ``documents``, located through ``corpus`` if given."""
+    return check_tables(tables(documents), corpus=corpus)
+
+
+def check_tables(frames: Mapping[str, pd.DataFrame], *, corpus: Corpus | None = None) -> list[Finding]:
+    """Validate one suite per table of ``frames`` (as :func:`tables` builds them) in an ephemeral context."""
+    missing = [f"{name}.{c}" for name, cols in COLUMNS.items() for c in cols if name not in frames or c not in frames[name].columns]
+    if missing:
+        raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    source = context.data_sources.add_pandas("khabar")
+    found: list[Finding] = []
+    for table, expects in suites(frames).items():
+        frame = frames[table]
+        suite = context.suites.add(gx.ExpectationSuite(name=table))
+        for number, e in enumerate(expects):
+            suite.add_expectation(getattr(gx.expectations, e.name)(**e.kwargs, meta={"khabar": number}))
+        batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(table).get_batch(batch_parameters={"dataframe": frame})
+        index = [c for c in INDEX_COLUMNS if c in frame.columns]
+        result = batch.validate(suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index})
+        failed = sorted((r.expectation_config.meta["khabar"], r) for r in result.results if not r.success)
+        for number, r in failed:
+            info = r.exception_info or {}
+            if info.get("raised_exception"):
+                raise RuntimeError(f"GX expectation {r.expectation_config.type} on table {table} raised: {info.get('exception_message')}")
+            found.extend(_findings(table, expects[number], r.expectation_config.type, r.result, corpus))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _show(row: Mapping[str, Any], table: str, columns: Sequence[str]) -> str:
+    doc = row.get("document")
+    shown = []
+    for c in columns:
+        if c in row and c not in ("document", "id", "item"):
+            value = _plain(row[c])
+            if c.endswith("_key") and isinstance(value, str) and value.startswith(f"{doc}/"):
+                c, value = c[: -len("_key")], value[len(doc) + 1 :]
+            shown.append(f"{c}={value!r}")
+    what = f"{row['id']}" if table in ANNOTATION_TABLES else f"#{row.get('id')}"
+    return f"{what} ({', '.join(shown)})" if shown else what
+
+
+def _findings(table: str, e: Expect, etype: str, result: Mapping[str, Any], corpus: Corpus | None) -> list[Finding]:
+    columns = [v for k in ("column", "column_A", "column_B") if (v := e.kwargs.get(k))] + list(e.kwargs.get("column_list", ()))
+    args = ", ".join(f"{k}={e.kwargs[k]!r}" for k in ("column", "column_A", "column_B", "column_list") if k in e.kwargs)
+    by_doc: dict[str | None, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in result.get("unexpected_index_list") or []:
+        by_doc[row.get("document")].append(row)
+    if not by_doc:
+        by_doc[None] = []
+    out = []
+    for doc, rows in sorted(by_doc.items(), key=lambda kv: kv[0] or ""):
+        count = len(rows) if doc is not None else result.get("unexpected_count", 0)
+        shown = list(dict.fromkeys(_show(row, table, columns) for row in rows))
+        more = ", ..." if len(shown) > 5 else ""
+        message = (f"table `{table}`: {etype}({args}) fails for {count} row(s); expected {e.expected}; "
+                   f"unexpected: {'; '.join(shown[:5]) or 'n/a'}{more}")
+        out.append(_locate(e.check, message, table, doc, rows, corpus))
+    return out
+
+
+def _locate(check: str, message: str, table: str, doc: str | None, rows: list[Mapping[str, Any]], corpus: Corpus | None) -> Finding:
+    if doc is None:
+        return finding(check, message)
+    first = rows[0] if rows else {}
+    ids = {str(row.get("id")) for row in rows}
+    annotation = str(first["id"]) if table in ANNOTATION_TABLES and len(ids) == 1 else None
+    span = (int(first["start"]), int(first["end"])) if table not in ANNOTATION_TABLES and "start" in first and "end" in first else None
+    if corpus is None or doc not in corpus.sources:
+        return finding(check, message, document=doc, annotation=annotation, span=span)
+    if table in ANNOTATION_TABLES:
+        item = (table, int(first["item"])) if "item" in first else None
+        located = corpus.locate(check, message, document=doc, annotation=str(first["id"]), item=item)
+        return replace(located, annotation=annotation)
+    return corpus.locate(check, message, document=doc, span=span)
