@@ -20,7 +20,7 @@ from khabar.findings import KhabarError, finding
 from khabar.views import CONFIGS
 
 CARD = "dataset_card.md"
-SECOND_PASS = Path("annotations") / "second_pass"
+PASSES = Path("annotations") / "passes"
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -39,13 +39,13 @@ def table(counts: dict[str, int], *, key: str, value: str = "count") -> str:
 
 
 def agreement_section(root: Path) -> str:
-    """Agreement between the gold and the second pass, measured now; never typed in."""
-    folder = root / SECOND_PASS
-    if not folder.exists() or not any(folder.glob("*.yaml")):
-        return "No second annotation pass is in the repository, so no agreement is reported."
+    """Agreement of the two independent passes, measured now; never typed in."""
+    first, second = root / PASSES / "first", root / PASSES / "second"
+    if not any(first.glob("*.yaml")) or not any(second.glob("*.yaml")):
+        return "No pair of independent annotation passes is in the repository, so no agreement is reported."
     from khabar.agreement import agreement_markdown
 
-    return agreement_markdown(root=root, other=folder)
+    return agreement_markdown(root=root, first=first, second=second)
 
 
 def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int]) -> dict[str, str]:

@@ -32,13 +32,22 @@ def validate(*, root: Path, gx: bool = True) -> tuple[Corpus, list[Finding]]:
     """Load and check the project at ``root``; return the corpus and all findings.
 
     ``gx=False`` skips the Great Expectations suites (:mod:`khabar.checks.gx`), which take seconds.
+    The suites are a second line of defence over whole tables: they run on the
+    documents that the located checks found clean, so one fault is reported
+    once, by the check that can say exactly where it is.
     """
     paths = Paths(root)
     corpus = load_project(root=root)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
     found += run_checks(corpus)
+    from khabar.checks.release import check_changelog, check_versions
+
+    found += check_versions(root=root, built=None) + check_changelog(root=root, base=None)
     if gx:
         from khabar.checks.gx import run_suites
 
-        found += run_suites(corpus.documents, corpus=corpus)
+        dirty = {f.document for f in found if f.level == "error"}
+        clean = [d for d in corpus.documents if d.id not in dirty]
+        if clean:
+            found += run_suites(clean, corpus=corpus)
     return corpus, apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))

@@ -64,6 +64,12 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("gx-offsets", _E, "tables", "Great Expectations: 0 <= start < end <= text length for every span row; heads inside extents."),
     ("gx-references", _E, "tables", "Great Expectations: mention entity, relation head/tail, source_entity and parent are keys of their tables."),
     ("gx-sanity-ranges", _W, "tables", "Great Expectations: 1-200 tokens per sentence and 1-200 mentions per entity."),
+    ("pred-json", _E, "predictions", "Each line of a predictions file is a JSON object."),
+    ("pred-field", _E, "predictions", "Prediction fields have the `documents` schema's names and types."),
+    ("pred-unknown-document", _E, "predictions", "Every predicted document id is a gold document id."),
+    ("pred-duplicate-document", _E, "predictions", "A document is predicted at most once."),
+    ("pred-offset-range", _E, "predictions", "Predicted spans lie inside the gold document's text."),
+    ("pred-text-mismatch", _E, "predictions", "A prediction's `text` (when given) equals the gold text, and span texts match it."),
 )
 
 CATALOGUE: Mapping[str, CheckSpec] = MappingProxyType(

@@ -19,6 +19,7 @@ from khabar.schema.model import Document
 @dataclass(frozen=True, slots=True)
 class Paths:
     root: Path
+    annotations_dir: Path | None = None  # another annotation set over the same corpus (a second pass)
 
     @property
     def corpus(self) -> Path:
@@ -26,7 +27,7 @@ class Paths:
 
     @property
     def annotations(self) -> Path:
-        return self.root / "annotations"
+        return self.annotations_dir or self.root / "annotations"
 
     @property
     def exceptions(self) -> Path:
@@ -81,8 +82,8 @@ class Corpus:
         return finding(check, message, path=path, line=line, document=document, annotation=annotation, span=span)
 
 
-def document_ids(root: Path) -> list[str]:
-    paths = Paths(root)
+def document_ids(root: Path, annotations: Path | None = None) -> list[str]:
+    paths = Paths(root, annotations)
     ids = {p.stem for p in paths.corpus.glob("*.txt")} | {p.stem for p in paths.annotations.glob("*.yaml") if p.name != "exceptions.yaml"}
     return sorted(ids)
 
@@ -130,11 +131,14 @@ def _with_doc(f: Finding, doc_id: str) -> Finding:
     return replace(f, document=doc_id)
 
 
-def load_project(*, root: Path) -> Corpus:
-    """Load every document under ``root``; unreadable ones are reported, not raised."""
-    paths = Paths(root)
+def load_project(*, root: Path, annotations: Path | None = None) -> Corpus:
+    """Load every document under ``root``; unreadable ones are reported, not raised.
+
+    ``annotations`` reads another annotation folder (a second pass) over the
+    same ``corpus/``."""
+    paths = Paths(root, annotations)
     corpus = Corpus(root=root)
-    for doc_id in document_ids(root):
+    for doc_id in document_ids(root, annotations):
         doc, source, found = load_document(paths, doc_id)
         corpus.findings.extend(found)
         if doc is not None and source is not None:

@@ -1,0 +1,126 @@
+"""Per-layer scoring of predictions against the gold, on top of ``khabar.scoring``.
+
+Matching rules (also in ``docs/evaluation.md``):
+
+* NER: the prediction's ``ner`` layer, strict (start, end, label) match.
+* Coreference: mentions grouped by their ``entity``; scored on extents and on
+  heads (a mention without ``head_start``/``head_end`` uses its extent as
+  head), each with singletons and without them.
+* Relations: predicted entities are aligned to gold entities through their
+  mention extents (``khabar.scoring.relations.align_entities``); a prediction
+  without mentions is taken to use the gold entity ids. Symmetric labels are
+  compared with their two arguments in a canonical (sorted) order.
+* Attribution: fragments of cue, source and content, paired one-to-one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from khabar.evaluate.predictions import Prediction
+from khabar.schema.labels import ATTRIBUTION_ROLES
+from khabar.schema.model import Document
+from khabar.schema.relations import RELATIONS
+from khabar.scoring import align_entities, score_attributions, score_coreference, score_ner, score_relations
+from khabar.scoring.relations import Unaligned
+
+
+def _layer(pred: Prediction | None, name: str) -> list[dict[str, Any]]:
+    return list(pred.layers.get(name, [])) if pred is not None else []
+
+
+def ner(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+    g = [(d.id, s.start, s.end, s.label) for d in gold for s in d.ner]
+    p = {(d.id, x["start"], x["end"], x["label"]) for d in gold for x in _layer(preds.get(d.id), "ner")}
+    scores = score_ner(gold=g, predicted=p)
+    return {"micro": scores.micro.as_dict(), "per_label": {k: v.as_dict() for k, v in sorted(scores.per_label.items())}}
+
+
+def _clusters(mentions: Iterable[tuple[str, tuple[int, int]]]) -> list[tuple[tuple[int, int], ...]]:
+    chains: dict[str, list[tuple[int, int]]] = {}
+    for entity, span in mentions:
+        chains.setdefault(entity, []).append(span)
+    return [tuple(spans) for _, spans in sorted(chains.items())]
+
+
+def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for by in ("extent", "head"):
+        key = {
+            d.id: _clusters((m.entity, (m.start, m.end) if by == "extent" else (m.head_start, m.head_end)) for m in d.mentions)
+            for d in gold
+        }
+        response = {
+            d.id: _clusters(
+                (x["entity"], (x["start"], x["end"]) if by == "extent" else (x.get("head_start", x["start"]), x.get("head_end", x["end"])))
+                for x in _layer(preds.get(d.id), "mentions")
+            )
+            for d in gold
+        }
+        for singletons in (True, False):
+            scores = score_coreference(key=key, response=response, singletons=singletons)
+            out[f"{by}, {'with' if singletons else 'without'} singletons"] = scores.as_dict()
+    return out
+
+
+def _canonical(label: str, head: object, tail: object) -> tuple[object, object]:
+    if RELATIONS[label].symmetric and str(tail) < str(head):
+        return tail, head
+    return head, tail
+
+
+def relations(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+    gold_facts = []
+    for d in gold:
+        for r in d.relations:
+            head, tail = _canonical(r.label, r.head, r.tail)
+            gold_facts.append((d.id, head, tail, r.label, frozenset(r.evidence)))
+    gold_mentions = {d.id: _entity_spans((m.entity, m.start, m.end) for m in d.mentions) for d in gold}
+    pred_facts = []
+    for d in gold:
+        pred = preds.get(d.id)
+        mentions = _layer(pred, "mentions")
+        mapping: Mapping[Any, Any] | None = None
+        if mentions:
+            spans = _entity_spans((x["entity"], x["start"], x["end"]) for x in mentions)
+            mapping = align_entities(gold={d.id: gold_mentions[d.id]}, predicted={d.id: spans})[d.id]
+        for x in _layer(pred, "relations"):
+            if x["label"] not in RELATIONS:
+                head, tail = x["head"], x["tail"]
+            else:
+                head = mapping.get(x["head"], Unaligned(d.id, x["head"])) if mapping is not None else x["head"]
+                tail = mapping.get(x["tail"], Unaligned(d.id, x["tail"])) if mapping is not None else x["tail"]
+                head, tail = _canonical(x["label"], head, tail)
+            pred_facts.append((d.id, head, tail, x["label"], frozenset(x.get("evidence") or ())))
+    scores = score_relations(gold=gold_facts, predicted=pred_facts, gold_documents=[d.id for d in gold])
+    return {
+        "relation": scores.relation.as_dict(),
+        "evidence": scores.evidence.as_dict(),
+        "per_label": {k: v.as_dict() for k, v in sorted(scores.per_label.items())},
+    }
+
+
+def _entity_spans(items: Iterable[tuple[str, int, int]]) -> dict[str, set[tuple[int, int]]]:
+    out: dict[str, set[tuple[int, int]]] = {}
+    for entity, start, end in items:
+        out.setdefault(entity, set()).add((start, end))
+    return out
+
+
+def attributions(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+    def roles(item: Any) -> dict[str, list[tuple[int, int]]]:
+        return {role: [(f["start"], f["end"]) if isinstance(f, dict) else (f.start, f.end) for f in (item[role] if isinstance(item, dict) else getattr(item, role)) or []] for role in ATTRIBUTION_ROLES}
+
+    g = {d.id: [roles(a) for a in d.attributions] for d in gold}
+    p = {d.id: [roles({r: x.get(r) or [] for r in ATTRIBUTION_ROLES}) for x in _layer(preds.get(d.id), "attributions")] for d in gold}
+    tokens = {d.id: [(t.start, t.end) for t in d.tokens] for d in gold}
+    scores = score_attributions(gold=g, predicted=p, tokens=tokens)
+    return {
+        "exact": {k: v.as_dict() for k, v in scores.exact.items()},
+        "partial": {k: v.as_dict() for k, v in scores.partial.items()},
+    }
+
+
+SCORERS = {"ner": ner, "coref": coref, "relations": relations, "attributions": attributions}
+#: which prediction layer makes a scorer run
+NEEDS = {"ner": "ner", "coref": "mentions", "relations": "relations", "attributions": "attributions"}
