@@ -121,6 +121,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="document id (optional when the corpus has one document)")
     p.add_argument("--nth", type=int, default=1, help="which occurrence, counting from 1")
     p.add_argument("--after", type=int, default=0, help="search from this character offset")
+    from khabar import cli_scores
+
+    cli_scores.register(add)
     p = add("stats", cmd_stats, "counts per layer and type")
     p.add_argument("--json", action="store_true")
     return top
@@ -132,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except KhabarError as exc:
         return _report(exc.findings)
+    except BrokenPipeError:  # `khabar ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
