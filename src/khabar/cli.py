@@ -27,7 +27,7 @@ def _report(findings: Sequence[Finding], *, quiet: bool = False) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from khabar.checks import validate
 
-    corpus, findings = validate(root=args.root, gx=not args.no_gx)
+    corpus, findings = validate(root=args.root, gx=not args.no_gx, release=args.release)
     if args.report:
         from khabar.report import write_report
 
@@ -89,6 +89,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from khabar.render import render_file
+
+    path, warnings = render_file(root=args.root, doc_id=args.doc_id, out=args.out, gx=not args.no_gx)
+    print(f"review page: {path}")
+    return _report(warnings, quiet=True)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from khabar.diff import diff_annotations, load_revision, report_lines, summary_line
+
+    old, new = load_revision(root=args.root, spec=args.old), load_revision(root=args.root, spec=args.new)
+    changes = diff_annotations(old=old, new=new)
+    for line in report_lines(changes):
+        print(line)
+    print(summary_line(changes, compared=len(set(old) | set(new))))
+    return 0
+
+
 def _only_document(root: Path) -> str:
     from khabar.io.project import document_ids
 
@@ -112,6 +131,7 @@ def parser() -> argparse.ArgumentParser:
     p = add("validate", cmd_validate, "check every corpus and annotation file")
     p.add_argument("--report", type=Path, help="also write a self-contained HTML report into this folder")
     p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.add_argument("--release", action="store_true", help="apply the release rules (unreviewed annotations are errors)")
     p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster; for the pre-commit hook)")
     p = add("build", cmd_build, "validate, then build the Hugging Face dataset folder")
     p.add_argument("--out", type=Path, help="output folder (default: dist/khabar)")
@@ -121,11 +141,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="document id (optional when the corpus has one document)")
     p.add_argument("--nth", type=int, default=1, help="which occurrence, counting from 1")
     p.add_argument("--after", type=int, default=0, help="search from this character offset")
-    from khabar import cli_scores
+    from khabar import cli_scores, cli_workflow
 
     cli_scores.register(add)
+    cli_workflow.register(add)
     p = add("stats", cmd_stats, "counts per layer and type")
     p.add_argument("--json", action="store_true")
+    p = add("render", cmd_render, "validate, then write one document's self-contained HTML review page")
+    p.add_argument("doc_id", metavar="DOC_ID")
+    p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster)")
+    p = add("diff", cmd_diff, "what changed between two versions of the annotations (folders or git revisions)")
+    p.add_argument("old", metavar="A", help="project folder, annotation folder or git revision (e.g. HEAD~1)")
+    p.add_argument("new", metavar="B", help="the same, for the newer side")
     return top
 
 

@@ -6,10 +6,11 @@ run every corpus check, apply reviewed exceptions. Nothing here prints.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from khabar.checks import links, names, references, spans, structure
+from khabar.checks import links, names, references, spans, structure, workflow
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
 from khabar.findings import Finding
 from khabar.io.project import Corpus, Paths, load_project
@@ -17,7 +18,7 @@ from khabar.io.project import Corpus, Paths, load_project
 Check = Callable[[Corpus], Iterator[Finding]]
 
 #: Every corpus-level check, in report order.
-CORPUS_CHECKS: tuple[Check, ...] = spans.CHECKS + references.CHECKS + structure.CHECKS + names.CHECKS + links.CHECKS
+CORPUS_CHECKS: tuple[Check, ...] = spans.CHECKS + references.CHECKS + structure.CHECKS + names.CHECKS + links.CHECKS + workflow.CHECKS
 
 
 def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS) -> list[Finding]:
@@ -28,8 +29,10 @@ def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS) -> li
     return found
 
 
-def validate(*, root: Path, gx: bool = True) -> tuple[Corpus, list[Finding]]:
+def validate(*, root: Path, gx: bool = True, release: bool = False) -> tuple[Corpus, list[Finding]]:
     """Load and check the project at ``root``; return the corpus and all findings.
+
+    ``release=True`` applies the release rules: unreviewed annotations are errors.
 
     ``gx=False`` skips the Great Expectations suites (:mod:`khabar.checks.gx`), which take seconds.
     The suites are a second line of defence over whole tables: they run on the
@@ -40,6 +43,8 @@ def validate(*, root: Path, gx: bool = True) -> tuple[Corpus, list[Finding]]:
     corpus = load_project(root=root)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
     found += run_checks(corpus)
+    if release:
+        found = [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
     from khabar.checks.release import check_changelog, check_versions
 
     found += check_versions(root=root, built=None) + check_changelog(root=root, base=None)

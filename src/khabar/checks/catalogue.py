@@ -54,6 +54,10 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("attribution-outside-parent", _E, "consistency", "A nested attribution lies inside its parent's content."),
     ("attribution-source-entity", _E, "consistency", "An attribution's source entity is the entity of a mention inside its source."),
     ("attribution-role-overlap", _E, "consistency", "An attribution's cue, source and content do not overlap one another."),
+    ("unreviewed-annotation", _W, "workflow", "Tool-proposed annotations listed under `unreviewed` are reviewed before a release (an error in `khabar release` and `validate --release`)."),
+    ("unreviewed-unknown", _E, "workflow", "Every id listed under `unreviewed` names an annotation of the file."),
+    ("preannotate-model", _E, "workflow", "`khabar new --preannotate` names a spaCy pipeline that can be loaded."),
+    ("release-refused", _E, "workflow", "`khabar release` runs on a clean git tree with a valid corpus."),
     ("exception-unused", _E, "exceptions", "Every recorded exception still matches a finding."),
     ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md and the manifest state the same version."),
     ("changelog-entry", _E, "release", "Annotations changed since the last release tag come with a new version and a CHANGELOG entry."),
@@ -70,6 +74,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("pred-duplicate-document", _E, "predictions", "A document is predicted at most once."),
     ("pred-offset-range", _E, "predictions", "Predicted spans lie inside the gold document's text."),
     ("pred-text-mismatch", _E, "predictions", "A prediction's `text` (when given) equals the gold text, and span texts match it."),
+    ("diff-source", _E, "workflow", "Each side of `khabar diff` is a readable project folder, annotation folder or git revision."),
 )
 
 CATALOGUE: Mapping[str, CheckSpec] = MappingProxyType(

@@ -22,6 +22,7 @@ functions: ``import khabar.checks`` stays fast.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -88,8 +89,6 @@ def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
             for j, f in enumerate(getattr(a, role)):
                 rows["attributions"].append((d, a.id, i, _key(d, a.id), a.type, role, j, f.start, f.end, n,
                                              a.source_entity, _key(d, a.source_entity), a.parent, _key(d, a.parent)))
-    from bisect import bisect_left, bisect_right
-
     for i, s in enumerate(doc.sentences):
         inside = sum(1 for k in range(bisect_left(starts, s.start), bisect_right(starts, s.end)) if doc.tokens[k].end <= s.end)
         rows["sentences"].append((d, i, s.start, s.end, n, inside))
@@ -174,10 +173,14 @@ def check_tables(frames: Mapping[str, pd.DataFrame], *, corpus: Corpus | None = 
     if missing:
         raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    # In memory only: no temporary data-docs folder, no analytics, no progress bars.
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False), analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
     source = context.data_sources.add_pandas("khabar")
     found: list[Finding] = []
     for table, expects in suites(frames).items():
@@ -188,13 +191,22 @@ def check_tables(frames: Mapping[str, pd.DataFrame], *, corpus: Corpus | None = 
         batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(table).get_batch(batch_parameters={"dataframe": frame})
         index = [c for c in INDEX_COLUMNS if c in frame.columns]
         result = batch.validate(suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index})
-        failed = sorted((r.expectation_config.meta["khabar"], r) for r in result.results if not r.success)
+        failed = sorted(((r.expectation_config.meta["khabar"], r) for r in result.results if not r.success), key=lambda p: p[0])
         for number, r in failed:
-            info = r.exception_info or {}
-            if info.get("raised_exception"):
-                raise RuntimeError(f"GX expectation {r.expectation_config.type} on table {table} raised: {info.get('exception_message')}")
+            raised = _raised(r.exception_info)
+            if raised is not None:  # a malformed table (wrong dtypes), not a data finding
+                raise ValueError(f"table `{table}`: {r.expectation_config.type} could not run: {raised}")
             found.extend(_findings(table, expects[number], r.expectation_config.type, r.result, corpus))
     return found
+
+
+def _raised(info: Any) -> str | None:
+    """The exception message GX caught, if any (``exception_info`` is flat or keyed by metric)."""
+    infos = [info] + list(info.values()) if isinstance(info, dict) else []
+    for item in infos:
+        if isinstance(item, dict) and item.get("raised_exception"):
+            return str(item.get("exception_message"))
+    return None
 
 
 def _plain(value: Any) -> Any:

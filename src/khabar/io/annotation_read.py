@@ -19,7 +19,7 @@ from khabar.schema.model import (
 )
 
 LAYERS = ("entities", "mentions", "values", "relations", "attributions")
-TOP_KEYS = ("document",) + LAYERS
+TOP_KEYS = ("document",) + LAYERS + ("unreviewed",)
 SPAN_KEYS = ("start", "end", "text")
 
 
@@ -35,6 +35,7 @@ class Layers:
     attributions: list[Attribution] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
     item_lines: dict[tuple[str, int], int] = field(default_factory=dict)
+    unreviewed: tuple[str, ...] = ()  # ids proposed by a tool (`khabar new --preannotate`), not yet reviewed
 
 
 class _Reader:
@@ -142,10 +143,15 @@ def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list
     if data is None:
         data = LDict(document=path.stem)
         data.line, data.key_lines = 1, {}
-    if not reader.keys(data, 1, ("document",), LAYERS, "the annotation file"):
+    if not reader.keys(data, 1, ("document",), LAYERS + ("unreviewed",), "the annotation file"):
         if not isinstance(data, LDict):
             return None, reader.found
     layers = Layers(document=data.get("document"))
+    unreviewed = data.get("unreviewed") or []
+    if not isinstance(unreviewed, list) or not all(isinstance(x, str) for x in unreviewed):
+        reader.add("yaml-type", f"`unreviewed` must be a list of annotation ids; found {unreviewed!r}", line_of(data, "unreviewed", 1))
+    else:
+        layers.unreviewed = tuple(unreviewed)
     for layer in LAYERS:
         items = data.get(layer) or LList()
         if not isinstance(items, list):

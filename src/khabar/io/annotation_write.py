@@ -79,9 +79,13 @@ def _attribution(a: Attribution) -> list[str]:
     return lines
 
 
-def render_annotations(doc: Document) -> str:
-    """The canonical annotation file of ``doc``."""
+def render_annotations(doc: Document, *, unreviewed: Iterable[str] = ()) -> str:
+    """The canonical annotation file of ``doc``; ``unreviewed`` lists the ids a
+    tool proposed and no person has reviewed yet."""
     out = [f"document: {scalar(doc.id)}"]
+    pending = list(unreviewed)
+    if pending:
+        out.append("unreviewed: [" + ", ".join(scalar(x) for x in pending) + "]")
     sections: list[tuple[str, list[str]]] = [
         ("entities", [_entity(e) for e in doc.entities]),
         ("mentions", [_mention(m, doc.text) for m in doc.mentions]),

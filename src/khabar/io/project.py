@@ -50,6 +50,7 @@ class Source:
     lines: dict[str, int]
     item_lines: dict[tuple[str, int], int]
     text_line: int
+    unreviewed: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -121,7 +122,7 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
         # Like the UD validator's levels: a file with format errors is not checked
         # further, so its reader sees the root problems first, not their echoes.
         return None, None, found
-    source = Source(shown_a, shown_c, layers.lines, layers.item_lines, cf.text_line)
+    source = Source(shown_a, shown_c, layers.lines, layers.item_lines, cf.text_line, layers.unreviewed)
     return _assemble(cf, layers), source, found
 
 

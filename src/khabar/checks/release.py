@@ -1,0 +1,195 @@
+"""Release checks: the version is stated once and the built folder is what the annotations say.
+
+* ``version-mismatch``: pyproject.toml's version heads CHANGELOG.md, the card
+  template says ``${version}`` (never a typed version), and a built folder's
+  manifest.json and rendered README.md state the same version.
+* ``changelog-entry``: corpus or annotation changes since the last release tag
+  come with a new version and a CHANGELOG.md section for it.
+* ``card-features``: the README's YAML ``dataset_info`` features equal the
+  schema of every parquet file of their config.
+* ``build-roundtrip``: the built ``documents`` config, loaded back with
+  ``datasets``, rebuilds the validated documents; every config has the
+  manifest's row count.
+
+Pure functions returning findings; a missing git or tag is not an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import subprocess
+import tomllib
+from pathlib import Path
+
+from khabar.changelog import HEADING
+from khabar.checks.release_built import _shown, check_card_features, check_roundtrip
+from khabar.findings import Finding, finding
+
+GIT_TIMEOUT = 30  # seconds per git call
+PYPROJECT, CHANGELOG, CARD = "pyproject.toml", "CHANGELOG.md", "dataset_card.md"
+_TYPED = re.compile(r"(?i)\bversion\s*:?\s*v?\d+\.\d+\.\d+")
+
+
+def _line(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def pyproject_version(root: Path) -> tuple[str | None, int]:
+    """The ``[project] version`` of ``root/pyproject.toml`` and the line stating it."""
+    text = (root / PYPROJECT).read_text(encoding="utf-8")
+    try:
+        version = tomllib.loads(text).get("project", {}).get("version")
+    except tomllib.TOMLDecodeError:
+        version = None
+    section = re.search(r"^\[project\]\s*$", text, re.MULTILINE)
+    stated = re.compile(r"^\s*version\s*=", re.MULTILINE).search(text, section.end() if section else 0)
+    return (version if isinstance(version, str) else None), (_line(text, stated.start()) if stated else 1)
+
+
+def _changelog_head(root: Path) -> tuple[str | None, int]:
+    """The newest released version in CHANGELOG.md and the line of its heading."""
+    text = (root / CHANGELOG).read_text(encoding="utf-8")
+    for match in HEADING.finditer(text):
+        if match["version"] != "Unreleased":
+            return match["version"], _line(text, match.start())
+    return None, 1
+
+
+def _version_patterns(template: str) -> list[re.Pattern[str]]:
+    """One regex per template line that states ``${version}``; group 1.. capture the rendered version."""
+    patterns = []
+    for line in template.splitlines():
+        parts, pos, has_version = [], 0, False
+        for m in string.Template.pattern.finditer(line):
+            parts.append(re.escape(line[pos : m.start()]))
+            name = m["named"] or m["braced"]
+            if name == "version":
+                parts.append(r"(\S+?)")
+                has_version = True
+            else:
+                parts.append(".*?" if name else re.escape("$" if m["escaped"] else m.group()))
+            pos = m.end()
+        parts.append(re.escape(line[pos:]))
+        literal = string.Template.pattern.sub("", line).strip()
+        if has_version and literal:
+            patterns.append(re.compile("".join(parts)))
+    return patterns
+
+
+def rendered_versions(*, template: str, readme: str) -> list[tuple[str, int]]:
+    """(version, line) for every README line rendered from a template line that states ``${version}``."""
+    found: list[tuple[str, int]] = []
+    patterns = _version_patterns(template)
+    for number, line in enumerate(readme.splitlines(), start=1):
+        for pattern in patterns:
+            match = pattern.fullmatch(line)
+            if match:
+                found += [(v, number) for v in match.groups() if v is not None]
+                break
+    return found
+
+
+def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | None = None) -> list[Finding]:
+    """pyproject.toml, CHANGELOG.md, the card template and (given) a built folder agree on the version.
+
+    A folder without pyproject.toml (a bare corpus, a check fixture) is not a release: nothing to judge.
+    ``shown_as``: the folder name to show for ``built`` in findings (the build checks a staging folder)."""
+    if not (root / PYPROJECT).exists():
+        return []
+    version, vline = pyproject_version(root)
+    if version is None:
+        return [finding("version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version", path=PYPROJECT, line=vline)]
+    found: list[Finding] = []
+    if not (root / CHANGELOG).exists():
+        found.append(finding("version-mismatch", f"CHANGELOG.md is missing; create it with a `## [{version}] - YYYY-MM-DD` section", path=PYPROJECT, line=vline))
+    else:
+        head, hline = _changelog_head(root)
+        if head != version:
+            seen = f"the newest section is [{head}]" if head else "there is no `## [X.Y.Z]` section"
+            found.append(finding("version-mismatch", f"pyproject.toml:{vline} states version {version} but {seen}; add a `## [{version}] - YYYY-MM-DD` section at the top (or fix the version)", path=CHANGELOG, line=hline))
+    template = (root / CARD).read_text(encoding="utf-8") if (root / CARD).exists() else None
+    if template is not None:
+        if "${version}" not in template:
+            found.append(finding("version-mismatch", "the card template never states the version; write `${version}` where it belongs (the build fills it in)", path=CARD, line=1))
+        literal = re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w.])")
+        for number, line in enumerate(template.splitlines(), start=1):
+            typed = _TYPED.search(line) or literal.search(line)
+            if typed:
+                found.append(finding("version-mismatch", f"the card template types the version {typed.group()!r}; write `${{version}}` instead, so the build states {version}", path=CARD, line=number))
+    if built is not None:
+        found += _built_versions(root=root, built=built, version=version, template=template, shown_as=shown_as)
+    return found
+
+
+def _built_versions(*, root: Path, built: Path, version: str, template: str | None, shown_as: Path | None) -> list[Finding]:
+    found: list[Finding] = []
+    manifest, readme = built / "manifest.json", built / "README.md"
+    shown = {path: (shown_as / path.name).as_posix() if shown_as else _shown(path, root) for path in (manifest, readme)}
+    try:
+        text = manifest.read_text(encoding="utf-8")
+        stated = json.loads(text).get("version")
+    except (OSError, ValueError, AttributeError) as exc:
+        return [finding("version-mismatch", f"cannot read the build's manifest ({exc}); rebuild with `khabar build`", path=shown[manifest], line=1)]
+    if stated != version:
+        key = re.search(r'^  "version":', text, re.MULTILINE)
+        found.append(finding("version-mismatch", f"the build's manifest states version {stated!r} but pyproject.toml states {version}; rebuild with `khabar build`", path=shown[manifest], line=_line(text, key.start()) if key else 1))
+    if template is not None and readme.exists():
+        rendered = rendered_versions(template=template, readme=readme.read_text(encoding="utf-8"))
+        if not rendered:
+            found.append(finding("version-mismatch", f"the built README.md states no version where the card template has `${{version}}`; expected {version} (rebuild with `khabar build`)", path=shown[readme], line=1))
+        for stated_version, number in rendered:
+            if stated_version != version:
+                found.append(finding("version-mismatch", f"the built README.md states version {stated_version} but pyproject.toml states {version}; rebuild with `khabar build`", path=shown[readme], line=number))
+    return found
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """git's stdout, or None when git is missing, fails or times out."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
+    """Changes under corpus/ or annotations/ since the release tag ``base`` (default: the last
+    ``v*`` tag) need a version other than the tag's and a CHANGELOG.md section for it.
+
+    Judged only where ``root`` is the top of its own git repository (a project folder nested in
+    another repository, such as a test fixture, is not released by that repository's tags)."""
+    if not (root / PYPROJECT).exists():
+        return []
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None or Path(top.strip()).resolve() != root.resolve():
+        return []
+    tag = base or (_git(root, "describe", "--tags", "--abbrev=0", "--match", "v*") or "").strip()
+    if not tag:
+        return []
+    changed = _git(root, "diff", "--name-only", tag, "--", "corpus", "annotations")
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", "corpus", "annotations")
+    if changed is None:
+        return []
+    files = sorted(set(changed.splitlines()) | set((untracked or "").splitlines()))
+    if not files:
+        return []
+    old_text = _git(root, "show", f"{tag}:{PYPROJECT}")
+    try:
+        old = tomllib.loads(old_text).get("project", {}).get("version") if old_text else None
+    except tomllib.TOMLDecodeError:
+        old = None
+    version, vline = pyproject_version(root)
+    listed = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    if version is None or version == old:
+        return [finding("changelog-entry", f"{listed} changed since release {tag}, but the version is still {version}; bump it (patch for annotation fixes, minor for new documents or layers, major for a schema change) and add a CHANGELOG.md section", path=PYPROJECT, line=vline)]
+    from khabar.changelog import versions
+
+    if (root / CHANGELOG).exists() and version in versions(root):
+        return []
+    line = _changelog_head(root)[1] if (root / CHANGELOG).exists() else 1
+    return [finding("changelog-entry", f"{listed} changed since release {tag} and the version is now {version}, but CHANGELOG.md has no `## [{version}] - YYYY-MM-DD` section; add one saying what changed", path=CHANGELOG, line=line)]
+
+
+__all__ = ["check_card_features", "check_changelog", "check_roundtrip", "check_versions", "pyproject_version", "rendered_versions"]

@@ -1,0 +1,185 @@
+"""Release checks on a built folder: ``card-features`` and ``build-roundtrip``.
+
+Public through :mod:`khabar.checks.release`; split off to keep modules short.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import yaml
+
+from khabar.findings import Finding, finding
+from khabar.schema.model import Document
+
+SPLIT = "test"
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def _front_matter(text: str) -> str:
+    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+        raise ValueError("no YAML front matter between `---` lines")
+    return text[4 : text.index("\n---\n", 3) + 1]
+
+
+def _get(node: Any, key: str) -> Any:
+    """The value node of ``key`` in a composed YAML mapping node, or None."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _items(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return [node] if isinstance(node, yaml.MappingNode) else []
+
+
+def _explain(declared: Any, stored: Any) -> str:
+    """What differs between two features; for lists of structs, which fields."""
+    inner_d, inner_s = getattr(declared, "feature", None), getattr(stored, "feature", None)
+    if isinstance(inner_d, dict) and isinstance(inner_s, dict):
+        keys = [k for k in dict.fromkeys([*inner_d, *inner_s]) if inner_d.get(k) != inner_s.get(k)]
+        return "; ".join(f"`{k}` is {inner_d.get(k)!r} in the card, {inner_s.get(k)!r} in the file" for k in keys)
+    return f"{declared!r} in the card, {stored!r} in the file"
+
+
+def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Finding]:
+    """Every config's ``dataset_info`` features in README.md equal each of its parquet files' schema.
+
+    ``shown_as``: the folder name to show in findings (the build checks a staging folder)."""
+    import pyarrow.parquet as pq
+    from datasets import Features
+
+    readme = built / "README.md"
+    shown = ((shown_as or built) / "README.md").as_posix()
+    try:
+        front = _front_matter(readme.read_text(encoding="utf-8"))
+        meta, tree = yaml.safe_load(front) or {}, yaml.compose(front)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        return [finding("card-features", f"cannot read the card's YAML ({exc}); rebuild with `khabar build`", path=shown, line=1)]
+    nodes = {_get(n, "config_name").value: n for n in _items(_get(tree, "dataset_info")) if isinstance(_get(n, "config_name"), yaml.ScalarNode)}
+    infos = meta.get("dataset_info") or []
+    infos = {i.get("config_name"): i for i in ([infos] if isinstance(infos, dict) else infos) if isinstance(i, dict)}
+    found: list[Finding] = []
+    for config in meta.get("configs") or []:
+        name = config.get("config_name")
+        node = nodes.get(name)
+        at = node.start_mark.line + 2 if node is not None else 2  # README line: the front matter starts on line 2
+        if "features" not in infos.get(name, {}):
+            found.append(finding("card-features", f"config {name!r} has no `dataset_info` features in the card", path=shown, line=at))
+            continue
+        try:
+            declared = Features._from_yaml_list(infos[name]["features"])
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            found.append(finding("card-features", f"config {name!r}: the card's features do not parse ({exc!r})", path=shown, line=at))
+            continue
+        lines = {_get(f, "name").value: f.start_mark.line + 2 for f in _items(_get(node, "features")) if isinstance(_get(f, "name"), yaml.ScalarNode)}
+        patterns = [d["path"] for d in config.get("data_files") or [] if isinstance(d, dict) and d.get("split") == SPLIT]
+        files = sorted(p for pattern in patterns for p in built.glob(pattern))
+        if not files:
+            found.append(finding("card-features", f"config {name!r} lists data files {patterns} but none exist", path=shown, line=at))
+        for file in files:
+            stored = Features.from_arrow_schema(pq.read_schema(file))
+            for key in list(declared) + [k for k in stored if k not in declared]:
+                if declared.get(key) != stored.get(key):
+                    rel = file.relative_to(built).as_posix()
+                    found.append(finding("card-features", f"config {name!r}: the card's `{key}` differs from {rel}: {_explain(declared.get(key), stored.get(key))}; rebuild with `khabar build`", path=shown, line=lines.get(key, at)))
+    return found
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    import datasets
+
+    was_on = not datasets.are_progress_bars_disabled()
+    datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if was_on:
+            datasets.enable_progress_bars()
+
+
+def _difference(got: Document, want: Document) -> str:
+    from khabar.schema.model import field_names, to_row
+
+    a, b = to_row(got), to_row(want)
+    fields = [name for name in field_names(Document) if a[name] != b[name]]
+    first = fields[0]
+    pairs = list(zip(a[first], b[first])) if isinstance(a[first], list) else [(a[first], b[first])]
+    built_item, annotated = next(((x, y) for x, y in pairs if x != y), (len(a[first]), len(b[first])))
+    return f"`{'`, `'.join(fields)}` differ from the annotations (first: {built_item!r} in the build, {annotated!r} annotated)"
+
+
+def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document], shown_as: Path | None = None) -> list[Finding]:
+    """Load ``built`` back with ``datasets``: the ``documents`` rows rebuild ``documents`` exactly,
+    and every config has the manifest's row count. Loads into a throwaway cache."""
+    from datasets import load_dataset
+
+    from khabar.views import CONFIGS
+
+    shown = shown_as or Path(_shown(built, root))
+    manifest = shown / "manifest.json"
+    try:
+        rows = json.loads((built / "manifest.json").read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [finding("build-roundtrip", f"cannot read the manifest's row counts ({exc}); rebuild with `khabar build`", path=manifest.as_posix(), line=1)]
+    expected = {doc.id: doc for doc in documents}
+    found: list[Finding] = []
+    with _quiet(), tempfile.TemporaryDirectory(prefix="khabar-roundtrip-") as cache:
+        for cfg in CONFIGS:
+            where = (shown / "data" / cfg.name).as_posix()
+            if not rows.get(cfg.name) and not (cfg.name == "documents" and expected):
+                continue  # an empty config has no files and is not in the card
+            try:
+                loaded = load_dataset(str(built), cfg.name, split=SPLIT, cache_dir=cache)
+            except Exception as exc:  # whatever stops loading is the finding
+                found.append(finding("build-roundtrip", f"load_dataset(..., {cfg.name!r}) fails: {type(exc).__name__}: {exc}", path=where))
+                continue
+            if loaded.num_rows != rows.get(cfg.name):
+                found.append(finding("build-roundtrip", f"config {cfg.name!r} loads {loaded.num_rows} rows but the manifest states {rows.get(cfg.name)}", path=where))
+            if cfg.name == "documents":
+                files = sorted((built / "data" / cfg.name).glob(f"{SPLIT}-*.parquet"))
+                found += _compare(loaded, files, expected, shown=shown, built=built)
+    return found
+
+
+def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, shown: Path, built: Path) -> list[Finding]:
+    """Findings for ``documents`` rows that do not rebuild the annotated documents."""
+    import pyarrow.parquet as pq
+
+    from khabar.schema.rows import document_from_row
+
+    owners = [f for f in files for _ in range(pq.read_metadata(f).num_rows)]  # row index -> its file
+    remaining = dict(expected)
+    found: list[Finding] = []
+    for index, row in enumerate(loaded):
+        path = (shown / owners[index].relative_to(built)).as_posix() if index < len(owners) else (shown / "data" / "documents").as_posix()
+        try:
+            got = document_from_row(row)
+        except (ValueError, TypeError, KeyError) as exc:
+            found.append(finding("build-roundtrip", f"row {index} does not rebuild a document: {exc}", path=path, document=row.get("id")))
+            continue
+        want = remaining.pop(got.id, None)
+        if want is None:
+            found.append(finding("build-roundtrip", f"row {index} holds document {got.id!r}, which the annotations do not have (or hold once only)", path=path, document=got.id))
+        elif got != want:
+            found.append(finding("build-roundtrip", f"row {index}: {_difference(got, want)}", path=path, document=got.id))
+    for doc_id in remaining:
+        found.append(finding("build-roundtrip", f"document {doc_id!r} is annotated but missing from the build", path=(shown / "data" / "documents").as_posix(), document=doc_id))
+    return found
