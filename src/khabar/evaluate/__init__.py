@@ -29,7 +29,7 @@ def load_gold(*, path: Path) -> list[Document]:
         return [document_from_row(row) for f in files for row in pq.read_table(f).to_pylist()]
     from khabar.checks import validate
 
-    corpus, findings = validate(root=path)
+    corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
     if errors(findings):
         raise KhabarError(errors(findings))
     return sorted(corpus.documents, key=lambda d: d.id)

@@ -1,0 +1,128 @@
+"""The evaluation layer: prediction checks (one fixture per check id) and scoring end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from khabar.cli import main
+from khabar.evaluate import evaluate, load_gold, read_predictions, score_file
+from khabar.findings import registry
+from khabar.schema import to_row
+
+PRED_CHECKS = sorted(c for c, spec in registry().items() if spec.group == "predictions")
+
+
+@pytest.fixture(scope="module")
+def gold(project_root: Path):
+    return load_gold(path=project_root)
+
+
+def _line(doc) -> str:
+    return json.dumps(to_row(doc), ensure_ascii=False)
+
+
+def _bad_file(check: str, gold, tmp_path: Path) -> tuple[Path, int]:
+    """A predictions file whose second line trips ``check``; returns the file and that line."""
+    doc = gold[0]
+    row = to_row(doc)
+    good = json.dumps({"id": doc.id, "ner": row["ner"]})
+    bad = {
+        "pred-json": '{"id": ',
+        "pred-field": json.dumps({"id": doc.id, "mentions": [{"start": "0", "end": 3, "entity": "e"}]}),
+        "pred-unknown-document": json.dumps({"id": "no-such-document"}),
+        "pred-duplicate-document": good,
+        "pred-offset-range": json.dumps({"id": doc.id, "ner": [{"start": 0, "end": len(doc.text) + 5, "label": "ORG"}]}),
+        "pred-text-mismatch": json.dumps({"id": doc.id, "text": doc.text + " extra"}),
+    }[check]
+    lines = [good if check == "pred-duplicate-document" else "", bad]
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, 2
+
+
+def test_evaluate_every_prediction_check_has_a_fixture() -> None:
+    assert PRED_CHECKS == sorted(["pred-json", "pred-field", "pred-unknown-document", "pred-duplicate-document", "pred-offset-range", "pred-text-mismatch"])
+
+
+@pytest.mark.parametrize("check", PRED_CHECKS)
+def test_evaluate_bad_prediction_is_located(check: str, gold, tmp_path: Path) -> None:
+    path, line = _bad_file(check, gold, tmp_path)
+    _, findings = read_predictions(path=path, gold={d.id: d for d in gold})
+    assert {f.check for f in findings} == {check}
+    assert all(f.line == line and f.path == str(path) and f.message for f in findings)
+
+
+@pytest.mark.parametrize("check", PRED_CHECKS)
+def test_evaluate_cli_reports_bad_predictions_without_traceback(check: str, gold, tmp_path: Path, project_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path, line = _bad_file(check, gold, tmp_path)
+    assert main(["--root", str(project_root), "evaluate", "--pred", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:{line}: error[{check}]" in err
+    assert "Traceback" not in err
+
+
+def _scores(results: dict) -> list[dict]:
+    """Every P/R/F1 dict in a results tree."""
+    found = []
+    if isinstance(results, dict):
+        if {"precision", "recall", "f1"} <= results.keys():
+            return [results]
+        for value in results.values():
+            found += _scores(value)
+    return found
+
+
+def test_evaluate_gold_against_itself_is_perfect(gold, tmp_path: Path) -> None:
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(_line(d) for d in gold) + "\n", encoding="utf-8")
+    preds, findings = read_predictions(path=path, gold={d.id: d for d in gold})
+    results = evaluate(gold=gold, predictions=preds)
+    assert findings == []
+    assert all(results[layer] is not None for layer in ("ner", "coref", "relations", "attributions"))
+    scores = _scores(results)
+    assert scores and all(s["f1"] == 1.0 for s in scores)
+
+
+def test_evaluate_empty_prediction_scores_zero_recall(gold, tmp_path: Path) -> None:
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(json.dumps({"id": d.id, "ner": [], "mentions": [], "relations": [], "attributions": []}) for d in gold) + "\n")
+    results = score_file(gold_path=Path(__file__).resolve().parent.parent, pred_path=path)
+    scores = _scores({k: results[k] for k in ("ner", "coref", "relations", "attributions")})
+    assert scores and all(s["recall"] == 0.0 for s in scores)
+
+
+def test_evaluate_omitted_layer_is_not_scored(gold, tmp_path: Path, project_root: Path) -> None:
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(json.dumps({"id": d.id, "ner": to_row(d)["ner"]}) for d in gold) + "\n")
+    results = score_file(gold_path=project_root, pred_path=path)
+    assert results["ner"]["micro"]["f1"] == 1.0
+    assert results["coref"] is None and results["relations"] is None and results["attributions"] is None
+
+
+def test_evaluate_reads_a_built_dataset_as_gold(built: Path, gold) -> None:
+    from_build = load_gold(path=built)
+    assert from_build == gold
+
+
+def test_evaluate_symmetric_relation_in_either_order_matches(gold, tmp_path: Path, project_root: Path) -> None:
+    from khabar.schema.relations import RELATIONS
+
+    doc = gold[0]
+    row = to_row(doc)
+    flipped = [dict(r, head=r["tail"], tail=r["head"]) if RELATIONS[r["label"]].symmetric else r for r in row["relations"]]
+    assert flipped != row["relations"]  # the gold has a symmetric relation to flip
+    path = tmp_path / "pred.jsonl"
+    path.write_text(json.dumps({"id": doc.id, "mentions": row["mentions"], "relations": flipped}) + "\n")
+    results = score_file(gold_path=project_root, pred_path=path)
+    assert results["relations"]["relation"]["f1"] == 1.0
+
+
+def test_evaluate_cli_json_output(project_root: Path, gold, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(_line(d) for d in gold) + "\n", encoding="utf-8")
+    assert main(["--root", str(project_root), "evaluate", "--pred", str(path), "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert results["ner"]["micro"]["f1"] == 1.0

@@ -1,0 +1,92 @@
+"""Contributor workflow: `khabar new`, `format`, `release`, unreviewed pre-annotations."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from khabar.checks import validate
+from khabar.cli import main
+from khabar.findings import KhabarError
+from khabar.workflow import format_annotations, new_document
+
+
+def test_workflow_new_normalises_and_reports(tmp_path: Path, tiny_project: Path) -> None:
+    text = tmp_path / "t.txt"
+    text.write_bytes("Cafe\u0301 in Lisbon.\r\nSomeone spoke.".encode())
+    made = new_document(root=tiny_project, doc_id="new-doc", text_file=text, meta={"source": "Somebody"})
+    stored = made.corpus_path.read_text(encoding="utf-8")
+    assert made.crlf_fixed == 1 and made.nfc_changed
+    assert "\r" not in stored and "Caf\u00e9" in stored
+    _, findings = validate(root=tiny_project, gx=False)
+    assert [f for f in findings if f.level == "error"] == []
+
+
+@pytest.mark.parametrize(("doc_id", "check"), [("Bad Id", "doc-id-unsafe"), ("exists", "doc-id-mismatch")])
+def test_workflow_new_refuses_and_writes_nothing(tmp_path: Path, tiny_project: Path, doc_id: str, check: str) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("Some text.", encoding="utf-8")
+    if doc_id == "exists":
+        doc_id = next((tiny_project / "corpus").glob("*.txt")).stem
+    before = sorted(p.name for p in (tiny_project / "corpus").iterdir())
+    with pytest.raises(KhabarError) as raised:
+        new_document(root=tiny_project, doc_id=doc_id, text_file=text, meta={})
+    assert {f.check for f in raised.value.findings} == {check}
+    assert sorted(p.name for p in (tiny_project / "corpus").iterdir()) == before
+
+
+def test_workflow_new_rejects_non_utf8(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "t.txt"
+    text.write_bytes(b"ok line\nbad \xff byte")
+    assert main(["--root", str(tiny_project), "new", "latin", "--text", str(text)]) == 1
+    assert f"{text}:2: error[file-encoding]" in capsys.readouterr().err
+
+
+def test_workflow_unreviewed_is_a_warning_then_a_release_error(tiny_project: Path) -> None:
+    ann = next((tiny_project / "annotations").glob("*.yaml"))
+    first_id = yaml.safe_load(ann.read_text())["mentions"][0]["id"]
+    ann.write_text(ann.read_text().replace("entities:", f"unreviewed: [{first_id}]\nentities:", 1))
+    _, normal = validate(root=tiny_project, gx=False)
+    _, strict = validate(root=tiny_project, gx=False, release=True)
+    assert [(f.check, f.level) for f in normal] == [("unreviewed-annotation", "warning")]
+    assert [(f.check, f.level) for f in strict] == [("unreviewed-annotation", "error")]
+
+
+def test_workflow_format_check_and_rewrite(tiny_project: Path) -> None:
+    ann = next((tiny_project / "annotations").glob("*.yaml"))
+    canonical = ann.read_text()
+    assert format_annotations(root=tiny_project, write=False) == [] or canonical
+    ann.write_text(canonical.replace("entities:", "# a comment\nentities:", 1))
+    assert format_annotations(root=tiny_project, write=False) == [ann]
+    assert main(["--root", str(tiny_project), "format", "--check"]) == 1
+    format_annotations(root=tiny_project, write=True)
+    assert format_annotations(root=tiny_project, write=False) == []
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t", *args], check=True, capture_output=True, text=True).stdout
+
+
+def test_workflow_release_bumps_tags_and_refuses_dirty(tiny_project: Path, tmp_path: Path) -> None:
+    from khabar.build import project_version
+    from khabar.changelog import versions
+    from khabar.release import release
+
+    _git(tiny_project, "init", "-q")
+    _git(tiny_project, "add", "-A")
+    _git(tiny_project, "commit", "-qm", "init")
+    old = project_version(tiny_project)
+    (tiny_project / "scratch.txt").write_text("dirty")
+    with pytest.raises(KhabarError) as raised:
+        release(root=tiny_project, part="minor", out=tmp_path / "out")
+    assert {f.check for f in raised.value.findings} == {"release-refused"}
+    (tiny_project / "scratch.txt").unlink()
+    made = release(root=tiny_project, part="minor", out=tmp_path / "out")
+    major, minor, _ = (int(x) for x in old.split("."))
+    assert made.new == f"{major}.{minor + 1}.0" == project_version(tiny_project)
+    assert versions(tiny_project)[0] == made.new
+    assert _git(tiny_project, "tag").split() == [made.tag]
+    assert (tmp_path / "out" / "manifest.json").exists()
