@@ -86,7 +86,7 @@ def _duplicate(table: str) -> Callable[[dict[str, pd.DataFrame]], None]:
         (_set("mentions", "kind", "XX"), "gx-label-sets", "mentions", "expect_column_values_to_be_in_set"),
         (_set("relations", "label", "per:friend"), "gx-label-sets", "relations", "expect_column_values_to_be_in_set"),
         (_set("attributions", "type", "hearsay"), "gx-label-sets", "attributions", "expect_column_values_to_be_in_set"),
-        (_set("mentions", "end", 0), "gx-offsets", "mentions", "expect_column_pair_values_a_to_be_greater_than_b"),
+        (_set("tokens", "end", 0), "gx-offsets", "tokens", "expect_column_pair_values_a_to_be_greater_than_b"),
         (_set("mentions", "start", -1), "gx-offsets", "mentions", "expect_column_values_to_be_between"),
         (_set("mentions", "head_end", 14), "gx-offsets", "mentions", "expect_column_pair_values_a_to_be_greater_than_b"),
         (_set("attributions", "end", len(TEXT) + 1, row=2), "gx-offsets", "attributions", "expect_column_pair_values_a_to_be_greater_than_b"),
@@ -119,7 +119,8 @@ def test_checks_gx_violating_table_fires_its_check(
 @pytest.mark.parametrize(
     ("layers", "check", "annotation"),
     [
-        ({"mentions": (_mention("m1", "e9", "NAM", 0, 13), _mention("m2", "e2", "NAM", 18, 35), _mention("m3", "e3", "NAM", 39, 45))},
+        ({"mentions": (_mention("m1", "e9", "NAM", 0, 13), _mention("m2", "e2", "NAM", 18, 35), _mention("m3", "e3", "NAM", 39, 45),
+                       _mention("m4", "e1", "PRO", 47, 49))},
          "gx-references", "m1"),
         ({"relations": (Relation(id="r1", label="per:associate", head="e1", tail="e2", evidence=(0,)),
                         Relation(id="r1", label="per:associate", head="e2", tail="e1", evidence=(0,)))}, "gx-unique-ids", "r1"),
@@ -167,6 +168,13 @@ def test_checks_gx_missing_column_is_refused() -> None:
         check_tables(frames)
 
 
+def test_checks_gx_wrong_dtype_is_refused_not_reported() -> None:
+    frames = tables([clean_document()])
+    frames["tokens"]["start"] = frames["tokens"]["start"].astype(str)
+    with pytest.raises(ValueError, match="table `tokens`"):
+        check_tables(frames)
+
+
 def test_checks_gx_ids_are_catalogued_in_group_tables() -> None:
     assert all(CATALOGUE[check].group == "tables" for check in GX_IDS)
 
@@ -188,20 +196,37 @@ def _project(root: Path) -> Path:
     return root
 
 
-def test_checks_gx_validate_locates_findings_and_can_skip_gx(tmp_path: Path) -> None:
+def _long_sentence_project(root: Path) -> Path:
+    """A document the located checks accept but whose one sentence has 201+ tokens:
+    only the suites' per-document sanity range (a warning) sees it."""
+    (root / "corpus").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    text = " ".join(["word"] * 205) + "."
+    (root / "corpus" / "long.txt").write_text("---\nid: long\nlanguage: en\n---\n" + text, encoding="utf-8")
+    (root / "annotations" / "long.yaml").write_text("document: long\n", encoding="utf-8")
+    return root
+
+
+def test_checks_gx_suites_skip_documents_with_located_errors(tmp_path: Path) -> None:
     root = _project(tmp_path / "project")
     _, found = validate(root=root)
-    gx_found = [f for f in found if f.check.startswith("gx-")]
-    assert [(f.check, f.path, f.line, f.annotation) for f in gx_found] == [("gx-references", "annotations/tiny.yaml", 7, "m2")]
+    assert [(f.check, f.path, f.line, f.annotation) for f in found] == [("ref-missing", "annotations/tiny.yaml", 6, "m2")]
+
+
+def test_checks_gx_suites_join_the_findings_of_clean_documents(tmp_path: Path) -> None:
+    root = _long_sentence_project(tmp_path / "project")
+    _, found = validate(root=root)
+    assert [(f.check, f.level, f.document) for f in found] == [("gx-sanity-ranges", "warning", "long")]
     _, fast = validate(root=root, gx=False)
-    assert not [f for f in fast if f.check.startswith("gx-")] and fast
+    assert fast == []
 
 
 @pytest.mark.parametrize(("flags", "shown"), [((), True), (("--no-gx",), False)])
 def test_checks_gx_cli_no_gx_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: tuple[str, ...], shown: bool) -> None:
-    root = _project(tmp_path / "project")
-    assert main(["--root", str(root), "validate", *flags]) == 1
-    assert ("error[gx-references]" in capsys.readouterr().err) is shown
+    root = _long_sentence_project(tmp_path / "project")
+    assert main(["--root", str(root), "validate", *flags]) == 0
+    captured = capsys.readouterr()
+    assert ("warning[gx-sanity-ranges]" in captured.err + captured.out) is shown
 
 
 def test_checks_gx_duplicate_entity_ids_in_a_document_fire_once() -> None:

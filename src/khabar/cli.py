@@ -43,10 +43,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = args.out or args.root / "dist" / "khabar"
     manifest = build(root=args.root, out=out)
-    print(f"built {out} (version {manifest['version']})")
+    if not args.quiet:
+        print(f"built {out} (version {manifest['version']})")
     if not args.no_load:
         for config, rows in load_back(out=out).items():
-            print(f"  load_dataset({str(out)!r}, {config!r}, split='test'): {rows} rows")
+            if not args.quiet:
+                print(f"  load_dataset({str(out)!r}, {config!r}, split='test'): {rows} rows")
     return 0
 
 
@@ -108,6 +110,34 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from khabar.checks import validate
+    from khabar.export import export
+
+    corpus, findings = validate(root=args.root, gx=not args.no_gx)
+    if any(f.level == "error" for f in findings):
+        return _report(findings)
+    documents = sorted(corpus.documents, key=lambda d: d.id)
+    paths = export(format=args.format, documents=documents, out=args.out)
+    print(f"exported {len(documents)} document(s) as {args.format} into {args.out} ({len(paths)} file(s))")
+    return _report(findings, quiet=True)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from khabar.export import import_annotations
+    from khabar.io.project import Paths
+
+    out = args.out or Paths(args.root).annotations
+    try:
+        paths = import_annotations(format=args.format, folder=args.folder, root=args.root, out=out, force=args.force)
+    except FileExistsError as exc:
+        print(f"khabar: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 def _only_document(root: Path) -> str:
     from khabar.io.project import document_ids
 
@@ -136,6 +166,7 @@ def parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build, "validate, then build the Hugging Face dataset folder")
     p.add_argument("--out", type=Path, help="output folder (default: dist/khabar)")
     p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")
+    p.add_argument("--quiet", action="store_true", help="print only problems (no progress bar, no summary)")
     p = add("locate", cmd_locate, "print start/end of a string in a document, on token boundaries")
     p.add_argument("text")
     p.add_argument("--doc", help="document id (optional when the corpus has one document)")
@@ -154,6 +185,17 @@ def parser() -> argparse.ArgumentParser:
     p = add("diff", cmd_diff, "what changed between two versions of the annotations (folders or git revisions)")
     p.add_argument("old", metavar="A", help="project folder, annotation folder or git revision (e.g. HEAD~1)")
     p.add_argument("new", metavar="B", help="the same, for the newer side")
+    from khabar.export import EXPORTERS, IMPORTERS  # light: the writers import spaCy when called
+
+    p = add("export", cmd_export, "validate, then write the corpus in another format (docs/formats.md)")
+    p.add_argument("--format", choices=list(EXPORTERS), required=True)
+    p.add_argument("--out", type=Path, required=True, help="the folder to write (replaced whole once the export is complete)")
+    p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster)")
+    p = add("import", cmd_import, "read annotations in another format into annotation files (docs/formats.md)")
+    p.add_argument("format", choices=list(IMPORTERS))
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("--out", type=Path, help="the annotation folder to write (default: the project's annotations/)")
+    p.add_argument("--force", action="store_true", help="overwrite existing annotation files")
     return top
 
 

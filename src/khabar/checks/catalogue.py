@@ -75,6 +75,11 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("pred-offset-range", _E, "predictions", "Predicted spans lie inside the gold document's text."),
     ("pred-text-mismatch", _E, "predictions", "A prediction's `text` (when given) equals the gold text, and span texts match it."),
     ("diff-source", _E, "workflow", "Each side of `khabar diff` is a readable project folder, annotation folder or git revision."),
+    ("brat-syntax", _E, "import", "Every line of an imported brat .ann file, its notes' key=value text and its .meta.json parse."),
+    ("brat-reference", _E, "import", "Every id an imported brat line names exists and has the right kind, and the lines agree (one entity note per chain, one note per annotation)."),
+    ("publish-card", _E, "release", "Before publishing, the built card's YAML has pretty_name, license and configs, exactly one default config, and data_files globs that match files."),
+    ("publish-integrity", _E, "release", "Before publishing, every built file matches its sha256 in manifest.json and no unlisted file would be uploaded."),
+    ("baseline-model", _E, "benchmark", "A baseline's model (the spacy-ner pipeline, by name or path) is installed and loads."),
 )
 
 CATALOGUE: Mapping[str, CheckSpec] = MappingProxyType(

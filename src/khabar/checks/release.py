@@ -156,7 +156,8 @@ def _git(root: Path, *args: str) -> str | None:
 
 def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
     """Changes under corpus/ or annotations/ since the release tag ``base`` (default: the last
-    ``v*`` tag) need a version other than the tag's and a CHANGELOG.md section for it.
+    ``v*`` tag), committed or not, and new untracked files there, need a version other than
+    the tag's and a CHANGELOG.md section for it.
 
     Judged only where ``root`` is the top of its own git repository (a project folder nested in
     another repository, such as a test fixture, is not released by that repository's tags)."""
@@ -170,8 +171,8 @@ def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
         return []
     changed = _git(root, "diff", "--name-only", tag, "--", "corpus", "annotations")
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", "corpus", "annotations")
-    if changed is None:
-        return []
+    if changed is None:  # git failed: an unknown base is worth saying, a broken checkout is not ours to judge
+        return [finding("changelog-entry", f"cannot compare with {base!r}: git does not know that revision", path=PYPROJECT, line=1)] if base else []
     files = sorted(set(changed.splitlines()) | set((untracked or "").splitlines()))
     if not files:
         return []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterator, Mapping, NamedTuple
 
 from khabar.findings import Finding
 from khabar.io.project import Corpus
@@ -18,11 +18,14 @@ class Span(NamedTuple):
     stated: str | None  # None where the file states no text (never, today)
 
 
-def iter_spans(doc: Document) -> Iterator[Span]:
-    """Every span a document's annotation file states, with its stated text."""
-    for m in doc.mentions:
+def iter_spans(doc: Document, head_texts: Mapping[int, str] | None = None) -> Iterator[Span]:
+    """Every span a document's annotation file states, with its stated text
+    (a head's stated text from ``head_texts``, by mention index, where given:
+    the model keeps only the head's offsets)."""
+    for i, m in enumerate(doc.mentions):
         yield Span(m.id, "mention", m.start, m.end, m.text)
-        yield Span(m.id, "mention head", m.head_start, m.head_end, doc.text[m.head_start : m.head_end])
+        head = doc.text[m.head_start : m.head_end]
+        yield Span(m.id, "mention head", m.head_start, m.head_end, (head_texts or {}).get(i, head))
     for v in doc.values:
         yield Span(v.id, "value", v.start, v.end, v.text)
     for a in doc.attributions:
@@ -38,7 +41,8 @@ def check_spans(corpus: Corpus) -> Iterator[Finding]:
         starts = {t.start for t in doc.tokens}
         ends = {t.end for t in doc.tokens}
         size = len(doc.text)
-        for s in iter_spans(doc):
+        source = corpus.sources.get(doc.id)
+        for s in iter_spans(doc, source.head_texts if source is not None else None):
             at = {"document": doc.id, "annotation": s.annotation}
             if s.end > size:
                 yield corpus.locate("span-range", f"{s.what} {s.start}-{s.end} ends beyond the text, which has {size} characters; use `khabar locate` to find the right offsets", **at)

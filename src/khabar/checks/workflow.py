@@ -16,7 +16,8 @@ def check_unreviewed(corpus: Corpus) -> Iterator[Finding]:
         ids = {item.id for layer in LAYERS for item in getattr(doc, layer)}
         for ann in source.unreviewed:
             if ann not in ids:
-                yield corpus.locate("unreviewed-unknown", f"`unreviewed` lists {ann!r}, which is no annotation of this file; remove it from the list", document=doc.id)
+                found = corpus.locate("unreviewed-unknown", f"`unreviewed` lists {ann!r}, which is no annotation of this file; remove it from the list", document=doc.id)
+                yield found.at(path=source.annotation_path, line=source.unreviewed_line)
                 continue
             yield corpus.locate("unreviewed-annotation", f"{ann} was proposed by a tool and is not reviewed; check it against the guidelines, then remove its id from `unreviewed`", document=doc.id, annotation=ann)
 

@@ -36,6 +36,9 @@ class Layers:
     lines: dict[str, int] = field(default_factory=dict)
     item_lines: dict[tuple[str, int], int] = field(default_factory=dict)
     unreviewed: tuple[str, ...] = ()  # ids proposed by a tool (`khabar new --preannotate`), not yet reviewed
+    document_line: int = 1  # the line of the `document` key
+    unreviewed_line: int = 1  # the line of the `unreviewed` key
+    head_texts: dict[int, str] = field(default_factory=dict)  # mention index -> the head's stated text
 
 
 class _Reader:
@@ -146,7 +149,11 @@ def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list
     if not reader.keys(data, 1, ("document",), LAYERS + ("unreviewed",), "the annotation file"):
         if not isinstance(data, LDict):
             return None, reader.found
-    layers = Layers(document=data.get("document"))
+    document = data.get("document")
+    if "document" in data and not isinstance(document, str):
+        reader.add("yaml-type", f"`document` must be the document id, a string; found {document!r}", line_of(data, "document", 1))
+        document = None
+    layers = Layers(document=document, document_line=line_of(data, "document", 1), unreviewed_line=line_of(data, "unreviewed", 1))
     unreviewed = data.get("unreviewed") or []
     if not isinstance(unreviewed, list) or not all(isinstance(x, str) for x in unreviewed):
         reader.add("yaml-type", f"`unreviewed` must be a list of annotation ids; found {unreviewed!r}", line_of(data, "unreviewed", 1))
@@ -162,6 +169,8 @@ def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list
             built = _BUILDERS[layer](reader, raw, line)
             if built is not None:
                 layers.item_lines[(layer, len(getattr(layers, layer)))] = line
+                if layer == "mentions":
+                    layers.head_texts[len(layers.mentions)] = raw["head"]["text"]
                 getattr(layers, layer).append(built)
                 layers.lines.setdefault(built.id, line)
     return layers, reader.found

@@ -62,7 +62,9 @@ def first_non_nfc_line(text: str) -> int | None:
 def read_corpus_file(path: Path, *, shown: str) -> tuple[CorpusFile | None, list[Finding]]:
     """Read one corpus file; return it (or None) and every problem found."""
     raw, found = decode(path, path.read_bytes(), shown)
-    if raw is None:
+    if raw is None or found:
+        # A CR makes the `---` lines unrecognisable: parsing on would only add a
+        # yaml-syntax echo of the line-endings finding.
         return None, found
     if not raw.startswith(DELIMITER) or "\n" + DELIMITER not in raw[3:]:
         found.append(finding("yaml-syntax", "expected a front matter block between two `---` lines at the top of the file, then the text; found none", path=shown, line=1))

@@ -51,6 +51,8 @@ class Source:
     item_lines: dict[tuple[str, int], int]
     text_line: int
     unreviewed: tuple[str, ...] = ()
+    head_texts: dict[int, str] = field(default_factory=dict)  # mention index -> the head's stated text
+    unreviewed_line: int = 1  # the line of the `unreviewed` key
 
 
 @dataclass(slots=True)
@@ -115,14 +117,14 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
     cf, found_c = read_corpus_file(corpus_path, shown=shown_c)
     layers, found_a = read_annotation_file(ann_path, shown=shown_a)
     found = found_c + found_a
-    if layers is not None and layers.document != doc_id:
-        found.append(finding("doc-id-mismatch", f"`document` is {layers.document!r} but the file is {shown_a}; expected `document: {doc_id}`", path=shown_a, line=1, document=doc_id))
+    if layers is not None and layers.document is not None and layers.document != doc_id:  # None: reported as missing or mistyped
+        found.append(finding("doc-id-mismatch", f"`document` is {layers.document!r} but the file is {shown_a}; expected `document: {doc_id}`", path=shown_a, line=layers.document_line, document=doc_id))
     found = [_with_doc(f, doc_id) for f in found]
     if cf is None or layers is None or any(f.level == "error" for f in found):
         # Like the UD validator's levels: a file with format errors is not checked
         # further, so its reader sees the root problems first, not their echoes.
         return None, None, found
-    source = Source(shown_a, shown_c, layers.lines, layers.item_lines, cf.text_line, layers.unreviewed)
+    source = Source(shown_a, shown_c, layers.lines, layers.item_lines, cf.text_line, layers.unreviewed, layers.head_texts, layers.unreviewed_line)
     return _assemble(cf, layers), source, found
 
 

@@ -1,0 +1,94 @@
+"""Helpers shared by the exporters: token spans, first mentions, writing a folder safely."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from khabar.findings import KhabarError, finding
+from khabar.schema.model import Document, Mention
+
+
+def token_span(*, doc: Document, start: int, end: int, what: str) -> tuple[int, int]:
+    """The inclusive ``(first, last)`` token indices of ``start:end``
+    (:func:`khabar.views.coref.token_range`); a span off token boundaries is a
+    :class:`KhabarError`, never a ``StopIteration`` from deep inside."""
+    from khabar.views.coref import token_range
+
+    try:
+        first, last = token_range(doc, start, end)
+    except StopIteration:
+        raise KhabarError([finding(
+            "span-token-boundary",
+            f"{what} {start}-{end} ({doc.text[start:end]!r}) does not start and end on token boundaries; it cannot be exported",
+            document=doc.id, span=(start, end),
+        )]) from None
+    return first, last
+
+
+def mention_order(m: Mention) -> tuple[int, int]:
+    """Text order: earlier start first, and of two mentions starting together the longer."""
+    return (m.start, -m.end)
+
+
+def first_mentions(*, doc: Document) -> dict[str, Mention]:
+    """Each entity's first mention in text order (ties: the earlier annotation)."""
+    first: dict[str, Mention] = {}
+    for m in sorted(doc.mentions, key=mention_order):  # sorted() is stable
+        first.setdefault(m.entity, m)
+    return first
+
+
+def require_references(*, doc: Document) -> None:
+    """Raise :class:`KhabarError` where a mention, relation or attribution names an
+    entity or attribution that does not exist, or an entity has no mention: no
+    format can carry those, and validation (``khabar validate``) reports them."""
+    entities = {e.id for e in doc.entities}
+    found = [
+        finding("ref-missing", f"mention {m.id} names entity {m.entity!r}, which does not exist", document=doc.id, annotation=m.id)
+        for m in doc.mentions if m.entity not in entities
+    ]
+    found += [
+        finding("ref-missing", f"relation {r.id} names entity {ref!r}, which does not exist", document=doc.id, annotation=r.id)
+        for r in doc.relations for ref in (r.head, r.tail) if ref not in entities
+    ]
+    attributions = {a.id for a in doc.attributions}
+    found += [
+        finding("ref-missing", f"attribution {a.id} names {ref!r}, which does not exist", document=doc.id, annotation=a.id)
+        for a in doc.attributions
+        for ref, known in ((a.source_entity, entities), (a.parent, attributions))
+        if ref is not None and ref not in known
+    ]
+    mentioned = {m.entity for m in doc.mentions}
+    found += [
+        finding("entity-no-mention", f"entity {e.id} has no mention; it cannot be exported", document=doc.id, annotation=e.id)
+        for e in doc.entities if e.id not in mentioned
+    ]
+    if found:
+        raise KhabarError(found)
+
+
+def write_folder(*, out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Run ``write(stage)`` in a temporary sibling of ``out``, then rename the
+    stage into place (like :mod:`khabar.build`): a failed export leaves the
+    previous ``out`` untouched. Returns the written files, under ``out``."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.exporting-", dir=out.parent))
+    try:
+        written = write(stage)
+        os.chmod(stage, 0o755)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            out.rename(old)
+            stage.rename(out)
+            shutil.rmtree(old)
+        else:
+            stage.rename(out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return [out / p.relative_to(stage) for p in written]

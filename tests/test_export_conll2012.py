@@ -1,0 +1,165 @@
+"""CoNLL-2012 export: read our own output back and compare it with the annotations.
+
+The reader here is written from the format description (coreference brackets in
+the last column, one stack of open mentions per cluster, blank lines between
+sentences); it keeps every mention, where the Perl reference scorer keeps only
+one of two identical spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from khabar.export import EXPORTERS
+from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to_conll2012
+from khabar.io import load_project
+from khabar.schema.model import Document, Mention
+from khabar.views.coref import token_range
+
+Span = tuple[int, int]
+
+
+def _documents(root: Path) -> list[Document]:
+    return sorted(load_project(root=root).documents, key=lambda d: d.id)
+
+
+@pytest.fixture(scope="module", params=["repository", "fixture"])
+def documents(request: pytest.FixtureRequest, project_root: Path) -> list[Document]:
+    return _documents(project_root if request.param == "repository" else FIXTURES / "valid")
+
+
+def _parse(text: str) -> dict[str, dict[str, list[list[str]]]]:
+    """document name -> {"rows": token rows, "sentences": rows per sentence}."""
+    out: dict[str, dict[str, list[list[str]]]] = {}
+    name, sentence = None, []
+    for line in text.split("\n"):
+        begin = re.fullmatch(r"#begin document \((.+)\); part 000", line)
+        if begin:
+            name = begin[1]
+            out[name] = {"rows": [], "sentences": []}
+        elif line == "#end document":
+            name = None
+        elif line == "":
+            if sentence and name is not None:
+                out[name]["sentences"].append(sentence)
+            sentence = []
+        else:
+            assert name is not None, f"a token line outside a document: {line!r}"
+            row = line.split("\t")
+            out[name]["rows"].append(row)
+            sentence.append(row)
+    return out
+
+
+def _clusters(rows: list[list[str]]) -> dict[int, list[Span]]:
+    """Cluster number -> its mentions' inclusive token spans (sorted, repeats kept)."""
+    clusters: dict[int, list[Span]] = defaultdict(list)
+    open_at: dict[int, list[int]] = defaultdict(list)
+    for t, row in enumerate(rows):
+        if row[-1] == "-":
+            continue
+        for part in row[-1].split("|"):
+            whole = re.fullmatch(r"\((\d+)\)", part)
+            start = re.fullmatch(r"\((\d+)", part)
+            end = re.fullmatch(r"(\d+)\)", part)
+            if whole:
+                clusters[int(whole[1])].append((t, t))
+            elif start:
+                open_at[int(start[1])].append(t)
+            else:
+                assert end, f"bad coreference part {part!r}"
+                clusters[int(end[1])].append((open_at[int(end[1])].pop(), t))
+    assert not any(open_at.values()), "a mention was opened and never closed"
+    return {n: sorted(spans) for n, spans in clusters.items()}
+
+
+def _ner(rows: list[list[str]]) -> list[tuple[int, int, str]]:
+    spans, opened = [], None
+    for t, row in enumerate(rows):
+        cell = row[-2]
+        if match := re.fullmatch(r"\(([A-Z_]+)\)", cell):
+            spans.append((t, t, match[1]))
+        elif match := re.fullmatch(r"\(([A-Z_]+)\*", cell):
+            opened = (t, match[1])
+        elif cell == "*)":
+            assert opened is not None
+            spans.append((opened[0], t, opened[1]))
+            opened = None
+        else:
+            assert cell == "*"
+    return spans
+
+
+def _annotated_clusters(doc: Document, *, singletons: bool = True) -> dict[int, list[Span]]:
+    numbers = cluster_numbers(doc=doc)
+    clusters: dict[int, list[Span]] = defaultdict(list)
+    for m in doc.mentions:
+        clusters[numbers[m.entity]].append(tuple(token_range(doc, m.start, m.end)))  # type: ignore[arg-type]
+    return {n: sorted(spans) for n, spans in clusters.items() if singletons or len(spans) > 1}
+
+
+def _export(documents: list[Document], tmp_path: Path, **options: bool) -> dict[str, dict[str, list[list[str]]]]:
+    [path] = docs_to_conll2012(documents=documents, out=tmp_path, **options)
+    assert path == tmp_path / FILE_NAME
+    return _parse(path.read_text(encoding="utf-8"))
+
+
+def test_export_conll2012_is_in_the_exporters_table() -> None:
+    assert EXPORTERS["conll2012"] is docs_to_conll2012
+
+
+@pytest.mark.parametrize("singletons", [True, False])
+def test_export_conll2012_clusters_equal_the_annotation(documents: list[Document], tmp_path: Path, singletons: bool) -> None:
+    parsed = _export(documents, tmp_path, singletons=singletons)
+    assert list(parsed) == [d.id for d in documents]
+    for doc in documents:
+        assert _clusters(parsed[doc.id]["rows"]) == _annotated_clusters(doc, singletons=singletons)
+
+
+def test_export_conll2012_keeps_identical_spans_of_different_entities(tmp_path: Path) -> None:
+    [doc] = _documents(FIXTURES / "valid")
+    copied = doc.mentions[0]
+    other = next(e.id for e in doc.entities if e.id != copied.entity)
+    twin = Mention(id="twin", entity=other, kind=copied.kind, start=copied.start, end=copied.end, text=copied.text, head_start=copied.head_start, head_end=copied.head_end)
+    doubled = replace(doc, mentions=doc.mentions + (twin,))
+    clusters = _clusters(_export([doubled], tmp_path)[doc.id]["rows"])
+    span = tuple(token_range(doc, copied.start, copied.end))
+    numbers = cluster_numbers(doc=doubled)
+    assert span in clusters[numbers[copied.entity]] and span in clusters[numbers[other]]
+    assert clusters == _annotated_clusters(doubled)
+
+
+def test_export_conll2012_columns_are_constant_and_tokens_complete(documents: list[Document], tmp_path: Path) -> None:
+    parsed = _export(documents, tmp_path)
+    for doc in documents:
+        rows, sentences = parsed[doc.id]["rows"], parsed[doc.id]["sentences"]
+        assert {len(row) for row in rows} == {COLUMNS}
+        assert [row[3] for row in rows] == [t.text for t in doc.tokens]
+        assert {row[0] for row in rows} == {doc.id} and {row[1] for row in rows} == {"0"}
+        assert len(sentences) == len(doc.sentences)
+        assert all([row[2] for row in sentence] == [str(i) for i in range(len(sentence))] for sentence in sentences)
+        assert all(set(row[4:10]) == {"-"} for row in rows)
+
+
+def test_export_conll2012_ner_column_equals_the_ner_layer(documents: list[Document], tmp_path: Path) -> None:
+    parsed = _export(documents, tmp_path)
+    for doc in documents:
+        expected = [(*token_range(doc, s.start, s.end), s.label) for s in doc.ner]
+        assert _ner(parsed[doc.id]["rows"]) == expected
+
+
+def test_export_conll2012_numbers_clusters_in_order_of_first_mention(documents: list[Document], tmp_path: Path) -> None:
+    parsed = _export(documents, tmp_path)
+    for doc in documents:
+        seen: list[int] = []
+        for row in parsed[doc.id]["rows"]:
+            for number in re.findall(r"\((\d+)", row[-1]):
+                if int(number) not in seen:
+                    seen.append(int(number))
+        assert seen == list(range(len(doc.entities)))
