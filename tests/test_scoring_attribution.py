@@ -22,7 +22,14 @@ TOKENS = [(5 * k, 5 * k + 4) for k in range(20)]
         ([(0, 9), (5, 14)], {0, 1, 2}),  # token 1 covered twice, counted once
         ([], set()),
     ],
-    ids=["exact-token", "one-char-overlap", "whitespace", "touching", "overlapping-fragments", "empty"],
+    ids=[
+        "exact-token",
+        "one-char-overlap",
+        "whitespace",
+        "touching",
+        "overlapping-fragments",
+        "empty",
+    ],
 )
 def test_scoring_token_indices_overlap_rule(fragments: list, expected: set) -> None:
     assert token_indices(fragments=fragments, tokens=TOKENS) == frozenset(expected)
@@ -57,7 +64,9 @@ def test_scoring_attribution_hand_worked_exact_and_partial() -> None:
     pr = PRF.from_counts
     assert dict(scores.exact) == {
         "cue": pr(true_positives=1, gold=2, predicted=3),  # pair 0 cue equal
-        "source": pr(true_positives=0, gold=1, predicted=1),  # (0,9) vs (5,9); empty sources not counted
+        "source": pr(
+            true_positives=0, gold=1, predicted=1
+        ),  # (0,9) vs (5,9); empty sources not counted
         "content": pr(true_positives=1, gold=2, predicted=3),  # pair 1 content equal
         "attribution": pr(true_positives=0, gold=2, predicted=3),  # no pair equal on all roles
     }
@@ -155,7 +164,15 @@ def test_scoring_attribution_fragments_are_normalised_sets() -> None:
         ({"d": [{"content": [(0, 4)]}]}, {"d": [(5, 9), (0, 4)]}),
         ({"d": [{"content": [(0, 4)]}]}, {"d": [(0, 5), (4, 9)]}),
     ],
-    ids=["empty-fragment", "reversed", "string", "not-a-mapping", "no-tokens", "unsorted-tokens", "overlapping-tokens"],
+    ids=[
+        "empty-fragment",
+        "reversed",
+        "string",
+        "not-a-mapping",
+        "no-tokens",
+        "unsorted-tokens",
+        "overlapping-tokens",
+    ],
 )
 def test_scoring_attribution_rejects_bad_input(gold: dict, tokens: dict) -> None:
     with pytest.raises(ValueError):

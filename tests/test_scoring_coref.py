@@ -27,7 +27,12 @@ FIXTURE = Path(__file__).parent / "fixtures" / "scoring" / "conll_reference_case
 CASES = json.loads(FIXTURE.read_text(encoding="utf-8"))["cases"]
 METRICS = {"muc": muc, "bcub": b_cubed, "ceafm": ceafm, "ceafe": ceafe, "lea": lea}
 ALL_METRICS = sorted(METRICS)
-_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 
 
 def published(expression: str) -> Fraction:
@@ -60,7 +65,9 @@ def _conformance_params() -> list:
 
 
 @pytest.mark.parametrize(("case", "metric", "expected"), _conformance_params())
-def test_scoring_coref_matches_reference_scorer_case(case: dict, metric: str, expected: dict) -> None:
+def test_scoring_coref_matches_reference_scorer_case(
+    case: dict, metric: str, expected: dict
+) -> None:
     prf = METRICS[metric](key=one_doc(case["key"]), response=one_doc(case["response"]))
     checked = 0
     for side in ("recall", "precision", "f1"):
@@ -87,7 +94,9 @@ def test_scoring_conformance_fixture_covers_every_published_case() -> None:
     assert all(case["expected"] for case in CASES)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["id"] in {f"A-{i}" for i in range(1, 10)}], ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["id"] in {f"A-{i}" for i in range(1, 10)}], ids=lambda c: c["id"]
+)
 def test_scoring_conll_average_is_mean_of_published_f1(case: dict) -> None:
     def f1(metric: str) -> float:
         want = case["expected"][metric]["f1"]
@@ -111,11 +120,15 @@ def test_scoring_gold_against_itself_is_perfect(metric: str) -> None:
 
 
 @pytest.mark.parametrize("metric", ALL_METRICS)
-@pytest.mark.parametrize("response", [{}, {"d1": [], "d2": []}], ids=["no-documents", "no-clusters"])
+@pytest.mark.parametrize(
+    "response", [{}, {"d1": [], "d2": []}], ids=["no-documents", "no-clusters"]
+)
 def test_scoring_empty_response_has_zero_recall(metric: str, response: dict) -> None:
     prf = METRICS[metric](key=KEY, response=response)
-    assert prf.recall_num == 0 and prf.recall_den > 0
-    assert prf.precision_den == 0 and prf.f1 == 0.0
+    assert prf.recall_num == 0
+    assert prf.recall_den > 0
+    assert prf.precision_den == 0
+    assert prf.f1 == 0.0
 
 
 def test_scoring_coref_gold_against_itself_gives_conll_one() -> None:

@@ -43,7 +43,7 @@ def test_scoring_ner_strict_micro_and_per_label() -> None:
 )
 def test_scoring_ner_near_misses_are_wrong(prediction: tuple) -> None:
     scores = score_ner(gold=[("d1", 0, 2, "PER")], predicted=[prediction])
-    assert scores.micro.precision_num == 0 and scores.micro.precision_den == 1
+    assert scores.micro == PRF.from_counts(true_positives=0, gold=1, predicted=1)
 
 
 def test_scoring_ner_gold_against_itself_is_perfect() -> None:
@@ -60,7 +60,13 @@ def test_scoring_ner_empty_prediction_has_zero_recall() -> None:
 
 @pytest.mark.parametrize(
     "entity",
-    [("d1", 0, 2), ("d1", 2, 2, "PER"), ("d1", -1, 2, "PER"), ("d1", 0, 2, ""), ("d1", "0", 2, "PER")],
+    [
+        ("d1", 0, 2),
+        ("d1", 2, 2, "PER"),
+        ("d1", -1, 2, "PER"),
+        ("d1", 0, 2, ""),
+        ("d1", "0", 2, "PER"),
+    ],
     ids=["short", "empty-span", "negative", "empty-label", "str-offset"],
 )
 def test_scoring_ner_rejects_bad_entities(entity: tuple) -> None:
@@ -75,18 +81,18 @@ def test_scoring_ner_agrees_with_spacy_scorer() -> None:
     from spacy.training import Example
 
     nlp = spacy.blank("en")
-    words = "Ann met Bob in Paris and London last May".split()
+    words = ["Ann", "met", "Bob", "in", "Paris", "and", "London", "last", "May"]
     gold_spans = [(0, 1, "PER"), (2, 3, "PER"), (4, 5, "LOC"), (6, 7, "LOC")]
     pred_spans = [(0, 1, "PER"), (2, 3, "ORG"), (4, 5, "LOC"), (7, 9, "DATE")]
     gold_doc = spacy.tokens.Doc(nlp.vocab, words=words)
-    gold_doc.ents = [Span(gold_doc, s, e, label=l) for s, e, l in gold_spans]
+    gold_doc.ents = [Span(gold_doc, s, e, label=lab) for s, e, lab in gold_spans]
     pred_doc = spacy.tokens.Doc(nlp.vocab, words=words)
-    pred_doc.ents = [Span(pred_doc, s, e, label=l) for s, e, l in pred_spans]
+    pred_doc.ents = [Span(pred_doc, s, e, label=lab) for s, e, lab in pred_spans]
     reference = get_ner_prf([Example(pred_doc, gold_doc)])
 
     ours = score_ner(
-        gold=[("doc", s, e, l) for s, e, l in gold_spans],
-        predicted=[("doc", s, e, l) for s, e, l in pred_spans],
+        gold=[("doc", s, e, lab) for s, e, lab in gold_spans],
+        predicted=[("doc", s, e, lab) for s, e, lab in pred_spans],
     )
     assert ours.micro.precision == pytest.approx(reference["ents_p"])
     assert ours.micro.recall == pytest.approx(reference["ents_r"])

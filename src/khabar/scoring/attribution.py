@@ -62,18 +62,25 @@ __all__ = [
 ]
 
 
+def _is_span(value: object) -> bool:
+    """A (start, end) pair of ints with 0 <= start < end."""
+    return (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(type(v) is int for v in value)
+        and 0 <= value[0] < value[1]
+    )
+
+
 def _fragments(role: str, value: object) -> tuple[Span, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ValueError(f"{role} must be a collection of (start, end) fragments, got {value!r}")
     spans = set()
     for span in value:
-        if (
-            not isinstance(span, (tuple, list))
-            or len(span) != 2
-            or any(isinstance(v, bool) or not isinstance(v, int) for v in span)
-            or not 0 <= span[0] < span[1]
-        ):
-            raise ValueError(f"{role} fragment must be (start, end) with 0 <= start < end: {span!r}")
+        if not _is_span(span):
+            raise ValueError(
+                f"{role} fragment must be (start, end) with 0 <= start < end: {span!r}"
+            )
         spans.add((span[0], span[1]))
     return tuple(sorted(spans))
 
@@ -93,7 +100,7 @@ class Attribution:
     @classmethod
     def from_mapping(cls, *, data: Mapping[str, object]) -> Attribution:
         """Build from a mapping with optional ``cue``/``source``/``content`` keys."""
-        return cls(**{role: data.get(role) or () for role in ROLES})
+        return cls(*(_fragments(role, data.get(role) or ()) for role in ROLES))
 
 
 @dataclass(frozen=True)
@@ -117,12 +124,7 @@ class _Tokens:
         self.starts: list[int] = []
         self.ends: list[int] = []
         for token in tokens:
-            if (
-                not isinstance(token, (tuple, list))
-                or len(token) != 2
-                or any(isinstance(v, bool) or not isinstance(v, int) for v in token)
-                or not 0 <= token[0] < token[1]
-            ):
+            if not _is_span(token):
                 raise ValueError(f"token must be (start, end) with 0 <= start < end: {token!r}")
             if self.ends and token[0] < self.ends[-1]:
                 raise ValueError(f"tokens must be sorted and non-overlapping, at {token!r}")
@@ -143,7 +145,9 @@ def token_indices(*, fragments: Iterable[Span], tokens: Sequence[Span]) -> froze
     return _Tokens(tokens).cover(_fragments("fragments", fragments))
 
 
-def _role_tokens(attributions: Sequence[Attribution], index: _Tokens) -> list[dict[str, frozenset[int]]]:
+def _role_tokens(
+    attributions: Sequence[Attribution], index: _Tokens
+) -> list[dict[str, frozenset[int]]]:
     return [{role: index.cover(getattr(a, role)) for role in ROLES} for a in attributions]
 
 
@@ -161,7 +165,9 @@ def _pairs(
     if not n or not m:
         return []
     gold_rank = {i: r for r, i in enumerate(sorted(range(n), key=lambda i: _position(gold[i])))}
-    pred_rank = {j: r for r, j in enumerate(sorted(range(m), key=lambda j: _position(predicted[j])))}
+    pred_rank = {
+        j: r for r, j in enumerate(sorted(range(m), key=lambda j: _position(predicted[j])))
+    }
     unit_order = n * m + 1  # exceeds any total rank displacement
     unit_exact = (3 * min(n, m) + 1) * unit_order  # exceeds any total of the lower terms
     overlap = [[len(g["content"] & p["content"]) for p in pred_tokens] for g in gold_tokens]
@@ -178,7 +184,7 @@ def _pairs(
                     - abs(gold_rank[i] - pred_rank[j])
                 )
     rows, cols = linear_sum_assignment(weights, maximize=True)
-    return [(int(i), int(j)) for i, j in zip(rows, cols) if overlap[i][j]]
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if overlap[i][j]]
 
 
 def pair_attributions(

@@ -1,58 +1,53 @@
 """Coreference metrics: MUC, B-cubed, CEAFe, CEAFm, LEA and the CoNLL average.
 
 Inputs. ``key`` and ``response`` map a document id to that document's
-clusters: an ordered sequence (list or tuple) of clusters, each cluster a
-collection of hashable mention keys, e.g. ``(start, end)`` tuples. Two mentions
-match only when their keys are equal (exact boundaries). Min-span / head
-matching is done by passing head spans as keys: build them with
-:func:`clusters_from_mentions` (``by="head"``).
+clusters: an ordered sequence (list or tuple) of clusters, each a collection
+of hashable mention keys, e.g. ``(start, end)`` tuples. Mentions match only
+when their keys are equal. For head (min-span style) matching pass head spans
+as keys, e.g. from :func:`clusters_from_mentions` with ``by="head"``.
 
 Documents and pooling follow the official CoNLL-2012 reference scorer
-(conll/reference-coreference-scorers v8.01, ``lib/CorScorer.pm``): scoring
-iterates over the KEY's documents; a document missing from the response is
-scored against an empty response; response-only documents are ignored. Each
-metric's recall/precision numerators and denominators are summed over
-documents and divided at the end (never an average of per-document scores).
+(conll/reference-coreference-scorers v8.01, ``lib/CorScorer.pm``): the KEY's
+documents are scored; a document missing from the response is scored against
+an empty response; response-only documents are ignored. Numerators and
+denominators are summed over documents, then divided (micro pooling).
 
-Repeated mentions. Clusters are read in order; a mention key seen before on
-the same side (in the same cluster or an earlier one) is dropped, and a
-cluster left empty disappears. The reference scorer drops a repeated response
-span the same way (first occurrence kept); for the key it only warns and keeps
-the copy, which we do not reproduce: the key is de-duplicated like the
-response. The reference scorer refuses a run with more than 10 repeated
-response mentions; we do not.
+Repeated mentions. Clusters are read in order and a mention key already seen
+on the same side (same cluster or an earlier one) is dropped; a cluster left
+empty disappears. The reference scorer drops a repeated response span the
+same way; for a repeated key span it only warns, which we do not reproduce
+(the key is de-duplicated like the response). Unlike the reference scorer we
+do not refuse runs with more than 10 repeated response mentions.
 
-Metrics (all counts exact; K = key clusters, R = response clusters):
+Metrics (exact counts; k ranges over key clusters, r over response clusters):
 
-* MUC (Vilain et al. 1995) counts links: recall numerator =
-  sum over (k, r) with a common mention of (|k & r| - 1), denominator =
-  sum(|k| - 1); precision is the mirror image. Singletons have no links, so
-  they cannot change MUC.
-* B-cubed (Bagga & Baldwin 1998) over all mentions, twinless ones included:
-  recall = sum |k & r|^2 / |k| over pairs, divided by the number of key
-  mentions; precision mirrors it over response mentions.
-* CEAFe / CEAFm (Luo 2005): an optimal one-to-one alignment of key and
-  response clusters (Kuhn-Munkres via ``scipy.optimize.linear_sum_assignment``)
-  maximising phi4(k, r) = 2|k & r| / (|k| + |r|) (CEAFe) or phi3 = |k & r|
-  (CEAFm). Numerator = total similarity; denominators = number of key /
-  response clusters (CEAFe) or mentions (CEAFm). The alignment is computed in
-  floating point, the numerator is then summed exactly over the chosen pairs.
-* LEA (Moosavi & Strube 2016): recall = sum_k |k| * resolution(k) / sum |k|,
-  resolution(k) = (sum_r links(k & r)) / links(k) with links(n) = n(n-1)/2; a
-  key singleton is resolved (1) when its mention is a singleton cluster in the
-  response too, else 0. Precision swaps key and response.
+* MUC counts links: recall = sum over pairs sharing a mention of
+  (|k & r| - 1) / sum(|k| - 1); precision mirrors it. Singletons have no
+  links, so they cannot change MUC.
+* B-cubed counts every mention, twinless ones included: recall =
+  sum |k & r|^2 / |k| over pairs / number of key mentions; precision mirrors.
+* CEAFe / CEAFm: optimal one-to-one cluster alignment (Kuhn-Munkres,
+  ``scipy.optimize.linear_sum_assignment``) maximising phi4 = 2|k & r| /
+  (|k| + |r|) or phi3 = |k & r|; numerator = total similarity (summed exactly
+  over the pairs the float alignment chose); denominators = numbers of key /
+  response clusters (CEAFe) or mentions (CEAFm).
+* LEA: recall = sum |k| * resolution(k) / sum |k| with resolution(k) =
+  sum_r links(k & r) / links(k), links(n) = n(n-1)/2; a key singleton is
+  resolved (1) only when its mention is a response singleton too. Precision
+  swaps key and response.
 * CoNLL score: mean of the MUC, B-cubed and CEAFe F1.
 
-``singletons=False`` removes clusters of size one from key and response (after
+``singletons=False`` removes clusters of size one from both sides (after
 de-duplication) before scoring.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from scipy.optimize import linear_sum_assignment
 
@@ -63,20 +58,14 @@ Documents = Mapping[Hashable, Sequence[Cluster]]
 _Clusters = list[tuple[Hashable, ...]]
 
 __all__ = [
-    "CorefScores",
-    "b_cubed",
-    "ceafe",
-    "ceafm",
-    "clusters_from_mentions",
-    "conll_f1",
-    "lea",
-    "muc",
-    "normalize_clusters",
-    "score_coreference",
-]
+    "CorefScores", "b_cubed", "ceafe", "ceafm", "clusters_from_mentions", "conll_f1", "lea",
+    "muc", "normalize_clusters", "score_coreference",
+]  # fmt: skip
 
 
-def normalize_clusters(*, clusters: Sequence[Cluster], singletons: bool = True) -> _Clusters:
+def normalize_clusters(
+    *, clusters: Sequence[Cluster], singletons: bool = True
+) -> list[tuple[Hashable, ...]]:
     """Drop repeated mentions (first occurrence wins) and empty clusters.
 
     With ``singletons=False`` clusters of size one (after de-duplication) are
@@ -106,15 +95,17 @@ def normalize_clusters(*, clusters: Sequence[Cluster], singletons: bool = True) 
 
 def _document_pairs(
     key: Documents, response: Documents, singletons: bool
-) -> Iterator[tuple[_Clusters, _Clusters]]:
+) -> list[tuple[_Clusters, _Clusters]]:
     for name, side in (("key", key), ("response", response)):
         if not isinstance(side, Mapping):
             raise ValueError(f"{name} must map document ids to clusters, got {type(side).__name__}")
-    for doc_id, key_clusters in key.items():
-        yield (
+    return [
+        (
             normalize_clusters(clusters=key_clusters, singletons=singletons),
             normalize_clusters(clusters=response.get(doc_id, ()), singletons=singletons),
         )
+        for doc_id, key_clusters in key.items()
+    ]
 
 
 def _overlaps(key: _Clusters, response: _Clusters) -> Counter[tuple[int, int]]:
@@ -125,11 +116,9 @@ def _overlaps(key: _Clusters, response: _Clusters) -> Counter[tuple[int, int]]:
 
 def _muc_doc(key: _Clusters, response: _Clusters) -> PRF:
     correct = sum(common - 1 for common in _overlaps(key, response).values())
+    links = (sum(len(k) - 1 for k in key), sum(len(r) - 1 for r in response))
     return PRF(
-        recall_num=correct,
-        recall_den=sum(len(k) - 1 for k in key),
-        precision_num=correct,
-        precision_den=sum(len(r) - 1 for r in response),
+        recall_num=correct, recall_den=links[0], precision_num=correct, precision_den=links[1]
     )
 
 
@@ -160,7 +149,9 @@ def _ceaf_doc(key: _Clusters, response: _Clusters, *, entity_based: bool) -> PRF
         for i, j in overlaps:
             matrix[i][j] = float(similarity(i, j))
         rows, cols = linear_sum_assignment(matrix, maximize=True)
-        total = sum((similarity(int(i), int(j)) for i, j in zip(rows, cols)), Fraction(0))
+        total = sum(
+            (similarity(int(i), int(j)) for i, j in zip(rows, cols, strict=True)), Fraction(0)
+        )
     if entity_based:
         key_den, response_den = len(key), len(response)
     else:
@@ -194,19 +185,11 @@ def _lea_doc(key: _Clusters, response: _Clusters) -> PRF:
     return PRF(*_lea_side(key, response), *_lea_side(response, key))
 
 
-def _ceafe_doc(key: _Clusters, response: _Clusters) -> PRF:
-    return _ceaf_doc(key, response, entity_based=True)
-
-
-def _ceafm_doc(key: _Clusters, response: _Clusters) -> PRF:
-    return _ceaf_doc(key, response, entity_based=False)
-
-
-_PER_DOCUMENT = {
+_PER_DOCUMENT: dict[str, Callable[[_Clusters, _Clusters], PRF]] = {
     "muc": _muc_doc,
     "b_cubed": _b_cubed_doc,
-    "ceafe": _ceafe_doc,
-    "ceafm": _ceafm_doc,
+    "ceafe": partial(_ceaf_doc, entity_based=True),
+    "ceafm": partial(_ceaf_doc, entity_based=False),
     "lea": _lea_doc,
 }
 
@@ -258,23 +241,40 @@ class CorefScores:
         return (self.muc.f1_fraction + self.b_cubed.f1_fraction + self.ceafe.f1_fraction) / 3
 
     @property
-    def conll_f1(*, key: Documents, response: Documents, singletons: bool = True) -> float:
+    def conll_f1(self) -> float:
+        return float(self.conll_f1_fraction)
+
+    def as_dict(self) -> dict[str, object]:
+        result: dict[str, object] = {name: getattr(self, name).as_dict() for name in _PER_DOCUMENT}
+        result["conll_f1"] = self.conll_f1
+        return result
+
+
+def score_coreference(
+    *, key: Documents, response: Documents, singletons: bool = True
+) -> CorefScores:
+    """Every metric at once (documents are normalised once)."""
+    pairs = _document_pairs(key, response, singletons)
+    return CorefScores(
+        **{
+            metric: micro_sum(prfs=(per_document(k, r) for k, r in pairs))
+            for metric, per_document in _PER_DOCUMENT.items()
+        }
+    )
+
+
+def conll_f1(*, key: Documents, response: Documents, singletons: bool = True) -> float:
     """The CoNLL-2012 score: mean of MUC, B-cubed and CEAFe F1."""
     return score_coreference(key=key, response=response, singletons=singletons).conll_f1
 
 
 def _span(mention: Mapping[str, object], start: str, end: str) -> tuple[int, int]:
-    values = []
-    for name in (start, end):
-        if name not in mention:
-            raise ValueError(f"mention {dict(mention)!r} has no {name!r}")
-        value = mention[name]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"mention {dict(mention)!r}: {name} must be an int")
-        values.append(value)
-    if values[0] > values[1]:
+    first, last = mention.get(start), mention.get(end)
+    if type(first) is not int or type(last) is not int:
+        raise ValueError(f"mention {dict(mention)!r}: {start} and {end} must be ints")
+    if first > last:
         raise ValueError(f"mention {dict(mention)!r}: {start} is after {end}")
-    return values[0], values[1]
+    return first, last
 
 
 def clusters_from_mentions(
@@ -282,15 +282,13 @@ def clusters_from_mentions(
 ) -> list[tuple[tuple[int, int], ...]]:
     """Group one document's mention dicts into clusters of span keys.
 
-    Each mention is a mapping with ``start``, ``end``, ``head_start``,
-    ``head_end`` and ``entity``. ``by="extent"`` keys a mention by
-    ``(start, end)``; ``by="head"`` keys it by ``(head_start, head_end)``,
-    which turns every metric into head (min-span style) matching when both
-    key and response are built this way. Spans inside a cluster are sorted
-    and de-duplicated; clusters are ordered by their earliest span, so the
-    result does not depend on input order or entity ids. Two entities that
-    share a key span keep it in the earlier cluster when scored (see the
-    module docstring on repeated mentions).
+    Mentions are mappings with ``start``, ``end``, ``head_start``, ``head_end``
+    and ``entity``. ``by="extent"`` keys a mention by ``(start, end)``,
+    ``by="head"`` by ``(head_start, head_end)`` (head / min-span matching when
+    key and response are both built this way). Spans are sorted and
+    de-duplicated per cluster and clusters ordered by their earliest span, so
+    the result ignores input order and entity ids. A span shared by two
+    entities stays in the earlier cluster when scored (repeated mentions).
     """
     if by not in ("extent", "head"):
         raise ValueError(f"by must be 'extent' or 'head', got {by!r}")

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 Count = int | Fraction
 
-__all__ = ["Count", "PRF", "micro_sum"]
+__all__ = ["PRF", "Count", "micro_sum"]
 
 
 def _check_count(name: str, value: object) -> None:
@@ -61,8 +61,7 @@ class PRF:
             )
         if self.precision_num > self.precision_den:
             raise ValueError(
-                f"precision numerator {self.precision_num} exceeds "
-                f"denominator {self.precision_den}"
+                f"precision numerator {self.precision_num} exceeds denominator {self.precision_den}"
             )
 
     @classmethod

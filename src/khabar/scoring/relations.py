@@ -107,8 +107,8 @@ def _translate(key: FactKey, alignment: Alignment | None) -> FactKey:
 
 def score_relations(
     *,
-    gold: Iterable[tuple],
-    predicted: Iterable[tuple],
+    gold: Iterable[tuple[object, ...]],
+    predicted: Iterable[tuple[object, ...]],
     alignment: Alignment | None = None,
     gold_documents: Collection[Hashable] | None = None,
 ) -> RelationScores:
@@ -139,7 +139,7 @@ def score_relations(
 
     correct = gold_facts.keys() & pred_facts.keys()
     correct_evidence = sum(len(gold_facts[k] & pred_facts[k]) for k in correct)
-    evidence = PRF(
+    evidence_prf = PRF(
         recall_num=correct_evidence,
         recall_den=sum(len(ev) for ev in gold_facts.values()),
         precision_num=correct_evidence,
@@ -156,7 +156,7 @@ def score_relations(
         true_positives=len(correct), gold=len(gold_facts), predicted=len(pred_facts)
     )
     return RelationScores(
-        relation=relation, evidence=evidence, per_label=MappingProxyType(per_label)
+        relation=relation, evidence=evidence_prf, per_label=MappingProxyType(per_label)
     )
 
 
@@ -177,9 +177,7 @@ def _extents(doc_id: Hashable, entity: Hashable, spans: object) -> set[tuple[int
             or any(isinstance(v, bool) or not isinstance(v, int) for v in span)
             or span[0] > span[1]
         ):
-            raise ValueError(
-                f"document {doc_id!r}, entity {entity!r}: bad mention span {span!r}"
-            )
+            raise ValueError(f"document {doc_id!r}, entity {entity!r}: bad mention span {span!r}")
         result.add((span[0], span[1]))
     return result
 
@@ -195,9 +193,7 @@ def align_entities(
     """
     result: dict[Hashable, dict[Hashable, Hashable]] = {}
     for doc_id, pred_entities in predicted.items():
-        gold_spans = {
-            g: _extents(doc_id, g, spans) for g, spans in gold.get(doc_id, {}).items()
-        }
+        gold_spans = {g: _extents(doc_id, g, spans) for g, spans in gold.get(doc_id, {}).items()}
         owners: dict[tuple[int, int], list[Hashable]] = {}
         for g, spans in gold_spans.items():
             for span in spans:
