@@ -1,8 +1,8 @@
 """Building the Hugging Face dataset folder: validate, write, swap into place.
 
 The output is laid out like a Hub dataset repo: ``README.md`` (the rendered
-card, with YAML ``configs:``), ``data/<config>/test-*.parquet`` and
-``manifest.json``. Everything is written into a temporary sibling folder and
+card, with YAML ``configs:``), ``data/<config>/test-*.parquet``,
+``croissant.json`` (Croissant 1.0 metadata) and ``manifest.json``. Everything is written into a temporary sibling folder and
 renamed into place only when complete, so a failed build leaves the last good
 build untouched.
 """
@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from khabar.findings import KhabarError, errors
+from khabar.findings import Finding, KhabarError, errors
 from khabar.schema.model import Document
 from khabar.views import CONFIGS, view_rows
 
@@ -86,6 +86,7 @@ def build(*, root: Path, out: Path) -> dict[str, Any]:
     """
     from khabar.card import render_card
     from khabar.checks import validate
+    from khabar.croissant import write_croissant
     from khabar.stats import corpus_stats
 
     corpus, findings = validate(root=root)
@@ -101,21 +102,36 @@ def build(*, root: Path, out: Path) -> dict[str, Any]:
         for cfg in CONFIGS:
             rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name)
             files += paths
-        (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage), encoding="utf-8")
+        (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, example=docs[0] if docs else None), encoding="utf-8")
+        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)
         manifest = {
             "name": "khabar",
             "version": version,
             "source_commit": source_commit(root),
             "rows": rows,
             "counts": corpus_stats(docs),
-            "files": {p.relative_to(stage).as_posix(): _sha256(p) for p in sorted(files + [stage / "README.md"])},
+            "files": {p.relative_to(stage).as_posix(): _sha256(p) for p in sorted(files + [stage / "README.md", croissant])},
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        staged = release_checks(root=root, stage=stage, out=out, docs=docs)
+        if errors(staged):
+            raise KhabarError(errors(staged))
         _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return manifest
+
+
+def release_checks(*, root: Path, stage: Path, out: Path, docs: list[Document]) -> list[Finding]:
+    """The release checks of the staged build ``stage``; findings name ``out``, where it goes."""
+    from khabar.checks.release import check_card_features, check_roundtrip, check_versions
+
+    return (
+        check_versions(root=root, built=stage, shown_as=out)
+        + check_card_features(built=stage, shown_as=out)
+        + check_roundtrip(root=root, built=stage, documents=docs, shown_as=out)
+    )
 
 
 def _swap(stage: Path, out: Path) -> None:
@@ -131,12 +147,16 @@ def _swap(stage: Path, out: Path) -> None:
 
 
 def load_back(*, out: Path) -> dict[str, int]:
-    """Load every config of a built folder with ``datasets.load_dataset``; rows per config."""
+    """Load every config of a built folder with ``datasets.load_dataset``; rows per config.
+
+    Loads into a throwaway cache: ``datasets`` keys a local folder's cache by the folder's
+    name and card, not its content, so the user's cache could answer with an earlier build."""
     from datasets import load_dataset
 
     built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
-    return {
-        cfg.name: load_dataset(str(out), cfg.name, split=SPLIT).num_rows
-        for cfg in CONFIGS
-        if built.get(cfg.name)
-    }
+    with tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
+        return {
+            cfg.name: load_dataset(str(out), cfg.name, split=SPLIT, cache_dir=cache).num_rows
+            for cfg in CONFIGS
+            if built.get(cfg.name)
+        }

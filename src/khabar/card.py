@@ -17,6 +17,7 @@ import yaml
 from datasets import DatasetInfo
 
 from khabar.findings import KhabarError, finding
+from khabar.schema.model import Document
 from khabar.views import CONFIGS
 
 CARD = "dataset_card.md"
@@ -48,10 +49,25 @@ def agreement_section(root: Path) -> str:
     return agreement_markdown(root=root, first=first, second=second)
 
 
-def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int]) -> dict[str, str]:
-    from khabar.changelog import changelog_text
+def size_category(documents: int) -> str:
+    """The Hub's size category for a number of rows (here: documents)."""
+    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if documents < limit:
+            return name
+    return "n>1M"
 
-    values: dict[str, str] = {"version": version}
+
+def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], example: Document | None = None) -> dict[str, str]:
+    from khabar.card_examples import examples_markdown
+    from khabar.changelog import changelog_text, release_date
+    from khabar.schema.labels import NER_LABELS
+
+    values: dict[str, str] = {
+        "version": version,
+        "release_date": release_date(root, version) or "unreleased",
+        "ner_label_count": str(len(NER_LABELS)),
+        "examples": examples_markdown(example),
+    }
     for key, value in stats.items():
         name = key.replace(" ", "_")
         values[name] = table(value, key=key.split(" by ")[1]) if isinstance(value, dict) else str(value)
@@ -63,6 +79,7 @@ def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[
 
 def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], stage: Path) -> dict[str, Any]:
     meta = dict(front)
+    meta["size_categories"] = [size_category(rows.get("documents", 0))]
     meta["configs"] = [
         {
             "config_name": cfg.name,
@@ -83,10 +100,10 @@ def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], 
     return meta
 
 
-def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path) -> str:
+def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path, example: Document | None = None) -> str:
     front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
     try:
-        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows))
+        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=example))
     except (KeyError, ValueError) as exc:
         raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.card.placeholders", path=CARD, line=1)]) from None
     header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage), sort_keys=False, allow_unicode=True, width=1000)

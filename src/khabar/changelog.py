@@ -25,3 +25,14 @@ def changelog_text(root: Path) -> str:
     first = HEADING.search(text)
     body = text[first.start() :] if first else text
     return re.sub(r"^(#+) ", lambda m: "#" + m[1] + " ", body, flags=re.MULTILINE).strip()
+
+
+def release_date(root: Path, version: str) -> str | None:
+    """The date on the CHANGELOG heading of ``version``, if it has one."""
+    path = root / "CHANGELOG.md"
+    if not path.exists():
+        return None
+    for match in HEADING.finditer(path.read_text(encoding="utf-8")):
+        if match["version"] == version:
+            return match["date"]
+    return None
