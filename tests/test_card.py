@@ -35,7 +35,7 @@ def test_card_template_states_no_figure_of_its_own() -> None:
 def test_card_figures_equal_the_data() -> None:
     docs = load_project(root=ROOT).documents
     stats = corpus_stats(docs)
-    values = placeholders(root=ROOT, version="0.0.0", stats=stats, rows={"documents": len(docs)}, example=docs[0])
+    values = placeholders(root=ROOT, version="0.0.0", stats=stats, rows={"documents": len(docs)}, example=docs[0], documents=docs)
     for key, value in stats.items():
         rendered = values[key.replace(" ", "_")]
         if isinstance(value, dict):
@@ -43,6 +43,15 @@ def test_card_figures_equal_the_data() -> None:
                 assert f"| {label} | {count} |" in rendered
         else:
             assert rendered == str(value)
+
+
+def test_card_baseline_table_is_measured(built: Path) -> None:
+    from khabar.baselines import BASELINES
+
+    body = (built / "README.md").read_text(encoding="utf-8")
+    section = body[body.index("## Baseline results") : body.index("## Licensing")]
+    for name, (_, _, version) in BASELINES.items():
+        assert f"| {name} {version} |" in section or (name in section and "Not run at build time" in section)
 
 
 def test_card_built_readme_has_no_placeholder_left_and_every_config(built: Path) -> None:

@@ -102,7 +102,7 @@ def build(*, root: Path, out: Path) -> dict[str, Any]:
         for cfg in CONFIGS:
             rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name)
             files += paths
-        (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, example=docs[0] if docs else None), encoding="utf-8")
+        (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, documents=docs), encoding="utf-8")
         croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)
         manifest = {
             "name": "khabar",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import yaml
 from datasets import DatasetInfo
@@ -57,7 +57,7 @@ def size_category(documents: int) -> str:
     return "n>1M"
 
 
-def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], example: Document | None = None) -> dict[str, str]:
+def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], example: Document | None = None, documents: Sequence[Document] | None = None) -> dict[str, str]:
     from khabar.card_examples import examples_markdown
     from khabar.changelog import changelog_text, release_date
     from khabar.schema.labels import NER_LABELS
@@ -68,6 +68,10 @@ def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[
         "ner_label_count": str(len(NER_LABELS)),
         "examples": examples_markdown(example),
     }
+    if documents is not None:
+        from khabar.card_baselines import baselines_markdown
+
+        values["baselines"] = baselines_markdown(documents, khabar_version=version)
     for key, value in stats.items():
         name = key.replace(" ", "_")
         values[name] = table(value, key=key.split(" by ")[1]) if isinstance(value, dict) else str(value)
@@ -100,10 +104,10 @@ def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], 
     return meta
 
 
-def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path, example: Document | None = None) -> str:
+def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path, documents: Sequence[Document] = ()) -> str:
     front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
     try:
-        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=example))
+        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=documents[0] if documents else None, documents=documents))
     except (KeyError, ValueError) as exc:
         raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.card.placeholders", path=CARD, line=1)]) from None
     header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage), sort_keys=False, allow_unicode=True, width=1000)

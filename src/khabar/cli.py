@@ -176,6 +176,10 @@ def parser() -> argparse.ArgumentParser:
 
     cli_scores.register(add)
     cli_workflow.register(add)
+    from khabar import cli_benchmark, cli_release
+
+    cli_benchmark.register(add)
+    cli_release.register(add)
     p = add("stats", cmd_stats, "counts per layer and type")
     p.add_argument("--json", action="store_true")
     p = add("render", cmd_render, "validate, then write one document's self-contained HTML review page")

@@ -1,0 +1,165 @@
+"""Publishing a built dataset folder to the Hugging Face Hub, tagged ``v<version>``.
+
+Before anything is uploaded the folder is checked offline:
+
+* ``publish-integrity``: ``manifest.json`` is readable, every file it lists
+  exists with the listed sha256, and no other file would be uploaded;
+* ``publish-card``: README.md's YAML parses as a ``huggingface_hub`` dataset card
+  with ``pretty_name``, ``license`` and ``configs``, exactly one config is the
+  default and every config's ``data_files`` globs match files of the folder.
+
+``DatasetCard.validate()`` is never called: it posts the card to the Hub.
+The upload itself is ``create_repo`` + ``upload_folder`` + ``create_tag``, so
+``load_dataset("ORG/NAME", revision="v0.1.0")`` resolves to the git tag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from khabar.findings import Finding, KhabarError, errors, finding
+
+MANIFEST = "manifest.json"
+README = "README.md"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    path: str  # relative to the built folder, POSIX separators
+    size: int  # bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PublishPlan:
+    repo_id: str
+    version: str
+    tag: str
+    files: tuple[PlannedFile, ...]
+    dry_run: bool
+    commit: str | None = None  # the Hub commit of the upload; None in a dry run
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def folder_files(built: Path) -> list[str]:
+    """Every file under ``built`` (what ``upload_folder`` would send), relative, sorted."""
+    return sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+
+
+def read_manifest(built: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
+    path = built / MANIFEST
+    shown = path.as_posix()
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, [finding("publish-integrity", f"cannot read {MANIFEST} ({exc}); build the folder with `khabar build`", path=shown, line=1)]
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str) or not isinstance(manifest.get("files"), dict):
+        return None, [finding("publish-integrity", f"{MANIFEST} lacks a `version` string or a `files` mapping; rebuild with `khabar build`", path=shown, line=1)]
+    return manifest, []
+
+
+def check_integrity(*, built: Path, manifest: dict[str, Any]) -> list[Finding]:
+    """Every manifest file exists with its sha256; nothing else but the manifest is in the folder."""
+    found: list[Finding] = []
+    listed: dict[str, str] = manifest["files"]
+    for name, expected in sorted(listed.items()):
+        path = built / name
+        if not path.is_file():
+            found.append(finding("publish-integrity", f"{name} is listed in {MANIFEST} but missing; rebuild with `khabar build`", path=path.as_posix()))
+        elif (actual := _sha256(path)) != expected:
+            found.append(finding("publish-integrity", f"sha256 of {name} is {actual}, the manifest states {expected}: the file changed after the build; rebuild with `khabar build`", path=path.as_posix()))
+    for name in folder_files(built):
+        if name != MANIFEST and name not in listed:
+            found.append(finding("publish-integrity", f"{name} is not listed in {MANIFEST} and would be uploaded; remove it or rebuild with `khabar build`", path=(built / name).as_posix()))
+    return found
+
+
+def _patterns(data_files: Any) -> list[str]:
+    """The path globs of a config's ``data_files`` (a string, a list, or split/path mappings)."""
+    if isinstance(data_files, str):
+        return [data_files]
+    if isinstance(data_files, dict):
+        return _patterns(data_files.get("path"))
+    if isinstance(data_files, list):
+        return [p for item in data_files for p in _patterns(item)]
+    return []
+
+
+def check_card(*, built: Path) -> list[Finding]:
+    """README.md's YAML, read offline with ``huggingface_hub.DatasetCard`` (never ``.validate()``)."""
+    from huggingface_hub import DatasetCard
+
+    path = built / README
+    shown = path.as_posix()
+
+    def problem(message: str) -> Finding:
+        return finding("publish-card", message, path=shown, line=1)
+
+    try:
+        meta = DatasetCard(path.read_text(encoding="utf-8")).data.to_dict()
+    except (OSError, ValueError) as exc:
+        return [problem(f"cannot read the card's YAML metadata ({exc}); rebuild with `khabar build`")]
+    found = [problem(f"the card's YAML has no `{key}`; add it to dataset_card.md and rebuild") for key in ("pretty_name", "license", "configs") if not meta.get(key)]
+    configs = meta.get("configs") or []
+    if not isinstance(configs, list) or not all(isinstance(c, dict) for c in configs):
+        return found + [problem("the card's `configs` is not a list of mappings; rebuild with `khabar build`")]
+    defaults = [c.get("config_name") for c in configs if c.get("default")]
+    if configs and len(defaults) != 1:
+        found.append(problem(f"exactly one config must be `default: true`, found {len(defaults)} ({', '.join(map(str, defaults)) or 'none'}); `load_dataset` without a config name needs one"))
+    for config in configs:
+        name = config.get("config_name")
+        patterns = _patterns(config.get("data_files"))
+        if not patterns:
+            found.append(problem(f"config {name!r} has no `data_files` paths"))
+        for pattern in patterns:
+            if not pattern or pattern.startswith("/") or ".." in Path(pattern).parts or not any(p.is_file() for p in built.glob(pattern)):
+                found.append(problem(f"config {name!r}: data_files pattern {pattern!r} matches no file of the folder"))
+    return found
+
+
+def plan(*, built: Path, repo_id: str, dry_run: bool) -> PublishPlan:
+    """Check ``built`` offline and return what would be uploaded; KhabarError with every problem."""
+    built = built.resolve()
+    manifest, found = read_manifest(built)
+    if manifest is not None:
+        found += check_integrity(built=built, manifest=manifest)
+    found += check_card(built=built)
+    if errors(found) or manifest is None:
+        raise KhabarError(errors(found))
+    version = manifest["version"]
+    files = tuple(PlannedFile(path=name, size=(built / name).stat().st_size) for name in folder_files(built))
+    return PublishPlan(repo_id=repo_id, version=version, tag=f"v{version}", files=files, dry_run=dry_run)
+
+
+def publish(*, built: Path, repo_id: str, dry_run: bool, token: str | None = None) -> PublishPlan:
+    """Check the built folder; unless ``dry_run``, upload it to the dataset repo ``repo_id`` and tag it.
+
+    ``repo_id`` is ``ORG/NAME``. A dry run touches no network."""
+    if repo_id.count("/") != 1 or not all(repo_id.split("/")):
+        raise ValueError(f"repo id must be ORG/NAME, got {repo_id!r}")
+    result = plan(built=built, repo_id=repo_id, dry_run=dry_run)
+    if dry_run:
+        return result
+    from huggingface_hub import HfApi
+
+    api = HfApi(token=token)
+    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
+    commit = api.upload_folder(folder_path=built.resolve(), repo_id=repo_id, repo_type="dataset", commit_message=f"Khabar v{result.version}")
+    oid = getattr(commit, "oid", None)
+    # Tag the commit just made, not whatever `main` points to by the time the tag is created.
+    api.create_tag(repo_id, tag=result.tag, repo_type="dataset", revision=oid)
+    return PublishPlan(repo_id=repo_id, version=result.version, tag=result.tag, files=result.files, dry_run=False, commit=oid)

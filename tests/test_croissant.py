@@ -1,0 +1,156 @@
+"""croissant.json: Croissant 1.0 metadata that mlcroissant, the reference reader, reads back offline."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+# mlcroissant fixes its cache folder at import time: keep it inside the tests' temporary HF_HOME.
+os.environ.setdefault("CROISSANT_CACHE", os.path.join(os.environ["HF_HOME"], "croissant"))
+
+import mlcroissant as mlc  # noqa: E402
+
+from khabar.croissant import FILE, croissant_metadata, dumps  # noqa: E402
+from khabar.views import CONFIGS  # noqa: E402
+
+CONFIG_NAMES = [cfg.name for cfg in CONFIGS]
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to open a network connection fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def metadata(built: Path) -> dict[str, Any]:
+    return json.loads((built / FILE).read_text(encoding="utf-8"))
+
+
+def manifest(built: Path) -> dict[str, Any]:
+    return json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+
+
+def parquet_rows(built: Path, config: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in sorted((built / "data" / config).glob("*.parquet")):
+        rows += pq.read_table(path).to_pylist()
+    return rows
+
+
+def plain(value: Any) -> Any:
+    """An mlcroissant value as plain Python: text decoded, keys shortened from field ids to names."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, dict):
+        return {key.rsplit("/", 1)[-1]: plain(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return [plain(v) for v in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def project(row: dict[str, Any], fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """A parquet row reduced to the fields (and sub-fields) croissant.json describes."""
+    out = {}
+    for field in fields:
+        value = row[field["name"]]
+        if "subField" in field and value is not None:
+            value = [project(v, field["subField"]) for v in value] if field.get("repeated") else project(value, field["subField"])
+        out[field["name"]] = value
+    return out
+
+
+def read_back(built: Path, config: str) -> list[dict[str, Any]]:
+    dataset = mlc.Dataset(jsonld=str(built / FILE))
+    return [plain(record) for record in dataset.records(record_set=config)]
+
+
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_croissant_record_count_equals_manifest_rows(built: Path, config: str, offline: None) -> None:
+    assert len(read_back(built, config)) == manifest(built)["rows"][config] > 0
+
+
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_croissant_records_equal_parquet_rows(built: Path, config: str, offline: None) -> None:
+    fields = next(rs for rs in metadata(built)["recordSet"] if rs["@id"] == config)["field"]
+    expected = [project(row, fields) for row in parquet_rows(built, config)]
+    assert read_back(built, config) == expected
+
+
+def test_croissant_ids_read_back(built: Path, offline: None) -> None:
+    documents = {r["id"] for r in read_back(built, "documents")}
+    ner = [r["id"] for r in read_back(built, "ner")]
+    assert documents == {r["id"] for r in parquet_rows(built, "documents")}
+    assert ner == [r["id"] for r in parquet_rows(built, "ner")]
+    assert all(n.rsplit("-", 1)[0] in documents for n in ner)
+
+
+def test_croissant_validates_without_warnings(built: Path, offline: None) -> None:
+    dataset = mlc.Dataset(jsonld=str(built / FILE))
+    assert not dataset.metadata.ctx.issues.errors
+    assert not dataset.metadata.ctx.issues.warnings
+
+
+def test_croissant_file_sets_match_parquet_files(built: Path) -> None:
+    meta = metadata(built)
+    files = [name for name in manifest(built)["files"] if name.endswith(".parquet")]
+    file_sets = {fs["@id"]: fs for fs in meta["distribution"]}
+    assert meta["conformsTo"] == "http://mlcommons.org/croissant/1.0"
+    for config in CONFIG_NAMES:
+        fs = file_sets[f"{config}-parquet"]
+        assert fs["@type"] == "cr:FileSet" and fs["encodingFormat"] == "application/x-parquet"
+        assert sorted(f for f in files if fnmatch.fnmatch(f, fs["includes"])) == sorted(f for f in files if f.startswith(f"data/{config}/"))
+
+
+def test_croissant_is_listed_in_the_manifest(built: Path) -> None:
+    digest = hashlib.sha256((built / FILE).read_bytes()).hexdigest()
+    assert manifest(built)["files"][FILE] == digest
+
+
+def test_croissant_states_licence_version_and_citation(built: Path) -> None:
+    meta = metadata(built)
+    assert meta["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "CC BY 4.0" in meta["description"] and "publisher" in meta["description"]
+    assert meta["version"] == manifest(built)["version"]
+    assert meta["citeAs"].startswith("@misc{khabar")
+    assert "datePublished" in meta  # the release date from the changelog, never the build time
+
+
+def test_croissant_metadata_is_deterministic() -> None:
+    args = dict(version="1.2.3", configs_rows={"documents": 2, "ner": 5}, files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"], card_meta={"pretty_name": "Khabar", "license": "cc-by-4.0"})
+    assert dumps(croissant_metadata(**args)) == dumps(croissant_metadata(**args))
+
+
+def test_croissant_leaves_out_configs_without_rows() -> None:
+    meta = croissant_metadata(version="1.0.0", configs_rows={"documents": 1, "ner": 0}, files=["data/documents/test-00000-of-00001.parquet"], card_meta={})
+    assert [rs["@id"] for rs in meta["recordSet"]] == ["documents"]
+    assert [fs["@id"] for fs in meta["distribution"]] == ["documents-parquet"]
+
+
+def test_croissant_rejects_rows_without_files() -> None:
+    with pytest.raises(ValueError, match="ner"):
+        croissant_metadata(version="1.0.0", configs_rows={"ner": 3}, files=[], card_meta={})
+
+
+def test_croissant_field_types_follow_the_features(built: Path) -> None:
+    record_sets = {rs["@id"]: {f["name"]: f for f in rs["field"]} for rs in metadata(built)["recordSet"]}
+    ner, coref, relations, documents = (record_sets[c] for c in ("ner", "coref", "relations", "documents"))
+    assert (ner["id"]["dataType"], ner["sentence"]["dataType"]) == ("sc:Text", "sc:Integer")
+    assert ner["ner_tags"]["repeated"] and ner["ner_tags"]["dataType"] == "sc:Integer" and "B-PERSON" in ner["ner_tags"]["description"]
+    assert coref["clusters"]["repeated"] and "3 deep" in coref["clusters"]["description"]
+    assert [s["name"] for s in relations["head"]["subField"]] == ["id", "name", "type"] and not relations["head"].get("repeated")
+    attributions = documents["attributions"]
+    assert attributions["repeated"] and {s["name"] for s in attributions["subField"]} == {"id", "type", "source_entity", "parent"}
+    assert "`cue`" in attributions["description"]  # the left-out fragment lists are named
