@@ -1,0 +1,71 @@
+"""Shared fixtures. The one conftest of the suite: add fixtures here.
+
+At import time, before any test module imports ``datasets``, the Hugging Face
+caches are pointed at a fresh temporary folder and the Hub is switched off, so
+no test reads or writes the user's cache or the network.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_HF_HOME = tempfile.mkdtemp(prefix="khabar-tests-hf-")
+os.environ["HF_HOME"] = _HF_HOME
+os.environ["HF_DATASETS_CACHE"] = os.path.join(_HF_HOME, "datasets")
+os.environ["HF_HUB_OFFLINE"] = "1"
+atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: What a project needs beyond corpus/ and annotations/ to be built.
+RELEASE_FILES = ("pyproject.toml", "CHANGELOG.md", "dataset_card.md")
+
+
+def copy_project(source: Path, dest: Path) -> Path:
+    """Copy a project's corpus/ and annotations/ (and release files, taken from the
+    repository where ``source`` has none) into ``dest``; return ``dest``."""
+    for folder in ("corpus", "annotations"):
+        shutil.copytree(source / folder, dest / folder)
+    for name in RELEASE_FILES:
+        shutil.copyfile(source / name if (source / name).exists() else ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    """The repository root: the real project."""
+    return ROOT
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> Path:
+    """A writable copy of a small valid project (tests/fixtures/valid), buildable."""
+    return copy_project(FIXTURES / "valid", tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real repository built once per session into a temporary folder."""
+    from khabar.build import build
+
+    out = tmp_path_factory.mktemp("built") / "khabar"
+    build(root=ROOT, out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small valid project (tests/fixtures/valid) built once per session; every config has rows."""
+    from khabar.build import build
+
+    root = copy_project(FIXTURES / "valid", tmp_path_factory.mktemp("tiny") / "project")
+    out = root.parent / "khabar"
+    build(root=root, out=out)
+    return out

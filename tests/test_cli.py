@@ -1,0 +1,92 @@
+"""The command line, through ``khabar.cli.main`` (the function the ``khabar`` script runs)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from khabar import __version__
+from khabar.cli import main
+from khabar.io import load_project
+from khabar.schema.model import Document
+from khabar.stats import corpus_stats
+
+FINDING = re.compile(r"^\S+:\d+: (error|warning)\[[a-z0-9-]+\] ")
+SUMMARY = re.compile(r"^khabar: FAILED: (\d+) error\(s\), (\d+) warning\(s\)$")
+
+
+@pytest.fixture(scope="module")
+def first_document(project_root: Path) -> Document:
+    return min(load_project(root=project_root).documents, key=lambda d: d.id)
+
+
+def test_cli_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"khabar {__version__}"
+
+
+def test_cli_validate_passes_on_the_repository(project_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project_root), "validate"]) == 0
+    out = capsys.readouterr().out
+    assert "khabar: ok: 0 error(s)" in out
+
+
+def _word_occurring_twice(doc: Document) -> str:
+    counts = Counter(t.text for t in doc.tokens if t.text.isalpha() and len(t.text) > 3)
+    return next(word for word, n in counts.most_common() if n >= 2)
+
+
+@pytest.mark.parametrize("nth", [1, 2])
+def test_cli_locate_prints_offsets_that_slice_the_text(project_root: Path, first_document: Document, nth: int, capsys: pytest.CaptureFixture[str]) -> None:
+    word = _word_occurring_twice(first_document)
+    assert main(["--root", str(project_root), "locate", word, "--doc", first_document.id, "--nth", str(nth)]) == 0
+    hit = json.loads(capsys.readouterr().out)
+    assert first_document.text[hit["start"] : hit["end"]] == word == hit["text"]
+    starts = [t.start for t in first_document.tokens if t.text == word]
+    assert hit["start"] == starts[nth - 1]
+    assert hit["occurrences"] == len(starts)
+
+
+def test_cli_locate_missing_string_fails_cleanly(project_root: Path, first_document: Document, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project_root), "locate", "no such words in the text, surely", "--doc", first_document.id]) == 1
+    captured = capsys.readouterr()
+    assert "occurs 0 time(s)" in captured.err and "Traceback" not in captured.err
+
+
+def test_cli_stats_json_matches_the_corpus(project_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project_root), "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats == json.loads(json.dumps(corpus_stats(load_project(root=project_root).documents)))
+
+
+def test_cli_build_writes_and_loads_back(tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out" / "khabar"
+    assert main(["--root", str(tiny_project), "build", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert f"version {manifest['version']}" in printed
+    for config, rows in manifest["rows"].items():
+        if rows:
+            assert f"{config!r}, split='test'): {rows} rows" in printed
+
+
+def test_cli_corrupt_project_reports_findings_not_a_traceback(tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    annotation = next((tiny_project / "annotations").glob("*.yaml"))
+    text = annotation.read_text(encoding="utf-8")
+    annotation.write_text(text.replace("kind: NAM", "kind: NAME", 1).replace("type: PERSON", "type: PERSONA", 1), encoding="utf-8")
+    for command in (["validate", "--no-gx"], ["build", "--out", str(tiny_project / "dist")], ["stats"]):
+        assert main(["--root", str(tiny_project), *command]) == 1
+        captured = capsys.readouterr()
+        lines = captured.err.strip().splitlines()
+        findings = [line for line in lines if FINDING.match(line)]
+        assert len(findings) >= 2 and all(line.startswith(f"annotations/{annotation.name}:") for line in findings)
+        summary = SUMMARY.match(lines[-1])
+        assert summary and int(summary[1]) == len(findings)
+        assert "Traceback" not in captured.out + captured.err
+    assert not (tiny_project / "dist").exists()
