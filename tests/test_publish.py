@@ -102,10 +102,12 @@ def test_publish_card_without_default_config_gives_card_finding(folder: Path, no
 
 def test_publish_card_glob_matching_nothing_gives_card_finding(folder: Path, no_network: None) -> None:
     readme = folder / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8").replace("data/ner/test-*.parquet", "data/ner/train-*.parquet"), encoding="utf-8")
+    listed = next(line.split("- ", 1)[1] for line in readme.read_text(encoding="utf-8").splitlines() if "- data/ner/test-" in line)
+    missing = listed.replace("test-", "train-")
+    readme.write_text(readme.read_text(encoding="utf-8").replace(listed, missing), encoding="utf-8")
     restamp(folder, "README.md")
     found = findings_of(folder)
-    assert found == [("publish-card", "config 'ner': data_files pattern 'data/ner/train-*.parquet' matches no file of the folder")]
+    assert found == [("publish-card", f"config 'ner': data_files pattern '{missing}' matches no file of the folder")]
 
 
 def test_publish_card_missing_keys_give_card_findings(folder: Path, no_network: None) -> None:

@@ -70,12 +70,22 @@ def write_config(*, name: str, docs: list[Document], folder: Path) -> tuple[int,
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{SPLIT}-{i:05d}-of-{len(shards):05d}.parquet"
         pq.write_table(table, path, compression="zstd", write_statistics=True)
-        paths.append(path)
+        paths.append(path.rename(content_named(path)))
     return sum(t.num_rows for t in shards), paths
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def content_named(path: Path) -> Path:
+    """``test-00000-of-00001.parquet`` -> ``test-00000-of-00001-<sha256[:12]>.parquet``.
+
+    ``datasets`` keys its cache of a local folder by the card's YAML, not by the
+    files' content; the card lists these content-named files, so a rebuild with
+    other data gets another cache entry instead of the stale one.
+    """
+    return path.with_name(f"{path.stem}-{_sha256(path)[:12]}{path.suffix}")
 
 
 def build(*, root: Path, out: Path) -> dict[str, Any]:

@@ -87,7 +87,8 @@ def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], 
     meta["configs"] = [
         {
             "config_name": cfg.name,
-            "data_files": [{"split": "test", "path": f"data/{cfg.name}/test-*.parquet"}],
+            # The exact, content-named files (see khabar.build.content_named), not a glob.
+            "data_files": [{"split": "test", "path": sorted(p.relative_to(stage).as_posix() for p in files if p.parent.name == cfg.name)}],
             **({"default": True} if cfg.name == "documents" else {}),
         }
         for cfg in CONFIGS

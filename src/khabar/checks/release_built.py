@@ -89,7 +89,8 @@ def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Fi
             found.append(finding("card-features", f"config {name!r}: the card's features do not parse ({exc!r})", path=shown, line=at))
             continue
         lines = {_get(f, "name").value: f.start_mark.line + 2 for f in _items(_get(node, "features")) if isinstance(_get(f, "name"), yaml.ScalarNode)}
-        patterns = [d["path"] for d in config.get("data_files") or [] if isinstance(d, dict) and d.get("split") == SPLIT]
+        paths = [d["path"] for d in config.get("data_files") or [] if isinstance(d, dict) and d.get("split") == SPLIT]
+        patterns = [p for path in paths for p in ([path] if isinstance(path, str) else path)]
         files = sorted(p for pattern in patterns for p in built.glob(pattern))
         if not files:
             found.append(finding("card-features", f"config {name!r} lists data files {patterns} but none exist", path=shown, line=at))
