@@ -139,3 +139,12 @@ def test_report_cli_writes_the_report_and_still_fails(tmp_path: Path, capsys: py
     assert re.search(r'<tr class="fail" id="check-ref-missing"', page)
     assert not re.search(r'<tr class="fail" id="check-gx-references"', page)  # the suites skip documents with located errors
     assert _is_self_contained(page)
+
+
+def test_report_of_the_corpus_is_left_in_a_known_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every test run (CI's included) leaves the corpus's validation report in reports/validation/."""
+    root = Path(__file__).resolve().parent.parent
+    out = root / "reports" / "validation"
+    assert main(["--root", str(root), "validate", "--report", str(out)]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert _is_self_contained(page) and 'class="fail"' not in page

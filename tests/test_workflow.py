@@ -90,3 +90,34 @@ def test_workflow_release_bumps_tags_and_refuses_dirty(tiny_project: Path, tmp_p
     assert versions(tiny_project)[0] == made.new
     assert _git(tiny_project, "tag").split() == [made.tag]
     assert (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_workflow_preannotate_marks_proposals_unreviewed(tmp_path: Path, tiny_project: Path) -> None:
+    """--preannotate with a pipeline built here (no downloaded model): an entity ruler saved to disk."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": "Lisbon"}, {"label": "DATE", "pattern": "Tuesday"}])
+    model = tmp_path / "pipeline"
+    nlp.to_disk(model)
+    text = tmp_path / "t.txt"
+    text.write_text("Officials met in Lisbon on Tuesday. Lisbon was calm.", encoding="utf-8")
+    made = new_document(root=tiny_project, doc_id="proposed", text_file=text, meta={}, model=str(model))
+    data = yaml.safe_load(made.annotation_path.read_text(encoding="utf-8"))
+    assert [m["text"] for m in data["mentions"]] == ["Lisbon", "Lisbon"]
+    assert len(data["entities"]) == 1 and data["values"][0]["text"] == "Tuesday"
+    assert made.proposed == len(data["unreviewed"]) == 4  # one entity, two mentions, one value
+    _, normal = validate(root=tiny_project, gx=False)
+    _, strict = validate(root=tiny_project, gx=False, release=True)
+    assert {f.level for f in normal if f.document == "proposed"} == {"warning"}
+    assert len([f for f in strict if f.level == "error" and f.check == "unreviewed-annotation"]) == 4
+
+
+def test_workflow_preannotate_without_a_pipeline_is_a_clear_error(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("Some text.", encoding="utf-8")
+    code = main(["--root", str(tiny_project), "new", "x", "--text", str(text), "--preannotate", "--model", str(tmp_path / "no-such-pipeline")])
+    err = capsys.readouterr().err
+    assert code == 1 and "error[preannotate-model]" in err and "Traceback" not in err
+    assert not (tiny_project / "corpus" / "x.txt").exists()
