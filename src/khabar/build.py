@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from khabar.atomic import replacing
 from khabar.findings import Finding, KhabarError, errors
 from khabar.schema.model import Document
 from khabar.views import CONFIGS, view_rows
@@ -105,9 +104,7 @@ def build(*, root: Path, out: Path) -> dict[str, Any]:
     docs = sorted(corpus.documents, key=lambda d: d.id)
     version = project_version(root)
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
+    with replacing(out, purpose="building") as stage:
         rows, files = {}, []
         for cfg in CONFIGS:
             rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name)
@@ -126,10 +123,6 @@ def build(*, root: Path, out: Path) -> dict[str, Any]:
         staged = release_checks(root=root, stage=stage, out=out, docs=docs)
         if errors(staged):
             raise KhabarError(errors(staged))
-        _swap(stage, out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
     return manifest
 
 
@@ -142,18 +135,6 @@ def release_checks(*, root: Path, stage: Path, out: Path, docs: list[Document]) 
         + check_card_features(built=stage, shown_as=out)
         + check_roundtrip(root=root, built=stage, documents=docs, shown_as=out)
     )
-
-
-def _swap(stage: Path, out: Path) -> None:
-    """Rename ``stage`` into ``out``; the old build is removed only after the rename."""
-    os.chmod(stage, 0o755)
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-        stage.rename(out)
-        shutil.rmtree(old)
-    else:
-        stage.rename(out)
 
 
 def load_back(*, out: Path) -> dict[str, int]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from khabar.atomic import replacing
 from khabar.findings import KhabarError, finding
 from khabar.schema.model import Document, Mention
 
@@ -76,19 +74,6 @@ def write_folder(*, out: Path, write: Callable[[Path], list[Path]]) -> list[Path
     stage into place (like :mod:`khabar.build`): a failed export leaves the
     previous ``out`` untouched. Returns the written files, under ``out``."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.exporting-", dir=out.parent))
-    try:
+    with replacing(out, purpose="exporting") as stage:
         written = write(stage)
-        os.chmod(stage, 0o755)
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-            stage.rename(out)
-            shutil.rmtree(old)
-        else:
-            stage.rename(out)
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
     return [out / p.relative_to(stage) for p in written]
