@@ -90,3 +90,14 @@ def test_cli_corrupt_project_reports_findings_not_a_traceback(tiny_project: Path
         assert summary and int(summary[1]) == len(findings)
         assert "Traceback" not in captured.out + captured.err
     assert not (tiny_project / "dist").exists()
+
+
+def test_cli_stats_sentences_lists_the_evidence_indices(project_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = load_project(root=project_root).documents
+    assert main(["--root", str(project_root), "stats", "--sentences"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == sum(len(d.sentences) for d in docs)
+    doc = docs[0]
+    for doc_id, index, span, text in rows:
+        start, end = (int(x) for x in span.split("-"))
+        assert doc_id == doc.id and doc.text[start:end] == text and doc.sentences[int(index)].start == start

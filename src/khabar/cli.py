@@ -77,6 +77,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     corpus, findings = validate(root=args.root, gx=False)
     if any(f.level == "error" for f in findings):
         return _report(findings)
+    if args.sentences:
+        for doc in corpus.documents:
+            if args.doc in (None, doc.id):
+                for index, sentence in enumerate(doc.sentences):
+                    print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{doc.text[sentence.start:sentence.end]}")
+        return 0
     stats = corpus_stats(corpus.documents)
     if args.json:
         print(json.dumps(stats, indent=2, sort_keys=True))
@@ -182,6 +188,8 @@ def parser() -> argparse.ArgumentParser:
     cli_release.register(add)
     p = add("stats", cmd_stats, "counts per layer and type")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--sentences", action="store_true", help="list every sentence (document, index, offsets, text): the indices relation evidence uses")
+    p.add_argument("--doc", help="with --sentences: only this document")
     p = add("render", cmd_render, "validate, then write one document's self-contained HTML review page")
     p.add_argument("doc_id", metavar="DOC_ID")
     p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
