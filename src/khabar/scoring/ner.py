@@ -14,12 +14,11 @@ both sides use the same convention; ``start < end`` is required.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from khabar.scoring.prf import PRF
+from khabar.scoring.prf import PRF, per_label
 
 EntityTuple = tuple[Hashable, int, int, str]
 
@@ -58,14 +57,8 @@ def score_ner(*, gold: Iterable[EntityTuple], predicted: Iterable[EntityTuple]) 
     gold_set = _entity_set(gold, "gold")
     pred_set = _entity_set(predicted, "predicted")
     correct = gold_set & pred_set
-    tp, gold_n, pred_n = (Counter(e[3] for e in s) for s in (correct, gold_set, pred_set))
-    per_label = {
-        label: PRF.from_counts(
-            true_positives=tp[label], gold=gold_n[label], predicted=pred_n[label]
-        )
-        for label in sorted(gold_n.keys() | pred_n.keys())
-    }
+    labels = per_label(correct=correct, gold=gold_set, predicted=pred_set, label=lambda e: e[3])
     micro = PRF.from_counts(
         true_positives=len(correct), gold=len(gold_set), predicted=len(pred_set)
     )
-    return NERScores(micro=micro, per_label=MappingProxyType(per_label))
+    return NERScores(micro=micro, per_label=labels)

@@ -12,7 +12,9 @@ their denominator is ``0``; F1 is ``0`` when precision + recall is ``0``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from types import MappingProxyType
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -133,3 +135,12 @@ def micro_sum(*, prfs: Iterable[PRF]) -> PRF:
             raise ValueError(f"micro_sum expects PRF values, got {type(prf).__name__}")
         total = total + prf
     return total
+
+
+def per_label(*, correct: Iterable[Hashable], gold: Iterable[Hashable], predicted: Iterable[Hashable], label: Callable[[Hashable], str]) -> Mapping[str, PRF]:
+    """Strict P/R/F1 per label, from the sets of correct, gold and predicted items."""
+    tp, gold_n, pred_n = (Counter(label(item) for item in items) for items in (correct, gold, predicted))
+    return MappingProxyType({
+        name: PRF.from_counts(true_positives=tp[name], gold=gold_n[name], predicted=pred_n[name])
+        for name in sorted(gold_n.keys() | pred_n.keys())
+    })

@@ -47,7 +47,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from khabar.scoring.prf import PRF
+from khabar.scoring.prf import PRF, per_label
 
 FactKey = tuple[Hashable, Hashable, Hashable, str]
 EntityMentions = Mapping[Hashable, Mapping[Hashable, Collection[tuple[int, int]]]]
@@ -145,18 +145,12 @@ def score_relations(
         precision_num=correct_evidence,
         precision_den=sum(len(ev) for k, ev in pred_facts.items() if k[0] in documents),
     )
-    tp, gold_n, pred_n = (Counter(k[3] for k in keys) for keys in (correct, gold_facts, pred_facts))
-    per_label = {
-        label: PRF.from_counts(
-            true_positives=tp[label], gold=gold_n[label], predicted=pred_n[label]
-        )
-        for label in sorted(gold_n.keys() | pred_n.keys())
-    }
+    labels = per_label(correct=correct, gold=gold_facts, predicted=pred_facts, label=lambda k: k[3])
     relation = PRF.from_counts(
         true_positives=len(correct), gold=len(gold_facts), predicted=len(pred_facts)
     )
     return RelationScores(
-        relation=relation, evidence=evidence_prf, per_label=MappingProxyType(per_label)
+        relation=relation, evidence=evidence_prf, per_label=labels
     )
 
 
