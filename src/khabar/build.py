@@ -21,11 +21,14 @@ import pyarrow.parquet as pq
 
 from khabar.atomic import replacing
 from khabar.findings import Finding, KhabarError, errors
+from khabar.gcpause import gc_paused
+from khabar.progress import Progress, no_progress
 from khabar.schema.model import Document
 from khabar.views import CONFIGS, view_rows
 
 SPLIT = "test"
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
+BATCH_ROWS = 100  # rows turned into Arrow at a time while a shard fills (divides SHARD_ROWS)
 
 
 def project_version(root: Path) -> str:
@@ -55,22 +58,44 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str
         yield chunk
 
 
-def write_config(*, name: str, docs: list[Document], folder: Path) -> tuple[int, list[Path]]:
+def write_config(*, name: str, docs: list[Document], folder: Path, progress: Progress = no_progress) -> tuple[int, list[Path]]:
     """Write one config's parquet shards; return its row count and files.
 
     A config with no rows gets no files (``datasets`` cannot load an empty
-    split), and the card leaves it out of ``configs``."""
+    split), and the card leaves it out of ``configs``.
+
+    Streamed: rows become Arrow batches of :data:`BATCH_ROWS` as they are made
+    and each shard is written as soon as it is full, so only one shard is held
+    (in Arrow, not as Python dicts). A shard's bytes are those of
+    ``pq.write_table`` on all its rows at once; the shard count in the names is
+    known at the end, so the files are renamed then."""
     from khabar.views import config
 
     schema = config(name).features().arrow_schema  # carries the HF features (ClassLabel names too)
-    shards = [pa.Table.from_pylist(chunk, schema=schema) for chunk in _chunks(view_rows(name, docs), SHARD_ROWS)]
-    paths = []
-    for i, table in enumerate(shards):
+    partial: list[Path] = []
+    batches: list[pa.RecordBatch] = []
+    rows = 0
+
+    def flush() -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{SPLIT}-{i:05d}-of-{len(shards):05d}.parquet"
-        pq.write_table(table, path, compression="zstd", write_statistics=True)
-        paths.append(path.rename(content_named(path)))
-    return sum(t.num_rows for t in shards), paths
+        partial.append(folder / f".{SPLIT}-{len(partial):05d}.partial")
+        pq.write_table(pa.Table.from_batches(batches, schema=schema).combine_chunks(), partial[-1], compression="zstd", write_statistics=True)
+        batches.clear()
+
+    rows_of = view_rows(name, progress(docs, total=len(docs), desc=f"writing {name}"))
+    with gc_paused():  # rows are plain dicts, freed by reference counting
+        for chunk in _chunks(rows_of, BATCH_ROWS):  # BATCH_ROWS divides SHARD_ROWS: shards hold SHARD_ROWS rows
+            batches.append(pa.RecordBatch.from_pylist(chunk, schema=schema))
+            rows += len(chunk)
+            if rows % SHARD_ROWS == 0:
+                flush()
+        if batches:
+            flush()
+    paths = []
+    for i, path in enumerate(partial):
+        named = path.rename(folder / f"{SPLIT}-{i:05d}-of-{len(partial):05d}.parquet")
+        paths.append(named.rename(content_named(named)))
+    return rows, paths
 
 
 def _sha256(path: Path) -> str:
@@ -87,18 +112,18 @@ def content_named(path: Path) -> Path:
     return path.with_name(f"{path.stem}-{_sha256(path)[:12]}{path.suffix}")
 
 
-def build(*, root: Path, out: Path) -> dict[str, Any]:
+def build(*, root: Path, out: Path, progress: Progress = no_progress) -> dict[str, Any]:
     """Validate the project at ``root`` and build the dataset folder ``out``.
 
     Raises :class:`KhabarError` with every finding when validation fails;
-    nothing is written then.
+    nothing is written then. ``progress`` wraps the long stretches (see :mod:`khabar.progress`).
     """
     from khabar.card import render_card
     from khabar.checks import validate
     from khabar.croissant import write_croissant
     from khabar.stats import corpus_stats
 
-    corpus, findings = validate(root=root)
+    corpus, findings = validate(root=root, progress=progress)
     if errors(findings):
         raise KhabarError(errors(findings))
     docs = sorted(corpus.documents, key=lambda d: d.id)
@@ -107,7 +132,7 @@ def build(*, root: Path, out: Path) -> dict[str, Any]:
     with replacing(out, purpose="building") as stage:
         rows, files = {}, []
         for cfg in CONFIGS:
-            rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name)
+            rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name, progress=progress)
             files += paths
         (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, documents=docs), encoding="utf-8")
         croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)

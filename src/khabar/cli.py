@@ -6,10 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 from khabar import __version__
 from khabar.findings import Finding, KhabarError
+
+if TYPE_CHECKING:
+    from khabar.progress import Progress
+
+T = TypeVar("T")
 
 
 def _report(findings: Sequence[Finding], *, quiet: bool = False) -> int:
@@ -24,10 +29,24 @@ def _report(findings: Sequence[Finding], *, quiet: bool = False) -> int:
     return 1 if errors else 0
 
 
+def progress_bar(args: argparse.Namespace) -> Progress:
+    """A tqdm bar (on stderr) on a terminal; nothing when output is redirected or with --quiet."""
+    from khabar.progress import no_progress
+
+    if getattr(args, "quiet", False) or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        return no_progress
+    from tqdm import tqdm
+
+    def bar(items: Iterable[T], *, total: int | None = None, desc: str = "", unit: str = "doc") -> Iterable[T]:
+        return tqdm(items, total=total, desc=desc, unit=unit, leave=False, file=sys.stderr, dynamic_ncols=True)
+
+    return bar
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from khabar.checks import validate
 
-    corpus, findings = validate(root=args.root, gx=not args.no_gx, release=args.release)
+    corpus, findings = validate(root=args.root, gx=not args.no_gx, release=args.release, progress=progress_bar(args))
     if args.report:
         from khabar.report import write_report
 
@@ -42,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from khabar.build import build, load_back
 
     out = args.out or args.root / "dist" / "khabar"
-    manifest = build(root=args.root, out=out)
+    manifest = build(root=args.root, out=out, progress=progress_bar(args))
     if not args.quiet:
         print(f"built {out} (version {manifest['version']})")
     if not args.no_load:

@@ -8,9 +8,10 @@ its first and last non-space token, so every stored span is real text.
 from __future__ import annotations
 
 from functools import cache
+from sys import intern
 from typing import TYPE_CHECKING
 
-from khabar.schema.model import Sentence, Token
+from khabar.schema.model import Sentence, Token, shared_offsets
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -27,11 +28,18 @@ def pipeline() -> Language:
 
 def tokenize(text: str) -> tuple[tuple[Token, ...], tuple[Sentence, ...]]:
     """The tokens and sentences of ``text``, as character offsets."""
-    doc = pipeline()(text)
-    tokens = tuple(Token(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space)
-    sentences = []
-    for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if words:
-            sentences.append(Sentence(words[0].idx, words[-1].idx + len(words[-1].text)))
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+
+    # One array read instead of a spaCy Token object per token: the same values, faster.
+    rows, ints = pipeline()(text).to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist(), shared_offsets(len(text))
+    tokens = tuple(Token(ints[i], ints[i + n], intern(text[i : i + n])) for i, n, space, _ in rows if not space)  # shared words, offsets
+    sentences, first, last = [], None, 0
+    for i, n, space, start in rows:
+        if start == 1 and first is not None:  # a sentence starts: close the previous one
+            sentences.append(Sentence(first, last))
+            first = None
+        if not space:
+            first, last = (i if first is None else first), i + n
+    if first is not None:
+        sentences.append(Sentence(first, last))
     return tokens, tuple(sentences)

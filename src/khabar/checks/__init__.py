@@ -14,6 +14,7 @@ from khabar.checks import links, names, references, spans, structure, workflow
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
 from khabar.findings import Finding
 from khabar.io.project import Corpus, Paths, load_project
+from khabar.progress import Progress, no_progress
 
 Check = Callable[[Corpus], Iterator[Finding]]
 
@@ -21,15 +22,16 @@ Check = Callable[[Corpus], Iterator[Finding]]
 CORPUS_CHECKS: tuple[Check, ...] = spans.CHECKS + references.CHECKS + structure.CHECKS + names.CHECKS + links.CHECKS + workflow.CHECKS
 
 
-def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS) -> list[Finding]:
+def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS, progress: Progress = no_progress) -> list[Finding]:
     """Every finding of ``checks`` on ``corpus`` (plus the corpus's reading findings)."""
     found = list(corpus.findings)
-    for check in checks:
+    checks = list(checks)
+    for check in progress(checks, total=len(checks), desc="checking", unit="check"):
         found.extend(check(corpus))
     return found
 
 
-def validate(*, root: Path, gx: bool = True, release: bool = False) -> tuple[Corpus, list[Finding]]:
+def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress) -> tuple[Corpus, list[Finding]]:
     """Load and check the project at ``root``; return the corpus and all findings.
 
     ``release=True`` applies the release rules: unreviewed annotations are errors.
@@ -38,11 +40,13 @@ def validate(*, root: Path, gx: bool = True, release: bool = False) -> tuple[Cor
     The suites are a second line of defence over whole tables: they run on the
     documents that the located checks found clean, so one fault is reported
     once, by the check that can say exactly where it is.
+
+    ``progress`` wraps each long stretch (reading, checking, the suites); see :mod:`khabar.progress`.
     """
     paths = Paths(root)
-    corpus = load_project(root=root)
+    corpus = load_project(root=root, progress=progress)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
-    found += run_checks(corpus)
+    found += run_checks(corpus, progress=progress)
     if release:
         found = [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
     from khabar.checks.release import check_changelog, check_versions
@@ -54,5 +58,5 @@ def validate(*, root: Path, gx: bool = True, release: bool = False) -> tuple[Cor
         dirty = {f.document for f in found if f.level == "error"}
         clean = [d for d in corpus.documents if d.id not in dirty]
         if clean:
-            found += run_suites(clean, corpus=corpus)
+            found += run_suites(clean, corpus=corpus, progress=progress)
     return corpus, apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))

@@ -44,6 +44,7 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 def check_attributions(corpus: Corpus) -> Iterator[Finding]:
     for doc in corpus.documents:
         by_id = {a.id: a for a in doc.attributions}
+        mentions = [(m.start, m.end, m.entity) for m in doc.mentions]  # once per document, not per attribution
         for a in doc.attributions:
             frags = {role: [(f.start, f.end) for f in getattr(a, role)] for role in ATTRIBUTION_ROLES}
             at = {"document": doc.id, "annotation": a.id}
@@ -56,8 +57,9 @@ def check_attributions(corpus: Corpus) -> Iterator[Finding]:
             clash = next(((r1, r2) for i, (r1, s1, e1) in enumerate(roles) for r2, s2, e2 in roles[i + 1 :] if r1 != r2 and s1 < e2 and s2 < e1), None)
             if clash:
                 yield corpus.locate("attribution-role-overlap", f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint", **at)
-            inside = {m.entity for m in doc.mentions if _inside(m.start, m.end, frags["source"])}
-            exact = {m.entity for m in doc.mentions if (m.start, m.end) in frags["source"]}
+            source = frags["source"]
+            inside = {entity for start, end, entity in mentions for s, e in source if s <= start and end <= e}
+            exact = {entity for start, end, entity in mentions if (start, end) in source}
             if a.source_entity is not None and a.source_entity not in inside:
                 yield corpus.locate("attribution-source-entity", f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention", **at)
             elif a.source_entity is None and exact:

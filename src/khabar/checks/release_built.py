@@ -164,12 +164,19 @@ def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, s
     """Findings for ``documents`` rows that do not rebuild the annotated documents."""
     import pyarrow.parquet as pq
 
+    from khabar.schema.model import to_row
     from khabar.schema.rows import document_from_row
 
     owners = [f for f in files for _ in range(pq.read_metadata(f).num_rows)]  # row index -> its file
     remaining = dict(expected)
     found: list[Finding] = []
     for index, row in enumerate(loaded):
+        want = remaining.get(row.get("id"))
+        if want is not None and row == to_row(want):
+            # The document's own row: it rebuilds the document (document_from_row inverts to_row),
+            # known without building it, which costs several times more for every good row.
+            del remaining[want.id]
+            continue
         path = (shown / owners[index].relative_to(built)).as_posix() if index < len(owners) else (shown / "data" / "documents").as_posix()
         try:
             got = document_from_row(row)

@@ -25,8 +25,11 @@ def load_gold(*, path: Path) -> list[Document]:
 
         from khabar.schema import document_from_row
 
+        from khabar.gcpause import gc_paused
+
         files = sorted((path / "data" / "documents").glob("*.parquet"))
-        return [document_from_row(row) for f in files for row in pq.read_table(f).to_pylist()]
+        with gc_paused():  # batches of rows, not whole files, as Python dicts: bounded memory
+            return [document_from_row(row) for f in files for batch in pq.ParquetFile(f).iter_batches(batch_size=100) for row in batch.to_pylist()]
     from khabar.checks import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets

@@ -62,7 +62,15 @@ def _build(node: yaml.Node, loader: Any) -> Any:
 
 
 def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely; raise :class:`YamlSyntaxError` with a line."""
+    """Parse one YAML document safely; raise :class:`YamlSyntaxError` with a line.
+
+    Text in the canonical layout khabar writes takes a fast path with the same
+    result (:mod:`khabar.io.yamlfast`); anything else goes through PyYAML."""
+    from khabar.io.yamlfast import SLOW, parse_canonical
+
+    fast = parse_canonical(text)
+    if fast is not SLOW:
+        return fast
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -24,11 +24,15 @@ def derive_ner(doc: Document) -> tuple[NerSpan, ...]:
             if m.kind == "NAM" and types.get(m.entity) in NAME_TYPES
         }
     )
-    spans = {
-        (start, end, label)
-        for start, end, label in heads
-        if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in heads)
-    }
+    # A head is dropped when another head contains it. In (start, -end) order every
+    # head that contains a span comes before it, so one sweep with the largest end so
+    # far finds them all (not a quadratic scan).
+    contained, reach = set(), -1
+    for start, end in sorted({(s, e) for s, e, _ in heads}, key=lambda p: (p[0], -p[1])):
+        if reach >= end:
+            contained.add((start, end))
+        reach = max(reach, end)
+    spans = {(start, end, label) for start, end, label in heads if (start, end) not in contained}
     spans.update((v.start, v.end, v.type) for v in doc.values)
     return tuple(
         NerSpan(start=s, end=e, label=label, text=doc.text[s:e]) for s, e, label in sorted(spans)

@@ -9,11 +9,23 @@ hand gets the same guard as an exception.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field, fields
-from typing import Any
+from functools import cache
+from typing import Any, Sequence
 
 from khabar.schema import labels
 from khabar.schema.relations import RELATIONS
+
+
+#: Shared int objects for character offsets: an int above 256 is otherwise one object per use, and a
+#: corpus holds millions of offsets (two per token). ``SHARED_INTS[i] == i``.
+SHARED_INTS: tuple[int, ...] = tuple(range(1 << 16))
+
+
+def shared_offsets(size: int) -> Sequence[int]:
+    """A table mapping each offset ``0..size`` to an equal int: the shared objects when they fit."""
+    return SHARED_INTS if size < len(SHARED_INTS) else range(size + 1)
 
 
 class SchemaError(ValueError):
@@ -232,16 +244,55 @@ class Document:
 
         object.__setattr__(self, "ner", derive_ner(self))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle compactly: sentences, and tokens whose texts are slices of ``text``, as offset arrays.
+
+        Documents cross process boundaries when a corpus is read in parallel
+        (:func:`khabar.io.project.load_project`); this makes them a third smaller
+        and several times faster to pickle. Unpickling builds an equal document."""
+        from array import array
+
+        fields = {name: getattr(self, name) for name in field_names(Document) if name not in ("tokens", "sentences", "ner")}
+        tokens: Any = self.tokens
+        if all(t.text == self.text[t.start : t.end] for t in tokens):
+            tokens = array("q", [x for t in tokens for x in (t.start, t.end)])
+        return (_unpickle_document, (fields, tokens, array("q", [x for s in self.sentences for x in (s.start, s.end)])))
+
+
+def _unpickle_document(fields: dict[str, Any], tokens: Any, sentences: Any) -> Document:
+    """The inverse of ``Document.__reduce__``."""
+    text = fields["text"]
+    if not isinstance(tokens, tuple):
+        offsets, ints = tokens.tolist(), shared_offsets(len(text))
+        tokens = tuple(Token(ints[s], ints[e], sys.intern(text[s:e])) for s, e in zip(offsets[0::2], offsets[1::2]))
+    offsets = sentences.tolist()
+    return Document(**fields, tokens=tokens, sentences=tuple(Sentence(s, e) for s, e in zip(offsets[0::2], offsets[1::2])))
+
 
 def field_names(cls: type) -> tuple[str, ...]:
     """The dataclass's field names in declaration order."""
     return tuple(f.name for f in fields(cls))
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _row_fields(cls: type) -> tuple[str, ...] | None:
+    return field_names(cls) if hasattr(cls, "__dataclass_fields__") else None
+
+
 def to_row(obj: Any) -> Any:
     """Turn a model object (or a tuple of them) into plain dicts and lists."""
+    # Plain values are returned as they are without a call per value, and field names are
+    # looked up once per class: a document has a few thousand values (its tokens).
     if isinstance(obj, tuple):
-        return [to_row(item) for item in obj]
-    if hasattr(obj, "__dataclass_fields__"):
-        return {name: to_row(getattr(obj, name)) for name in field_names(type(obj))}
-    return obj
+        return [item if type(item) in _PLAIN_TYPES else to_row(item) for item in obj]
+    names = _row_fields(type(obj))
+    if names is None:
+        return obj
+    row = {}
+    for name in names:
+        value = getattr(obj, name)
+        row[name] = value if type(value) in _PLAIN_TYPES else to_row(value)
+    return row

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sys import intern
 from typing import Any, Mapping
 
 from khabar.schema.model import (
-    Attribution, Document, Entity, Fragment, Mention, Relation, Sentence, Token, Value,
+    Attribution, Document, Entity, Fragment, Mention, Relation, Sentence, Token, Value, shared_offsets,
 )
 from khabar.schema.labels import ATTRIBUTION_ROLES
 
@@ -21,6 +22,19 @@ def _attribution(row: Mapping[str, Any]) -> Attribution:
     )
 
 
+def _tokens(rows: Any, size: int) -> tuple[Token, ...]:
+    """``Token(**t)`` for each row, with shared word strings and offsets (a corpus has millions)."""
+    ints = shared_offsets(size)
+
+    def token(t: Mapping[str, Any]) -> Token:
+        start, end, text = t.get("start"), t.get("end"), t.get("text")
+        if len(t) != 3 or type(start) is not int or type(end) is not int or type(text) is not str or not 0 <= start <= end <= size:
+            return Token(**t)  # anything unusual: exactly as before
+        return Token(ints[start], ints[end], intern(text))
+
+    return tuple(token(t) for t in rows)
+
+
 def document_from_row(row: Mapping[str, Any]) -> Document:
     """Rebuild a :class:`Document` from a ``documents`` row; ``ner`` is re-derived."""
     return Document(
@@ -33,7 +47,7 @@ def document_from_row(row: Mapping[str, Any]) -> Document:
         licence=row["licence"],
         text=row["text"],
         sentences=tuple(Sentence(**s) for s in row["sentences"]),
-        tokens=tuple(Token(**t) for t in row["tokens"]),
+        tokens=_tokens(row["tokens"], len(row["text"])),
         entities=tuple(Entity(**{**e, "members": tuple(e["members"])}) for e in row["entities"]),
         mentions=tuple(Mention(**m) for m in row["mentions"]),
         values=tuple(Value(**v) for v in row["values"]),

@@ -39,9 +39,14 @@ def rows(doc: Document) -> Iterator[dict[str, Any]]:
             words.append(doc.tokens[t].text)
             t += 1
         sentences.append(words)
+    first = {tok.start: i for i, tok in enumerate(doc.tokens)}  # token offsets are strictly increasing
+    last = {tok.end: i for i, tok in enumerate(doc.tokens)}
+    chains: dict[str, list[list[int]]] = {}
+    for m in doc.mentions:
+        chains.setdefault(m.entity, []).append([first[m.start], last[m.end]])
     clusters = []
     for entity in doc.entities:
-        spans = sorted(token_range(doc, m.start, m.end) for m in doc.mentions if m.entity == entity.id)
+        spans = sorted(chains.get(entity.id, []))
         if spans:
             clusters.append((spans, entity.id, entity.type))
     clusters.sort()

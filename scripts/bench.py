@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Benchmark the pipeline on synthetic corpora: is the cost per document flat as the corpus grows?
+
+    python scripts/bench.py                      # 100, 1000 and 10000 documents
+    python scripts/bench.py --docs 1000 --json bench.json --quiet
+
+For each N: generate a project (``khabar.synthetic``) into a temporary folder, then time each step
+in a fresh subprocess: ``khabar validate``; ``khabar build --no-load``; ``load_dataset`` of
+``documents`` with a cold Hugging Face cache (a temporary HF_HOME), then again cached; ``khabar
+evaluate`` of the built gold against a perturbed copy; and a bare pyarrow write of the same
+``documents`` rows (the floor). Per step: wall seconds, CPU seconds (user + system, children
+included), the largest single process's max RSS (``os.wait4``) and the peak RSS summed over the
+step's process tree (PSS, sampled from /proc every 200 ms, so worker processes count once). A thin script:
+all the work is the library's and the CLI's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+PY = sys.executable
+KHABAR = [PY, "-m", "khabar.cli"]
+SEED = 20260101
+TARGETS = {"validate_build_seconds_10k": 120.0, "peak_memory_gib": 4.0, "per_doc_ratio_10k_1k": 1.3, "cached_load_seconds": 1.0}
+
+LOAD = """
+import json, sys, time
+t0 = time.perf_counter()
+from datasets import load_dataset
+t1 = time.perf_counter()
+ds = load_dataset(sys.argv[1], "documents", split="test")
+t2 = time.perf_counter()
+print(json.dumps({"seconds": t2 - t1, "import_seconds": t1 - t0, "rows": ds.num_rows}))
+"""
+FLOOR = """
+import json, sys, tempfile, time
+from pathlib import Path
+import pyarrow as pa, pyarrow.parquet as pq
+files = sorted(Path(sys.argv[1]).glob("data/documents/*.parquet"))
+schema = pq.read_schema(files[0])
+rows = [row for f in files for row in pq.read_table(f).to_pylist()]  # not timed: the rows the build writes
+t0 = time.perf_counter()
+with tempfile.TemporaryDirectory() as out:
+    for i in range(0, len(rows), 2000):
+        pq.write_table(pa.Table.from_pylist(rows[i : i + 2000], schema=schema), f"{out}/{i}.parquet", compression="zstd")
+print(json.dumps({"seconds": time.perf_counter() - t0, "rows": len(rows)}))
+"""
+GENERATE = "import sys; from pathlib import Path; from khabar.synthetic import generate_corpus; generate_corpus(root=Path(sys.argv[1]), n=int(sys.argv[2]), seed=int(sys.argv[3]))"
+PREDICT = """
+import json, sys
+from pathlib import Path
+from khabar.evaluate import load_gold
+from khabar.synthetic import perturb
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for p in perturb(documents=load_gold(path=Path(sys.argv[1])), seed=int(sys.argv[3])):
+        f.write(json.dumps(p) + "\\n")
+"""
+
+
+def _memory(pid: int) -> int:
+    """Bytes of PSS of ``pid`` (RSS with shared pages split between their sharers, so forked workers
+    are not counted twice), or of RSS where the kernel gives no PSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+    except (OSError, StopIteration, ValueError):
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as f:
+                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            return 0
+
+
+def _tree_memory(root: int) -> int:
+    """Bytes of PSS summed over ``root`` and its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == pid and p not in tree]
+        tree.update(kids)
+        frontier += kids
+    return sum(_memory(pid) for pid in tree)
+
+
+def run(cmd: list[str], *, env: dict[str, str], inner: bool = False) -> dict[str, Any]:
+    """Run ``cmd`` in a fresh process; its wall and CPU seconds, max RSS and peak tree RSS."""
+    log = tempfile.TemporaryFile()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _tree_memory(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    log.seek(0)
+    text = log.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed ({proc.returncode}):\n{text[-3000:]}")
+    result = {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024,
+              "peak_tree_pss_mib": peak[0] / 2**20}
+    if inner:  # the step printed its own in-process timing as JSON
+        result["inner"] = json.loads(text.strip().splitlines()[-1])
+    return result
+
+
+def bench(n: int, *, progress: Any) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix=f"khabar-bench-{n}-") as tmp:
+        root, built, pred = Path(tmp) / "project", Path(tmp) / "dist" / "khabar", Path(tmp) / "pred.jsonl"
+        env = {**os.environ, "HF_HOME": f"{tmp}/hf", "HF_DATASETS_CACHE": f"{tmp}/hf/datasets", "HF_HUB_OFFLINE": "1"}
+        steps: list[tuple[str, list[str], bool]] = [
+            ("generate", [PY, "-c", GENERATE, str(root), str(n), str(SEED)], False),
+            ("validate", KHABAR + ["--root", str(root), "validate", "--quiet"], False),
+            ("build", KHABAR + ["--root", str(root), "build", "--no-load", "--quiet", "--out", str(built)], False),
+            ("load_cold", [PY, "-c", LOAD, str(built)], True),
+            ("load_cached", [PY, "-c", LOAD, str(built)], True),
+            ("predict", [PY, "-c", PREDICT, str(built), str(pred), str(SEED)], False),
+            ("evaluate", KHABAR + ["evaluate", "--gold", str(built), "--pred", str(pred), "--json"], False),
+            ("floor", [PY, "-c", FLOOR, str(built)], True),
+        ]
+        out: dict[str, Any] = {"documents": n, "load_average": os.getloadavg()[0]}
+        for name, cmd, inner in progress(steps, desc=f"{n} docs"):
+            out[name] = run(cmd, env=env, inner=inner)
+        return out
+
+
+def summarise(runs: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    per_doc = {n: {s: r[s]["seconds"] / n for s in ("validate", "build", "evaluate")} | {"validate+build": (r["validate"]["seconds"] + r["build"]["seconds"]) / n}
+               for n, r in runs.items()}
+    summary: dict[str, Any] = {"per_doc_seconds": per_doc}
+    for n, r in runs.items():
+        summary.setdefault("build_floor_ratio", {})[n] = r["build"]["seconds"] / r["floor"]["inner"]["seconds"]
+        summary.setdefault("peak_memory_mib", {})[n] = max(max(r[s]["peak_tree_pss_mib"], r[s]["max_rss_mib"]) for s in ("validate", "build", "load_cold", "load_cached", "evaluate"))
+        summary.setdefault("cached_load_seconds", {})[n] = r["load_cached"]["inner"]["seconds"]
+    if 1000 in runs and 10000 in runs:
+        summary["per_doc_ratio_10k_1k"] = {k: per_doc[10000][k] / per_doc[1000][k] for k in per_doc[10000]}
+    if 10000 in runs:
+        r = runs[10000]
+        summary["targets"] = {
+            "validate_build_seconds_10k": (r["validate"]["seconds"] + r["build"]["seconds"], r["validate"]["seconds"] + r["build"]["seconds"] <= TARGETS["validate_build_seconds_10k"]),
+            "peak_memory_gib": (summary["peak_memory_mib"][10000] / 1024, summary["peak_memory_mib"][10000] / 1024 <= TARGETS["peak_memory_gib"]),
+            "cached_load_seconds": (summary["cached_load_seconds"][10000], summary["cached_load_seconds"][10000] < TARGETS["cached_load_seconds"]),
+        }
+        if "per_doc_ratio_10k_1k" in summary:
+            ratio = summary["per_doc_ratio_10k_1k"]["validate+build"]
+            summary["targets"]["per_doc_ratio_10k_1k"] = (ratio, ratio <= TARGETS["per_doc_ratio_10k_1k"])
+    return summary
+
+
+def table(runs: dict[int, dict[str, Any]]) -> str:
+    lines = [f"{'docs':>6} {'step':<12} {'wall s':>8} {'cpu s':>8} {'ms/doc':>8} {'max RSS MiB':>12} {'tree PSS MiB':>13}  note"]
+    for n, r in runs.items():
+        for step in ("generate", "validate", "build", "load_cold", "load_cached", "predict", "evaluate", "floor"):
+            s = r[step]
+            note = f"in-process {s['inner']['seconds']:.3f} s" if "inner" in s else ""
+            lines.append(f"{n:>6} {step:<12} {s['seconds']:>8.2f} {s['cpu_seconds']:>8.2f} {1000 * s['seconds'] / n:>8.2f} {s['max_rss_mib']:>12.0f} {s['peak_tree_pss_mib']:>13.0f}  {note}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    top = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    top.add_argument("--docs", type=int, action="append", help="corpus size; repeat for several (default: 100, 1000, 10000)")
+    top.add_argument("--json", type=Path, help="write the results as JSON here")
+    top.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = top.parse_args()
+    if args.quiet or not sys.stdout.isatty():
+        def progress(items: Any, desc: str) -> Any:
+            return items
+    else:
+        from tqdm import tqdm
+
+        def progress(items: Any, desc: str) -> Any:
+            return tqdm(items, desc=desc, unit="step", leave=False)
+    runs = {n: bench(n, progress=progress) for n in args.docs or [100, 1000, 10000]}
+    summary = summarise(runs)
+    machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "date": datetime.date.today().isoformat()}
+    print(table(runs))
+    print(json.dumps({k: v for k, v in summary.items() if k != "per_doc_seconds"}, indent=1, default=str))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "targets": TARGETS, "runs": runs, "summary": summary}, indent=1, default=str) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""The canonical-layout YAML fast path gives exactly what PyYAML gives, or steps aside."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from khabar.io import load_project, render_annotations
+from khabar.io import yamlnodes
+from khabar.io.yamlfast import SLOW, parse_canonical
+from khabar.io.yamlnodes import LDict, LList
+from khabar.synthetic import synthetic_document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pyyaml(text: str) -> Any:
+    """The full PyYAML path of :func:`khabar.io.yamlnodes.load_yaml`, without the fast path."""
+    loader = yamlnodes._Loader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else yamlnodes._build(node, loader)
+    finally:
+        loader.dispose()
+
+
+def same(a: Any, b: Any, where: str = "$") -> None:
+    """Equal values, types and line numbers, recursively."""
+    assert type(a) is type(b), where
+    if isinstance(a, LDict):
+        assert (a.line, a.key_lines, list(a)) == (b.line, b.key_lines, list(b)), where
+        for key in a:
+            same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, LList):
+        assert (a.line, a.item_lines, len(a)) == (b.line, b.item_lines, len(b)), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            same(x, y, f"{where}[{i}]")
+    else:
+        assert a == b, where
+
+
+def check(text: str) -> bool:
+    """Compare both paths on ``text``; True when the fast path took it."""
+    fast = parse_canonical(text)
+    if fast is SLOW:
+        return False
+    same(fast, pyyaml(text))  # PyYAML must accept what the fast path accepts, with the same result
+    return True
+
+
+REPO_YAML = sorted(p for p in ROOT.rglob("*.yaml") if ".git" not in p.parts and "dist" not in p.parts)
+
+
+@pytest.mark.parametrize("path", REPO_YAML, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_yamlfast_every_yaml_file_of_the_repository_parses_the_same(path: Path) -> None:
+    check(path.read_text(encoding="utf-8"))
+
+
+def test_yamlfast_takes_every_canonical_file() -> None:
+    docs = load_project(root=ROOT).documents + [synthetic_document(f"s{i}", random.Random(i)) for i in range(5)]
+    for doc in docs:
+        assert check(render_annotations(doc)), doc.id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: yes\n", "a: [No, b]\n", "a: {b: off}\n", "a: 012\n", "a: [1_000]\n", "a: 0x1f\n", "a: 1.5\n", "a: -3\n",
+        "a: {b: 1, b: 2}\n", "a: 'quoted'\n", 'a: "\\u00e9"\n', 'a: "\\x41"\n', "a: b # c\n", "# c\na: b\n",
+        "a:\n", "a: ~\n", "a: &x b\n", "a: !!str 5\n", "a: {b: c, }\n", "a: [b: c]\n", "a: {b}\n", "null: x\n",
+        "a: b\n\nc: d\n", "a: b\r\n", "a:\n  - b\n", "a:\n- b: c\n   d: e\n", "a: \"x\ty\"\n", "a: 2021-01-01\n", "a: NaN\n",
+    ],
+)
+def test_yamlfast_steps_aside_or_agrees_on_tricky_input(text: str) -> None:
+    try:
+        reference = pyyaml(text)
+    except (yaml.YAMLError, yamlnodes.YamlSyntaxError):
+        assert parse_canonical(text) is SLOW
+        return
+    fast = parse_canonical(text)
+    if fast is not SLOW:
+        same(fast, reference)
+
+
+def test_yamlfast_random_edits_of_the_gold_never_disagree() -> None:
+    lines = (ROOT / "annotations" / "ddaaba1fccaf7cd5.yaml").read_text(encoding="utf-8").split("\n")
+    rng = random.Random(20260101)
+    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + ["null", "yes", "No", "012", "\\u00e9", "\\x41", "- ", ": ", "\n", "\n  ", "1.5"]
+    taken = 0
+    for _ in range(1500):
+        edited = lines[:]
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(edited))
+            j = rng.randrange(len(edited[i]) + 1)
+            edited[i] = edited[i][:j] + rng.choice(pieces) + edited[i][j + rng.choice((0, 0, 1, 2)) :]
+        text = "\n".join(edited)
+        fast = parse_canonical(text)
+        if fast is not SLOW:
+            same(fast, pyyaml(text))
+            taken += 1
+    assert taken > 100  # the fast path was exercised, not only bypassed
