@@ -74,3 +74,14 @@ def test_card_load_examples_run_for_every_config(built: Path, monkeypatch) -> No
     exec(compile(code.replace("path/to/khabar", str(built)), "card-example", "exec"), namespace)
     assert namespace["docs"].num_rows == len(load_project(root=ROOT).documents)
     assert namespace["ner"].num_rows == sum(len(d.sentences) for d in load_project(root=ROOT).documents)
+
+
+def test_card_no_baselines_says_so_instead_of_a_table(tiny_project: Path, tmp_path: Path) -> None:
+    from khabar.card import NO_BASELINES
+    from khabar.cli import main
+
+    out = tmp_path / "built"
+    assert main(["--root", str(tiny_project), "build", "--no-baselines", "--no-load", "--quiet", "--out", str(out)]) == 0
+    body = (out / "README.md").read_text(encoding="utf-8")
+    section = body[body.index("## Baseline results") : body.index("## Licensing")]
+    assert NO_BASELINES in section and "| system | layer |" not in section

@@ -81,12 +81,16 @@ def _duplicate(table: str) -> Callable[[dict[str, pd.DataFrame]], None]:
         (_duplicate("mentions"), "gx-unique-ids", "mentions", "expect_compound_columns_to_be_unique"),
         (_duplicate("entities"), "gx-unique-ids", "entities", "expect_compound_columns_to_be_unique"),
         (_duplicate("attributions"), "gx-unique-ids", "attributions", "expect_compound_columns_to_be_unique"),
-        (_duplicate("tokens"), "gx-unique-ids", "tokens", "expect_compound_columns_to_be_unique"),
+        (_duplicate("documents"), "gx-unique-ids", "documents", "expect_column_values_to_be_unique"),
         (_set("entities", "type", "PERSONA"), "gx-label-sets", "entities", "expect_column_values_to_be_in_set"),
         (_set("mentions", "kind", "XX"), "gx-label-sets", "mentions", "expect_column_values_to_be_in_set"),
         (_set("relations", "label", "per:friend"), "gx-label-sets", "relations", "expect_column_values_to_be_in_set"),
         (_set("attributions", "type", "hearsay"), "gx-label-sets", "attributions", "expect_column_values_to_be_in_set"),
-        (_set("tokens", "end", 0), "gx-offsets", "tokens", "expect_column_pair_values_a_to_be_greater_than_b"),
+        (_set("documents", "last_token_end", len(TEXT) + 1), "gx-offsets", "documents", "expect_column_pair_values_a_to_be_greater_than_b"),
+        (_set("documents", "first_token_start", -1), "gx-offsets", "documents", "expect_column_values_to_be_between"),
+        (_set("documents", "overlapping_tokens", 1), "gx-offsets", "documents", "expect_column_values_to_be_between"),
+        (_set("documents", "empty_tokens", 2), "gx-offsets", "documents", "expect_column_values_to_be_between"),
+        (_set("documents", "tokens", 0), "gx-sanity-ranges", "documents", "expect_column_values_to_be_between"),
         (_set("mentions", "start", -1), "gx-offsets", "mentions", "expect_column_values_to_be_between"),
         (_set("mentions", "head_end", 14), "gx-offsets", "mentions", "expect_column_pair_values_a_to_be_greater_than_b"),
         (_set("attributions", "end", len(TEXT) + 1, row=2), "gx-offsets", "attributions", "expect_column_pair_values_a_to_be_greater_than_b"),
@@ -112,7 +116,7 @@ def test_checks_gx_violating_table_fires_its_check(
     assert found[0].document == "tiny"
     assert found[0].level == CATALOGUE[check].level
     assert f"table `{table}`" in found[0].message and expectation in found[0].message
-    rows = 2 if expectation == "expect_compound_columns_to_be_unique" else 1  # both copies of a duplicate fail
+    rows = 2 if "unique" in expectation else 1  # both copies of a duplicate fail
     assert f"fails for {rows} row(s)" in found[0].message
 
 
@@ -144,13 +148,29 @@ def test_checks_gx_entity_without_mention_is_a_sanity_warning() -> None:
 
 def test_checks_gx_message_names_count_and_at_most_five_values() -> None:
     frames = tables([clean_document()])
-    frames["tokens"]["end"] = frames["tokens"]["start"]  # every token is empty
+    frames["sentences"] = pd.concat([frames["sentences"]] * 7, ignore_index=True)
+    frames["sentences"]["id"] = range(len(frames["sentences"]))
+    frames["sentences"]["start"] = range(len(frames["sentences"]))  # unique, but each sentence is now empty
+    frames["sentences"]["end"] = frames["sentences"]["start"]
     found = [f for f in check_tables(frames) if f.check == "gx-offsets"]
     assert len(found) == 1
-    count = len(frames["tokens"])
+    count = len(frames["sentences"])
     assert f"fails for {count} row(s)" in found[0].message
     assert found[0].message.count("#") == 5 and found[0].message.endswith(", ...")
     assert found[0].span == (0, 0)
+
+
+def test_checks_gx_tokens_are_checked_through_per_document_aggregates() -> None:
+    tokens, _ = tokenize(TEXT)
+    doc = clean_document()
+    frame = tables([doc])["documents"]
+    assert frame.to_dict("records") == [{"document": "tiny", "id": "tiny", "text_length": len(TEXT), "tokens": len(tokens),
+                                         "first_token_start": tokens[0].start, "last_token_end": tokens[-1].end,
+                                         "overlapping_tokens": 0, "empty_tokens": 0}]
+    from dataclasses import replace
+
+    swapped = tables([replace(doc, tokens=(tokens[1], tokens[0], *tokens[2:]))])["documents"]
+    assert swapped["overlapping_tokens"].tolist() == [1]
 
 
 def test_checks_gx_findings_are_split_per_document() -> None:
@@ -170,8 +190,8 @@ def test_checks_gx_missing_column_is_refused() -> None:
 
 def test_checks_gx_wrong_dtype_is_refused_not_reported() -> None:
     frames = tables([clean_document()])
-    frames["tokens"]["start"] = frames["tokens"]["start"].astype(str)
-    with pytest.raises(ValueError, match="table `tokens`"):
+    frames["sentences"]["start"] = frames["sentences"]["start"].astype(str)
+    with pytest.raises(ValueError, match="table `sentences`"):
         check_tables(frames)
 
 

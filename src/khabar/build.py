@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from khabar.atomic import replacing
 from khabar.findings import Finding, KhabarError, errors
 from khabar.gcpause import gc_paused
-from khabar.progress import Progress, no_progress
+from khabar.progress import Progress, Timings, no_progress
 from khabar.schema.model import Document
 from khabar.views import CONFIGS, view_rows
 
@@ -112,18 +112,25 @@ def content_named(path: Path) -> Path:
     return path.with_name(f"{path.stem}-{_sha256(path)[:12]}{path.suffix}")
 
 
-def build(*, root: Path, out: Path, progress: Progress = no_progress) -> dict[str, Any]:
+def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress = no_progress, timings: Timings | None = None) -> dict[str, Any]:
     """Validate the project at ``root`` and build the dataset folder ``out``.
 
+    ``baselines=False`` leaves the card's table of baseline scores out (it says
+    so instead): running and scoring every baseline on every document is the
+    largest part of building a large corpus (see ``docs/performance.md``).
+
     Raises :class:`KhabarError` with every finding when validation fails;
-    nothing is written then. ``progress`` wraps the long stretches (see :mod:`khabar.progress`).
+    nothing is written then. ``progress`` wraps the long stretches (see
+    :mod:`khabar.progress`); ``timings``, if given, receives the seconds of each
+    stage (those of :func:`khabar.checks.validate` included).
     """
     from khabar.card import render_card
     from khabar.checks import validate
     from khabar.croissant import write_croissant
     from khabar.stats import corpus_stats
 
-    corpus, findings = validate(root=root, progress=progress)
+    clock = timings if timings is not None else Timings()
+    corpus, findings = validate(root=root, progress=progress, timings=clock)
     if errors(findings):
         raise KhabarError(errors(findings))
     docs = sorted(corpus.documents, key=lambda d: d.id)
@@ -131,10 +138,13 @@ def build(*, root: Path, out: Path, progress: Progress = no_progress) -> dict[st
     out = out.resolve()
     with replacing(out, purpose="building") as stage:
         rows, files = {}, []
-        for cfg in CONFIGS:
-            rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name, progress=progress)
-            files += paths
-        (stage / "README.md").write_text(render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, documents=docs), encoding="utf-8")
+        with clock.stage("write_parquet"):
+            for cfg in CONFIGS:
+                rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name, progress=progress)
+                files += paths
+        with clock.stage("card_baselines" if baselines else "card"):
+            card = render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, documents=docs, baselines=baselines)
+        (stage / "README.md").write_text(card, encoding="utf-8")
         croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)
         manifest = {
             "name": "khabar",
@@ -145,7 +155,8 @@ def build(*, root: Path, out: Path, progress: Progress = no_progress) -> dict[st
             "files": {p.relative_to(stage).as_posix(): _sha256(p) for p in sorted(files + [stage / "README.md", croissant])},
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        staged = release_checks(root=root, stage=stage, out=out, docs=docs)
+        with clock.stage("release_checks"):
+            staged = release_checks(root=root, stage=stage, out=out, docs=docs)
         if errors(staged):
             raise KhabarError(errors(staged))
     return manifest

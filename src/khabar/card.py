@@ -57,7 +57,13 @@ def size_category(documents: int) -> str:
     return "n>1M"
 
 
-def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], example: Document | None = None, documents: Sequence[Document] | None = None) -> dict[str, str]:
+#: The card's baselines section when the build was asked not to run them.
+NO_BASELINES = ("Not computed in this build (`khabar build --no-baselines`). A build without that option, and every "
+                "`khabar release`, runs each baseline on every document and fills this table.")
+
+
+def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], example: Document | None = None,
+                 documents: Sequence[Document] | None = None, baselines: bool = True) -> dict[str, str]:
     from khabar.card_examples import examples_markdown
     from khabar.changelog import changelog_text, release_date
     from khabar.schema.labels import NER_LABELS
@@ -68,10 +74,12 @@ def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[
         "ner_label_count": str(len(NER_LABELS)),
         "examples": examples_markdown(example),
     }
-    if documents is not None:
+    if documents is not None and baselines:
         from khabar.card_baselines import baselines_markdown
 
         values["baselines"] = baselines_markdown(documents, khabar_version=version)
+    elif documents is not None:
+        values["baselines"] = NO_BASELINES
     for key, value in stats.items():
         name = key.replace(" ", "_")
         values[name] = table(value, key=key.split(" by ")[1]) if isinstance(value, dict) else str(value)
@@ -105,10 +113,11 @@ def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], 
     return meta
 
 
-def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path, documents: Sequence[Document] = ()) -> str:
+def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path,
+                documents: Sequence[Document] = (), baselines: bool = True) -> str:
     front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
     try:
-        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=documents[0] if documents else None, documents=documents))
+        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=documents[0] if documents else None, documents=documents, baselines=baselines))
     except (KeyError, ValueError) as exc:
         raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.card.placeholders", path=CARD, line=1)]) from None
     header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage), sort_keys=False, allow_unicode=True, width=1000)

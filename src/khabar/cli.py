@@ -60,8 +60,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from khabar.build import build, load_back
 
+    from khabar.progress import Timings
+
     out = args.out or args.root / "dist" / "khabar"
-    manifest = build(root=args.root, out=out, progress=progress_bar(args))
+    timings = Timings()
+    try:
+        manifest = build(root=args.root, out=out, baselines=not args.no_baselines, progress=progress_bar(args), timings=timings)
+    finally:
+        if args.timings:
+            args.timings.write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
     if not args.quiet:
         print(f"built {out} (version {manifest['version']})")
     if not args.no_load:
@@ -191,6 +198,8 @@ def parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build, "validate, then build the Hugging Face dataset folder")
     p.add_argument("--out", type=Path, help="output folder (default: dist/khabar)")
     p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")
+    p.add_argument("--no-baselines", action="store_true", help="leave the card's baseline scores out (the slowest step on large corpora)")
+    p.add_argument("--timings", type=Path, help="write the seconds of each stage (read, checks, great_expectations, write_parquet, ...) to this JSON file")
     p.add_argument("--quiet", action="store_true", help="print only problems (no progress bar, no summary)")
     p = add("locate", cmd_locate, "print start/end of a string in a document, on token boundaries")
     p.add_argument("text")

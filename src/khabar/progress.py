@@ -7,7 +7,9 @@ command line passes one that draws a tqdm bar on a terminal. The default,
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol, TypeVar
+from contextlib import contextmanager
+from time import perf_counter
+from typing import Iterable, Iterator, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -19,3 +21,17 @@ class Progress(Protocol):
 def no_progress(items: Iterable[T], *, total: int | None = None, desc: str = "", unit: str = "doc") -> Iterable[T]:
     """The items, untouched: no progress is shown."""
     return items
+
+
+class Timings(dict[str, float]):
+    """Seconds per named stage of a long call, filled in as it runs (``khabar build --timings FILE``).
+
+    A stage entered twice adds up; stages may nest (``build`` holds ``validate``)."""
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + perf_counter() - start

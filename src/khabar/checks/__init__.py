@@ -14,7 +14,7 @@ from khabar.checks import links, names, references, spans, structure, workflow
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
 from khabar.findings import Finding
 from khabar.io.project import Corpus, Paths, load_project
-from khabar.progress import Progress, no_progress
+from khabar.progress import Progress, Timings, no_progress
 
 Check = Callable[[Corpus], Iterator[Finding]]
 
@@ -31,7 +31,8 @@ def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS, progr
     return found
 
 
-def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress) -> tuple[Corpus, list[Finding]]:
+def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress,
+             timings: Timings | None = None) -> tuple[Corpus, list[Finding]]:
     """Load and check the project at ``root``; return the corpus and all findings.
 
     ``release=True`` applies the release rules: unreviewed annotations are errors.
@@ -41,12 +42,16 @@ def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Pr
     documents that the located checks found clean, so one fault is reported
     once, by the check that can say exactly where it is.
 
-    ``progress`` wraps each long stretch (reading, checking, the suites); see :mod:`khabar.progress`.
+    ``progress`` wraps each long stretch (reading, checking, the suites); see
+    :mod:`khabar.progress`. ``timings``, if given, receives the seconds of each.
     """
+    clock = timings if timings is not None else Timings()
     paths = Paths(root)
-    corpus = load_project(root=root, progress=progress)
+    with clock.stage("read"):
+        corpus = load_project(root=root, progress=progress)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
-    found += run_checks(corpus, progress=progress)
+    with clock.stage("checks"):
+        found += run_checks(corpus, progress=progress)
     if release:
         found = [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
     from khabar.checks.release import check_changelog, check_versions
@@ -58,5 +63,6 @@ def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Pr
         dirty = {f.document for f in found if f.level == "error"}
         clean = [d for d in corpus.documents if d.id not in dirty]
         if clean:
-            found += run_suites(clean, corpus=corpus, progress=progress)
+            with clock.stage("great_expectations"):
+                found += run_suites(clean, corpus=corpus, progress=progress)
     return corpus, apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))

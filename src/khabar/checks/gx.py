@@ -10,11 +10,15 @@ expectation into findings, one per document, of the ``gx-*`` checks
 Rows are keyed by ``document`` + ``id``. ``attributions`` has one row per
 fragment (``role``, ``fragment`` index), so its unique key is
 ``document, id, role, fragment``: every attribution has a cue fragment 0, so a
-reused attribution id collides there. Sentences and tokens have ordinal ids and
-are keyed by ``document, start``. References are checked by GX itself:
-``*_key`` columns (``<document>/<id>``; document ids cannot contain ``/``) must
-be in the set of keys of the referenced table. ``item`` is a row's index in its
-layer, used only to locate findings.
+reused attribution id collides there. Sentences have ordinal ids and are keyed
+by ``document, start``. Tokens, machine output and most of the rows (about 700
+a document), are not a table of their own: ``documents`` has one row per
+document with aggregates of its tokens (count, first start, last end, how many
+overlap the one before or are empty), so the suites cost the same per document
+at any corpus size. References: ``*_key`` columns (``<document>/<id>``;
+document ids cannot contain ``/``) must be keys of the referenced table (see
+:func:`suites`). ``item`` is a row's index in its layer, used only to locate
+findings.
 
 Great Expectations takes seconds to import, so it is imported inside the
 functions: ``import khabar.checks`` stays fast.
@@ -48,9 +52,10 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
     "attributions": ("document", "id", "item", "key", "type", "role", "fragment", "start", "end", "text_length",
                      "source_entity", "source_entity_key", "parent", "parent_key"),
     "sentences": ("document", "id", "start", "end", "text_length", "tokens"),
-    "tokens": ("document", "id", "start", "end", "text_length"),
+    "documents": ("document", "id", "text_length", "tokens", "first_token_start", "last_token_end", "overlapping_tokens", "empty_tokens"),
 }
-INTEGERS = frozenset({"item", "members", "mentions", "start", "end", "head_start", "head_end", "text_length", "fragment", "tokens"})
+INTEGERS = frozenset({"item", "members", "mentions", "start", "end", "head_start", "head_end", "text_length", "fragment", "tokens",
+                      "first_token_start", "last_token_end", "overlapping_tokens", "empty_tokens"})
 ANNOTATION_TABLES = ("entities", "mentions", "values", "relations", "attributions")
 INDEX_COLUMNS = ("document", "id", "item", "start", "end")  # those a table has identify failing rows
 MAX_SENTENCE_TOKENS = 200
@@ -73,7 +78,7 @@ def _key(document: str, ident: str | None) -> str | None:
 
 
 def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of every table but ``tokens`` (built column by column in :func:`tables`)."""
+    """The rows of every table of one document."""
     n, d = len(doc.text), doc.id
     per_entity: dict[str, int] = defaultdict(int)
     for m in doc.mentions:
@@ -87,7 +92,7 @@ def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
         return found
 
     starts = [t.start for t in doc.tokens]
-    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS if name != "tokens"}
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in COLUMNS}
     for i, e in enumerate(doc.entities):
         rows["entities"].append((d, e.id, i, key(e.id), e.type, e.name, len(e.members), per_entity[e.id]))
     for i, m in enumerate(doc.mentions):
@@ -104,6 +109,10 @@ def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
     for i, s in enumerate(doc.sentences):
         inside = sum(1 for k in range(bisect_left(starts, s.start), bisect_right(starts, s.end)) if doc.tokens[k].end <= s.end)
         rows["sentences"].append((d, i, s.start, s.end, n, inside))
+    ends = [t.end for t in doc.tokens]
+    overlapping = sum(1 for before, start in zip(ends, starts[1:]) if start < before)
+    empty = sum(1 for start, end in zip(starts, ends) if end <= start)
+    rows["documents"].append((d, d, n, len(starts), starts[0] if starts else 0, ends[-1] if ends else 0, overlapping, empty))
     return rows
 
 
@@ -111,24 +120,16 @@ def tables(documents: Sequence[Document]) -> dict[str, pd.DataFrame]:
     """Every layer of ``documents`` as one pandas table, each with a ``document`` column.
 
     Built as one list per column (not a tuple per row), which halves the memory
-    the rows take before pandas converts them; tokens, most of the rows (seven
-    million for 10,000 documents), are read straight into their columns."""
+    the rows take before pandas converts them."""
     import pandas as pd
 
     columns: dict[str, dict[str, list[Any]]] = {name: {c: [] for c in cols} for name, cols in COLUMNS.items()}
-    tokens = columns["tokens"]
     with gc_paused():
         for doc in documents:
             for name, found in _rows(doc).items():
                 if found:
                     for column, values in zip(columns[name].values(), zip(*found)):
                         column += values
-            count = len(doc.tokens)
-            tokens["document"] += [doc.id] * count
-            tokens["id"] += range(count)
-            tokens["start"] += [t.start for t in doc.tokens]
-            tokens["end"] += [t.end for t in doc.tokens]
-            tokens["text_length"] += [len(doc.text)] * count
     out = {}
     for name, names in COLUMNS.items():
         frame = pd.DataFrame(columns.pop(name), columns=list(names))
@@ -143,7 +144,7 @@ def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
     cannot join tables, and a value set of every key of the corpus made each
     expectation's configuration grow with the corpus; GX serialises it hundreds
     of times a run, so validation time grew with the square of the corpus. So
-    :func:`check_tables` resolves references with pandas (``isin``) and blanks
+    :func:`check_tables` resolves references against a set of the pool's keys and blanks
     the ones that resolve; the in-set expectation, with an empty set, then fails
     exactly for the rows that name no key, and shows their values."""
     span = [
@@ -191,7 +192,16 @@ def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
             reference("parent_key", "attributions", "the id of an attribution of the same document"),
         ],
         "sentences": [unique("document", "start"), *span, between("tokens", MAX_SENTENCE_TOKENS)],
-        "tokens": [unique("document", "start"), *span],
+        "documents": [
+            Expect("gx-unique-ids", "ExpectColumnValuesToBeUnique", {"column": "document"}, "one row per document"),
+            Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "first_token_start", "min_value": 0}, "the first token starts at 0 or later"),
+            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "text_length", "column_B": "last_token_end", "or_equal": True},
+                   "the last token ends inside the text"),
+            Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "overlapping_tokens", "min_value": 0, "max_value": 0},
+                   "tokens in text order, none overlapping the one before"),
+            Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "empty_tokens", "min_value": 0, "max_value": 0}, "no empty token"),
+            Expect("gx-sanity-ranges", "ExpectColumnValuesToBeBetween", {"column": "tokens", "min_value": 1}, "at least one token"),
+        ],
     }
 
 
@@ -241,7 +251,8 @@ def _resolved(frames: Mapping[str, pd.DataFrame], table: str, expects: Sequence[
         frame = frame.copy()
         for e in refs:
             column, (pool, key) = e.kwargs["column"], e.pool  # type: ignore[misc]
-            frame[column] = frame[column].where(~frame[column].isin(frames[pool][key]))
+            keys = set(frames[pool][key].dropna())  # a Python set: pandas' isin on string columns is far slower
+            frame[column] = frame[column].where([value not in keys for value in frame[column]])
     return frame
 
 
