@@ -1,0 +1,55 @@
+"""Progress bars: drawn on a terminal only, never with --quiet; the library only calls the wrapper it is given."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+
+from khabar.checks import validate
+from khabar.cli import progress_bar
+from khabar.progress import Timings, no_progress
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("tty", "quiet", "drawn"), [(False, False, False), (True, True, False), (True, False, True)])
+def test_progress_bar_only_on_a_terminal_without_quiet(tty: bool, quiet: bool, drawn: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, err = (Terminal(), Terminal()) if tty else (io.StringIO(), io.StringIO())
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    bar = progress_bar(argparse.Namespace(quiet=quiet))
+    assert (bar is not no_progress) == drawn
+    assert list(bar(range(5), total=5, desc="reading")) == [0, 1, 2, 3, 4]  # the same items, in order
+    assert ("reading" in err.getvalue()) == drawn
+    assert out.getvalue() == ""  # findings go to stdout: a bar never does
+
+
+def test_progress_validate_wraps_reading_checking_and_the_suites(tiny_project: Path) -> None:
+    seen: list[tuple[str, int | None]] = []
+
+    def record(items: Iterable[Any], *, total: int | None = None, desc: str = "", unit: str = "doc") -> Iterable[Any]:
+        seen.append((desc, total))
+        return items
+
+    timings = Timings()
+    corpus, findings = validate(root=tiny_project, progress=record, timings=timings)
+    assert [desc for desc, _ in seen] == ["reading", "checking", "table suites"]
+    assert seen[0][1] == len(corpus.documents)
+    assert set(timings) == {"read", "checks", "great_expectations"} and all(t >= 0 for t in timings.values())
+
+
+def test_progress_timings_add_up_a_stage_entered_twice() -> None:
+    timings = Timings()
+    for _ in range(2):
+        with timings.stage("read"):
+            pass
+    with pytest.raises(ValueError), timings.stage("checks"):
+        raise ValueError("a failing stage is still timed")
+    assert set(timings) == {"read", "checks"}
