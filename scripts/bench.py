@@ -152,7 +152,7 @@ def bench(n: int, *, baselines: bool, progress: Any) -> dict[str, Any]:
             steps.insert(3, ("build_baselines", KHABAR + ["--root", str(root), "build", "--no-load", "--quiet", "--out", f"{tmp}/with-baselines",
                                                           "--timings", f"{tmp}/build_baselines.timings.json"], False))
         out: dict[str, Any] = {"documents": n, "load_average": os.getloadavg()[0]}
-        for name, cmd, inner in progress(steps, desc=f"{n} docs"):
+        for name, cmd, inner in progress(steps, total=len(steps), desc=f"{n} docs", unit="step"):
             out[name] = run(cmd, env=env, inner=inner)
             stages = Path(tmp) / f"{name}.timings.json"
             if stages.exists():  # seconds per stage, measured by the build itself
@@ -211,14 +211,9 @@ def main() -> int:
     top.add_argument("--quiet", action="store_true", help="no progress bar")
     top.add_argument("--baselines", action="store_true", help="also time the default build, whose card runs and scores every baseline")
     args = top.parse_args()
-    if args.quiet or not sys.stdout.isatty():
-        def progress(items: Any, desc: str) -> Any:
-            return items
-    else:
-        from tqdm import tqdm
+    from khabar.cli import progress_bar
 
-        def progress(items: Any, desc: str) -> Any:
-            return tqdm(items, desc=desc, unit="step", leave=False)
+    progress = progress_bar(args)  # a bar on a terminal only, none with --quiet
     runs = {n: bench(n, baselines=args.baselines, progress=progress) for n in args.docs or [100, 1000, 10000]}
     summary = summarise(runs)
     machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "date": datetime.date.today().isoformat()}

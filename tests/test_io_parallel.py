@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from khabar.io import load_project
-from khabar.io import project
+from khabar import parallel as pool
 from khabar.synthetic import generate_corpus
 
 
@@ -18,7 +18,7 @@ def test_io_parallel_load_equals_serial_load(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("KHABAR_WORKERS", "1")
     serial = load_project(root=tmp_path / "p")
     monkeypatch.setenv("KHABAR_WORKERS", "2")
-    monkeypatch.setattr(project, "PARALLEL_MIN_DOCUMENTS", 2)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_ITEMS", 2)
     parallel = load_project(root=tmp_path / "p")
     assert [d.id for d in parallel.documents] == sorted(d.id for d in parallel.documents)
     assert parallel.documents == serial.documents

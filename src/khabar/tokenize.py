@@ -8,10 +8,9 @@ its first and last non-space token, so every stored span is real text.
 from __future__ import annotations
 
 from functools import cache
-from sys import intern
 from typing import TYPE_CHECKING
 
-from khabar.schema.model import Sentence, Token, shared_offsets
+from khabar.schema.model import Sentence, Token, tokens_at
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -31,8 +30,8 @@ def tokenize(text: str) -> tuple[tuple[Token, ...], tuple[Sentence, ...]]:
     from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 
     # One array read instead of a spaCy Token object per token: the same values, faster.
-    rows, ints = pipeline()(text).to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist(), shared_offsets(len(text))
-    tokens = tuple(Token(ints[i], ints[i + n], intern(text[i : i + n])) for i, n, space, _ in rows if not space)  # shared words, offsets
+    rows = pipeline()(text).to_array([IDX, LENGTH, IS_SPACE, SENT_START]).tolist()
+    tokens = tokens_at(text, ((i, i + n) for i, n, space, _ in rows if not space))
     sentences, first, last = [], None, 0
     for i, n, space, start in rows:
         if start == 1 and first is not None:  # a sentence starts: close the previous one

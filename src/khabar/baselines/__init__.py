@@ -60,22 +60,13 @@ def run_baseline(*, name: str, documents: Sequence[tuple[str, str]], options: Ma
     if unknown:
         takes = ", ".join(sorted(_options_of(function))) or "no option"
         raise ValueError(f"baseline {name!r} takes {takes}; found {', '.join(unknown)}")
-    from khabar.io.project import PARALLEL_MIN_DOCUMENTS, workers
+    from khabar.parallel import chunked_map
 
-    count = workers()
-    if count <= 1 or len(documents) < PARALLEL_MIN_DOCUMENTS:
-        return function(documents=documents, **options)
-    # One prediction per document, none depending on another: chunks of documents in worker
-    # processes give the same list, in order (``map`` keeps it), in a fraction of the time.
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(16, min(100, len(documents) // (count * 8)))
-    chunks = [list(documents[i : i + size]) for i in range(0, len(documents), size)]
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        return [p for part in pool.map(_predict, [function] * len(chunks), chunks, [dict(options)] * len(chunks)) for p in part]
+    # One prediction per document, none depending on another (see khabar.parallel).
+    return list(chunked_map(_predict, documents, function, dict(options)))
 
 
-def _predict(function: Baseline, documents: list[tuple[str, str]], options: dict[str, Any]) -> list[dict[str, Any]]:
+def _predict(documents: list[tuple[str, str]], function: Baseline, options: dict[str, Any]) -> list[dict[str, Any]]:
     return function(documents=documents, **options)
 
 

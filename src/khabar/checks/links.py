@@ -58,7 +58,7 @@ def check_attributions(corpus: Corpus) -> Iterator[Finding]:
             if clash:
                 yield corpus.locate("attribution-role-overlap", f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint", **at)
             source = frags["source"]
-            inside = {entity for start, end, entity in mentions for s, e in source if s <= start and end <= e}
+            inside = {entity for start, end, entity in mentions if _inside(start, end, source)}
             exact = {entity for start, end, entity in mentions if (start, end) in source}
             if a.source_entity is not None and a.source_entity not in inside:
                 yield corpus.locate("attribution-source-entity", f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention", **at)

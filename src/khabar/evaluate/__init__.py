@@ -23,9 +23,8 @@ def load_gold(*, path: Path) -> list[Document]:
     if (path / "manifest.json").exists():
         import pyarrow.parquet as pq
 
-        from khabar.schema import document_from_row
-
         from khabar.gcpause import gc_paused
+        from khabar.schema import document_from_row
 
         files = sorted((path / "data" / "documents").glob("*.parquet"))
         with gc_paused():  # batches of rows, not whole files, as Python dicts: bounded memory

@@ -7,15 +7,14 @@ returned as findings, never raised, so a run can report all of them.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
 from khabar.io.annotation_read import Layers, read_annotation_file
 from khabar.io.corpus_files import CorpusFile, read_corpus_file
+from khabar.parallel import chunked_map
 from khabar.progress import Progress, no_progress
 from khabar.schema.model import Document
 
@@ -138,40 +137,9 @@ def _with_doc(f: Finding, doc_id: str) -> Finding:
     return replace(f, document=doc_id)
 
 
-#: Below this many documents, reading in one process beats starting workers.
-PARALLEL_MIN_DOCUMENTS = 200
-
-
-def workers() -> int:
-    """Worker processes for reading: ``KHABAR_WORKERS`` if set (1: no workers), else the CPU count."""
-    return max(1, int(os.environ.get("KHABAR_WORKERS") or os.cpu_count() or 1))
-
-
-def _load_chunk(paths: Paths, ids: list[str]) -> list[tuple[Document | None, Source | None, list[Finding]]]:
+def _load_chunk(ids: list[str], paths: Paths) -> list[tuple[Document | None, Source | None, list[Finding]]]:
     with gc_paused():
         return [load_document(paths, doc_id) for doc_id in ids]
-
-
-def _load_all(paths: Paths, ids: list[str]) -> Iterator[tuple[Document | None, Source | None, list[Finding]]]:
-    """:func:`load_document` of every id, in order; in worker processes when there are many.
-
-    Parsing and tokenizing cost milliseconds per document and every document is
-    independent, so chunks of ids go to a process pool; ``map`` keeps the order,
-    so the result is the same as reading them one by one."""
-    count = workers()
-    if count <= 1 or len(ids) < PARALLEL_MIN_DOCUMENTS:
-        yield from (load_document(paths, doc_id) for doc_id in ids)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(16, min(100, len(ids) // (count * 8)))
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    pool = ProcessPoolExecutor(max_workers=count)
-    try:
-        for results in pool.map(_load_chunk, [paths] * len(chunks), chunks):
-            yield from results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load_project(*, root: Path, annotations: Path | None = None, progress: Progress = no_progress) -> Corpus:
@@ -184,7 +152,7 @@ def load_project(*, root: Path, annotations: Path | None = None, progress: Progr
     corpus = Corpus(root=root)
     ids = document_ids(root, annotations)
     with gc_paused():
-        for doc, source, found in progress(_load_all(paths, ids), total=len(ids), desc="reading"):
+        for doc, source, found in progress(chunked_map(_load_chunk, ids, paths), total=len(ids), desc="reading"):
             corpus.findings.extend(found)
             if doc is not None and source is not None:
                 corpus.documents.append(doc)

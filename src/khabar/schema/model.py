@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from khabar.schema import labels
 from khabar.schema.relations import RELATIONS
@@ -252,21 +252,28 @@ class Document:
         and several times faster to pickle. Unpickling builds an equal document."""
         from array import array
 
-        fields = {name: getattr(self, name) for name in field_names(Document) if name not in ("tokens", "sentences", "ner")}
+        values = {name: getattr(self, name) for name in field_names(Document) if name not in ("tokens", "sentences", "ner")}
         tokens: Any = self.tokens
         if all(t.text == self.text[t.start : t.end] for t in tokens):
             tokens = array("q", [x for t in tokens for x in (t.start, t.end)])
-        return (_unpickle_document, (fields, tokens, array("q", [x for s in self.sentences for x in (s.start, s.end)])))
+        return (_unpickle_document, (values, tokens, array("q", [x for s in self.sentences for x in (s.start, s.end)])))
 
 
 def _unpickle_document(fields: dict[str, Any], tokens: Any, sentences: Any) -> Document:
     """The inverse of ``Document.__reduce__``."""
     text = fields["text"]
     if not isinstance(tokens, tuple):
-        offsets, ints = tokens.tolist(), shared_offsets(len(text))
-        tokens = tuple(Token(ints[s], ints[e], sys.intern(text[s:e])) for s, e in zip(offsets[0::2], offsets[1::2]))
+        offsets = tokens.tolist()
+        tokens = tokens_at(text, zip(offsets[0::2], offsets[1::2]))
     offsets = sentences.tolist()
     return Document(**fields, tokens=tokens, sentences=tuple(Sentence(s, e) for s, e in zip(offsets[0::2], offsets[1::2])))
+
+
+def tokens_at(text: str, offsets: Iterable[tuple[int, int]]) -> tuple[Token, ...]:
+    """The tokens of ``text`` at ``(start, end)`` pairs, with shared offsets and interned words
+    (a corpus holds millions of tokens, mostly the same few thousand words)."""
+    ints = shared_offsets(len(text))
+    return tuple(Token(ints[s], ints[e], sys.intern(text[s:e])) for s, e in offsets)
 
 
 def field_names(cls: type) -> tuple[str, ...]:
