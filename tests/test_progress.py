@@ -53,3 +53,26 @@ def test_progress_timings_add_up_a_stage_entered_twice() -> None:
     with pytest.raises(ValueError), timings.stage("checks"):
         raise ValueError("a failing stage is still timed")
     assert set(timings) == {"read", "checks"}
+
+
+def test_progress_timings_file_in_an_impossible_folder_is_refused_before_building(tiny_project: Path, tmp_path: Path,
+                                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from khabar.cli import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    out = tmp_path / "built"
+    code = main(["--root", str(tiny_project), "build", "--no-load", "--quiet", "--out", str(out), "--timings", str(blocker / "t.json")])
+    assert code == 2 and not out.exists()
+    assert "cannot write --timings" in capsys.readouterr().err
+
+
+def test_progress_timings_file_is_written_even_when_the_build_fails(tiny_project: Path, tmp_path: Path) -> None:
+    import json
+
+    from khabar.cli import main
+
+    (tiny_project / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "not-a-version"\n', encoding="utf-8")
+    timings = tmp_path / "deep" / "t.json"
+    assert main(["--root", str(tiny_project), "build", "--no-load", "--quiet", "--out", str(tmp_path / "built"), "--timings", str(timings)]) == 1
+    assert "read" in json.loads(timings.read_text(encoding="utf-8"))

@@ -63,6 +63,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from khabar.progress import Timings
 
     out = args.out or args.root / "dist" / "khabar"
+    if args.timings:  # checked before the build, so a bad path costs nothing and loses nothing
+        try:
+            args.timings.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"khabar: cannot write --timings {args.timings}: {exc.strerror or exc}; give a file in a writable folder", file=sys.stderr)
+            return 2
     timings = Timings()
     try:
         manifest = build(root=args.root, out=out, baselines=not args.no_baselines, progress=progress_bar(args), timings=timings)
