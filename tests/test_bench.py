@@ -26,7 +26,7 @@ def test_bench_small_run_reports_every_step(tmp_path: Path) -> None:
     assert summary["build_floor_ratio"]["12"] == run["build"]["seconds"] / run["floor"]["inner"]["seconds"]
     assert "targets" not in summary  # judged only on a 10,000-document run
     stages = run["build"]["stages"]
-    assert {"read", "checks", "great_expectations", "write_parquet", "card", "release_checks"} <= set(stages)
+    assert {"documents", "corpus_checks", "great_expectations", "write_parquet", "card", "release_checks"} <= set(stages)
     assert sum(stages.values()) <= run["build"]["seconds"]
     for step in STEPS:
         assert step in done.stdout  # the printed table

@@ -14,21 +14,19 @@ import json
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from khabar.atomic import replacing
-from khabar.findings import Finding, KhabarError, errors
+from khabar.findings import Finding, KhabarError, errors, finding
 from khabar.gcpause import gc_paused
 from khabar.progress import Progress, Timings, no_progress
-from khabar.schema.model import Document
-from khabar.views import CONFIGS, view_rows
+from khabar.views import CONFIGS
 
 SPLIT = "test"
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
-BATCH_ROWS = 100  # rows turned into Arrow at a time while a shard fills (divides SHARD_ROWS)
 
 
 def project_version(root: Path) -> str:
@@ -47,55 +45,50 @@ def source_commit(root: Path) -> str | None:
     return f"{commit}-dirty" if dirty else commit
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+class Shards:
+    """One config's parquet shards, written as rows arrive (:func:`khabar.pipeline.stream`'s ``views``).
 
+    Holds at most one shard's rows (as Arrow). A shard has :data:`SHARD_ROWS`
+    rows, the last one fewer; its bytes are those of ``pq.write_table`` on all
+    its rows at once. A config with no rows gets no files (``datasets`` cannot
+    load an empty split), and the card leaves it out of ``configs``. The shard
+    count in the names is known at the end, so :meth:`close` renames the files."""
 
-def write_config(*, name: str, docs: list[Document], folder: Path, progress: Progress = no_progress) -> tuple[int, list[Path]]:
-    """Write one config's parquet shards; return its row count and files.
+    def __init__(self, *, name: str, folder: Path) -> None:
+        from khabar.views import config
 
-    A config with no rows gets no files (``datasets`` cannot load an empty
-    split), and the card leaves it out of ``configs``.
+        self.schema = config(name).features().arrow_schema  # carries the HF features (ClassLabel names too)
+        self.folder = folder
+        self.pending: list[pa.Table] = []
+        self.partial: list[Path] = []
+        self.rows = 0
 
-    Streamed: rows become Arrow batches of :data:`BATCH_ROWS` as they are made
-    and each shard is written as soon as it is full, so only one shard is held
-    (in Arrow, not as Python dicts). A shard's bytes are those of
-    ``pq.write_table`` on all its rows at once; the shard count in the names is
-    known at the end, so the files are renamed then."""
-    from khabar.views import config
+    def add(self, table: pa.Table) -> None:
+        self.pending.append(table)
+        self.rows += table.num_rows
+        held = sum(t.num_rows for t in self.pending)
+        if held >= SHARD_ROWS:
+            rows = pa.concat_tables(self.pending)
+            for start in range(0, held - SHARD_ROWS + 1, SHARD_ROWS):
+                self._write(rows.slice(start, SHARD_ROWS))
+            rest = held % SHARD_ROWS
+            self.pending = [rows.slice(held - rest)] if rest else []
 
-    schema = config(name).features().arrow_schema  # carries the HF features (ClassLabel names too)
-    partial: list[Path] = []
-    batches: list[pa.RecordBatch] = []
-    rows = 0
+    def _write(self, rows: pa.Table) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.partial.append(self.folder / f".{SPLIT}-{len(self.partial):05d}.partial")
+        pq.write_table(rows.cast(self.schema).combine_chunks(), self.partial[-1], compression="zstd", write_statistics=True)
 
-    def flush() -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial.append(folder / f".{SPLIT}-{len(partial):05d}.partial")
-        pq.write_table(pa.Table.from_batches(batches, schema=schema).combine_chunks(), partial[-1], compression="zstd", write_statistics=True)
-        batches.clear()
-
-    rows_of = view_rows(name, progress(docs, total=len(docs), desc=f"writing {name}"))
-    with gc_paused():  # rows are plain dicts, freed by reference counting
-        for chunk in _chunks(rows_of, BATCH_ROWS):  # BATCH_ROWS divides SHARD_ROWS: shards hold SHARD_ROWS rows
-            batches.append(pa.RecordBatch.from_pylist(chunk, schema=schema))
-            rows += len(chunk)
-            if rows % SHARD_ROWS == 0:
-                flush()
-        if batches:
-            flush()
-    paths = []
-    for i, path in enumerate(partial):
-        named = path.rename(folder / f"{SPLIT}-{i:05d}-of-{len(partial):05d}.parquet")
-        paths.append(named.rename(content_named(named)))
-    return rows, paths
+    def close(self) -> tuple[int, list[Path]]:
+        """Write the last shard; return the row count and the files, named."""
+        if self.pending:
+            self._write(pa.concat_tables(self.pending))
+            self.pending = []
+        paths = []
+        for i, path in enumerate(self.partial):
+            named = path.rename(self.folder / f"{SPLIT}-{i:05d}-of-{len(self.partial):05d}.parquet")
+            paths.append(named.rename(content_named(named)))
+        return self.rows, paths
 
 
 def _sha256(path: Path) -> str:
@@ -117,33 +110,49 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
 
     ``baselines=False`` leaves the card's table of baseline scores out (it says
     so instead): running and scoring every baseline on every document is the
-    largest part of building a large corpus (see ``docs/performance.md``).
+    largest part of building a large corpus (see ``docs/performance.md``), and
+    it is the one part that needs every document in this process.
 
-    Raises :class:`KhabarError` with every finding when validation fails;
-    nothing is written then. ``progress`` wraps the long stretches (see
-    :mod:`khabar.progress`); ``timings``, if given, receives the seconds of each
-    stage (those of :func:`khabar.checks.validate` included).
+    Validation and writing are one pass (:func:`khabar.pipeline.stream`): the
+    shards are written into a staging folder as the workers send rows. Raises
+    :class:`KhabarError` with every finding when validation fails; the staging
+    folder is deleted then and ``out`` is untouched. ``progress`` wraps the long
+    stretches (see :mod:`khabar.progress`); ``timings``, if given, receives the
+    seconds of each stage.
     """
     from khabar.card import render_card
-    from khabar.checks import validate
     from khabar.croissant import write_croissant
-    from khabar.stats import corpus_stats
+    from khabar.io.project import Paths, load_document
+    from khabar.pipeline import stream
+    from khabar.stats import stats_from_counts
 
     clock = timings if timings is not None else Timings()
-    corpus, findings = validate(root=root, progress=progress, timings=clock)
-    if errors(findings):
-        raise KhabarError(errors(findings))
-    docs = sorted(corpus.documents, key=lambda d: d.id)
     version = project_version(root)
     out = out.resolve()
     with replacing(out, purpose="building") as stage:
+        shards = {cfg.name: Shards(name=cfg.name, folder=stage / "data" / cfg.name) for cfg in CONFIGS}
+
+        def write(views: dict[str, pa.Table]) -> None:
+            for name, table in views.items():
+                shards[name].add(table)
+
+        with gc_paused():
+            result = stream(root=root, documents=baselines, views=write, progress=progress, timings=clock)
+        if errors(result.findings):
+            raise KhabarError(errors(result.findings))
+        if result.unviewed:  # cannot happen when the pipeline is right: never build without a document silently
+            raise KhabarError([finding("build-roundtrip", f"{len(result.unviewed)} valid document(s) got no rows (first: {result.unviewed[0]}); a bug in khabar.pipeline", document=result.unviewed[0])])
         rows, files = {}, []
         with clock.stage("write_parquet"):
-            for cfg in CONFIGS:
-                rows[cfg.name], paths = write_config(name=cfg.name, docs=docs, folder=stage / "data" / cfg.name, progress=progress)
+            for name, shard in shards.items():
+                rows[name], paths = shard.close()
                 files += paths
+        stats = stats_from_counts(result.counts)
+        docs = result.corpus.documents
+        example = docs[0] if docs else (load_document(Paths(root), result.ids[0])[0] if result.ids else None)
         with clock.stage("card_baselines" if baselines else "card"):
-            card = render_card(root=root, version=version, stats=corpus_stats(docs), rows=rows, files=files, stage=stage, documents=docs, baselines=baselines)
+            card = render_card(root=root, version=version, stats=stats, rows=rows, files=files, stage=stage, example=example,
+                               documents=docs, baselines=baselines)
         (stage / "README.md").write_text(card, encoding="utf-8")
         croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)
         manifest = {
@@ -151,25 +160,29 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
             "version": version,
             "source_commit": source_commit(root),
             "rows": rows,
-            "counts": corpus_stats(docs),
+            "counts": stats,
             "files": {p.relative_to(stage).as_posix(): _sha256(p) for p in sorted(files + [stage / "README.md", croissant])},
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         with clock.stage("release_checks"):
-            staged = release_checks(root=root, stage=stage, out=out, docs=docs)
+            staged = release_checks(root=root, stage=stage, out=out, ids=result.ids)
         if errors(staged):
             raise KhabarError(errors(staged))
     return manifest
 
 
-def release_checks(*, root: Path, stage: Path, out: Path, docs: list[Document]) -> list[Finding]:
-    """The release checks of the staged build ``stage``; findings name ``out``, where it goes."""
+def release_checks(*, root: Path, stage: Path, out: Path, ids: list[str]) -> list[Finding]:
+    """The release checks of the staged build ``stage``; findings name ``out``, where it goes.
+
+    The round trip compares in Arrow with the shards just written (the workers
+    checked that each ``documents`` row survives Arrow exactly), and the
+    documents' ids with ``ids``, those read."""
     from khabar.checks.release import check_card_features, check_roundtrip, check_versions
 
     return (
         check_versions(root=root, built=stage, shown_as=out)
         + check_card_features(built=stage, shown_as=out)
-        + check_roundtrip(root=root, built=stage, documents=docs, shown_as=out)
+        + check_roundtrip(root=root, built=stage, ids=ids, shown_as=out)
     )
 
 

@@ -114,10 +114,13 @@ def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], 
 
 
 def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path,
-                documents: Sequence[Document] = (), baselines: bool = True) -> str:
+                documents: Sequence[Document] = (), example: Document | None = None, baselines: bool = True) -> str:
+    """The card: ``example`` (default: the first of ``documents``) is shown; the
+    baseline table runs on ``documents`` unless ``baselines=False``."""
     front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
+    example = example if example is not None else (documents[0] if documents else None)
     try:
-        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=documents[0] if documents else None, documents=documents, baselines=baselines))
+        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=example, documents=documents, baselines=baselines))
     except (KeyError, ValueError) as exc:
         raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.card.placeholders", path=CARD, line=1)]) from None
     header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage), sort_keys=False, allow_unicode=True, width=1000)

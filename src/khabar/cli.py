@@ -44,16 +44,18 @@ def progress_bar(args: argparse.Namespace) -> Progress:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from khabar.checks import validate
+    from khabar.pipeline import stream
 
-    corpus, findings = validate(root=args.root, gx=not args.no_gx, release=args.release, progress=progress_bar(args))
+    # The documents stay in the workers unless the report needs them.
+    result = stream(root=args.root, gx=not args.no_gx, release=args.release, documents=bool(args.report), progress=progress_bar(args))
+    findings = result.findings
     if args.report:
         from khabar.report import write_report
 
-        path = write_report(corpus=corpus, findings=findings, out=args.report)
+        path = write_report(corpus=result.corpus, findings=findings, out=args.report)
         print(f"report: {path}")
     if not findings and not args.quiet:
-        print(f"{len(corpus.documents)} document(s) checked")
+        print(f"{len(result.ids)} document(s) checked")
     return _report(findings, quiet=args.quiet)
 
 

@@ -1,4 +1,8 @@
-"""Corpus statistics: every figure the card quotes comes from here."""
+"""Corpus statistics: every figure the card quotes comes from here.
+
+Counted per document and summed (:func:`document_counts`), so that worker
+processes can count their documents and the corpus's figures are the sum.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,41 @@ from typing import Any, Iterable
 
 from khabar.schema.model import Document
 
+TOTALS = ("documents", "sentences", "tokens", "characters", "entities", "group entities", "singleton entities",
+          "mentions", "values", "ner spans", "relations", "attributions")
+BY_LABEL = ("mentions by kind", "entities by type", "values by type", "ner spans by label", "relations by label", "attributions by type")
 
-def _sorted(counter: Counter[str]) -> dict[str, int]:
-    return dict(sorted(counter.items()))
+
+def document_counts(doc: Document) -> Counter[tuple[str, str]]:
+    """One document's figures, keyed (figure, label); label "" for the totals."""
+    chains = Counter(m.entity for m in doc.mentions)  # entity ids are unique within a document only
+    counts: Counter[tuple[str, str]] = Counter({
+        ("documents", ""): 1, ("sentences", ""): len(doc.sentences), ("tokens", ""): len(doc.tokens),
+        ("characters", ""): len(doc.text), ("entities", ""): len(doc.entities),
+        ("group entities", ""): sum(bool(e.members) for e in doc.entities),
+        ("singleton entities", ""): sum(1 for n in chains.values() if n == 1),
+        ("mentions", ""): len(doc.mentions), ("values", ""): len(doc.values), ("ner spans", ""): len(doc.ner),
+        ("relations", ""): len(doc.relations), ("attributions", ""): len(doc.attributions),
+    })
+    for figure, labels in (("mentions by kind", (m.kind for m in doc.mentions)), ("entities by type", (e.type for e in doc.entities)),
+                           ("values by type", (v.type for v in doc.values)), ("ner spans by label", (s.label for s in doc.ner)),
+                           ("relations by label", (r.label for r in doc.relations)),
+                           ("attributions by type", (a.type for a in doc.attributions))):
+        counts.update((figure, label) for label in labels)
+    return counts
+
+
+def stats_from_counts(counts: Counter[tuple[str, str]]) -> dict[str, Any]:
+    """The card's figures from summed :func:`document_counts`."""
+    out: dict[str, Any] = {figure: counts[(figure, "")] for figure in TOTALS}
+    for figure in BY_LABEL:
+        out[figure] = dict(sorted((label, n) for (f, label), n in counts.items() if f == figure and n))
+    return out
 
 
 def corpus_stats(documents: Iterable[Document]) -> dict[str, Any]:
     """Counts per layer and type, computed from the documents."""
-    docs = list(documents)
-    chains = Counter(m.entity for d in docs for m in d.mentions)
-    return {
-        "documents": len(docs),
-        "sentences": sum(len(d.sentences) for d in docs),
-        "tokens": sum(len(d.tokens) for d in docs),
-        "characters": sum(len(d.text) for d in docs),
-        "entities": sum(len(d.entities) for d in docs),
-        "group entities": sum(bool(e.members) for d in docs for e in d.entities),
-        "singleton entities": sum(1 for n in chains.values() if n == 1),
-        "mentions": sum(len(d.mentions) for d in docs),
-        "values": sum(len(d.values) for d in docs),
-        "ner spans": sum(len(d.ner) for d in docs),
-        "relations": sum(len(d.relations) for d in docs),
-        "attributions": sum(len(d.attributions) for d in docs),
-        "mentions by kind": _sorted(Counter(m.kind for d in docs for m in d.mentions)),
-        "entities by type": _sorted(Counter(e.type for d in docs for e in d.entities)),
-        "values by type": _sorted(Counter(v.type for d in docs for v in d.values)),
-        "ner spans by label": _sorted(Counter(s.label for d in docs for s in d.ner)),
-        "relations by label": _sorted(Counter(r.label for d in docs for r in d.relations)),
-        "attributions by type": _sorted(Counter(a.type for d in docs for a in d.attributions)),
-    }
+    total: Counter[tuple[str, str]] = Counter()
+    for doc in documents:
+        total.update(document_counts(doc))
+    return stats_from_counts(total)

@@ -6,20 +6,20 @@ run every corpus check, apply reviewed exceptions. Nothing here prints.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from khabar.checks import links, names, references, spans, structure, workflow
-from khabar.checks.exceptions import apply_exceptions, read_exceptions
 from khabar.findings import Finding
-from khabar.io.project import Corpus, Paths, load_project
+from khabar.io.project import Corpus
 from khabar.progress import Progress, Timings, no_progress
 
 Check = Callable[[Corpus], Iterator[Finding]]
 
 #: Every corpus-level check, in report order.
 CORPUS_CHECKS: tuple[Check, ...] = spans.CHECKS + references.CHECKS + structure.CHECKS + names.CHECKS + links.CHECKS + workflow.CHECKS
+#: Those that look at one document at a time (the others: :data:`khabar.checks.names.CORPUS_WIDE`).
+LOCAL_CHECKS: tuple[Check, ...] = tuple(c for c in CORPUS_CHECKS if c not in names.CORPUS_WIDE)
 
 
 def run_checks(corpus: Corpus, *, checks: Iterable[Check] = CORPUS_CHECKS, progress: Progress = no_progress) -> list[Finding]:
@@ -42,27 +42,11 @@ def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Pr
     documents that the located checks found clean, so one fault is reported
     once, by the check that can say exactly where it is.
 
-    ``progress`` wraps each long stretch (reading, checking, the suites); see
-    :mod:`khabar.progress`. ``timings``, if given, receives the seconds of each.
+    Runs :func:`khabar.pipeline.stream` (documents read and checked in worker
+    processes) and keeps the documents. ``progress`` wraps each long stretch;
+    see :mod:`khabar.progress`. ``timings``, if given, receives the seconds of each.
     """
-    clock = timings if timings is not None else Timings()
-    paths = Paths(root)
-    with clock.stage("read"):
-        corpus = load_project(root=root, progress=progress)
-    exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
-    with clock.stage("checks"):
-        found += run_checks(corpus, progress=progress)
-    if release:
-        found = [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
-    from khabar.checks.release import check_changelog, check_versions
+    from khabar.pipeline import stream
 
-    found += check_versions(root=root, built=None) + check_changelog(root=root, base=None)
-    if gx:
-        from khabar.checks.gx import run_suites
-
-        dirty = {f.document for f in found if f.level == "error"}
-        clean = [d for d in corpus.documents if d.id not in dirty]
-        if clean:
-            with clock.stage("great_expectations"):
-                found += run_suites(clean, corpus=corpus, progress=progress)
-    return corpus, apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))
+    result = stream(root=root, gx=gx, release=release, documents=True, progress=progress, timings=timings)
+    return result.corpus, result.findings

@@ -39,7 +39,7 @@ from khabar.schema.relations import RELATIONS
 if TYPE_CHECKING:
     import pandas as pd
 
-    from khabar.io.project import Corpus
+    from khabar.io.project import Locate
     from khabar.schema.model import Document
 
 ANNOTATION_TABLES = ("entities", "mentions", "values", "relations", "attributions")
@@ -127,13 +127,16 @@ def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
     }
 
 
-def run_suites(documents: Sequence[Document], *, corpus: Corpus | None = None, progress: Progress = no_progress) -> list[Finding]:
-    """Findings of every failing expectation on ``documents``, located through ``corpus`` if given."""
-    return check_tables(tables(documents), corpus=corpus, progress=progress)
+def run_suites(documents: Sequence[Document], *, locate: Locate | None = None, progress: Progress = no_progress) -> list[Finding]:
+    """Findings of every failing expectation on ``documents``, located by ``locate`` if given."""
+    return check_tables(tables(documents), locate=locate, progress=progress)
 
 
-def check_tables(frames: Mapping[str, pd.DataFrame], *, corpus: Corpus | None = None, progress: Progress = no_progress) -> list[Finding]:
-    """Validate one suite per table of ``frames`` (as :func:`tables` builds them) in an ephemeral context."""
+def check_tables(frames: Mapping[str, pd.DataFrame], *, locate: Locate | None = None, progress: Progress = no_progress) -> list[Finding]:
+    """Validate one suite per table of ``frames`` (as :func:`tables` builds them) in an ephemeral context.
+
+    ``locate`` (``Corpus.locate``, or :class:`~khabar.io.project.Rereading`'s
+    when the documents are not held) turns a failing row into a file and line."""
     missing = [f"{name}.{c}" for name, cols in COLUMNS.items() for c in cols if name not in frames or c not in frames[name].columns]
     if missing:
         raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
@@ -161,7 +164,7 @@ def check_tables(frames: Mapping[str, pd.DataFrame], *, corpus: Corpus | None = 
             raised = _raised(r.exception_info)
             if raised is not None:  # a malformed table (wrong dtypes), not a data finding
                 raise ValueError(f"table `{table}`: {r.expectation_config.type} could not run: {raised}")
-            found.extend(_findings(table, expects[number], r.expectation_config.type, r.result, corpus))
+            found.extend(_findings(table, expects[number], r.expectation_config.type, r.result, locate))
     return found
 
 
@@ -204,7 +207,7 @@ def _show(row: Mapping[str, Any], table: str, columns: Sequence[str]) -> str:
     return f"{what} ({', '.join(shown)})" if shown else what
 
 
-def _findings(table: str, e: Expect, etype: str, result: Mapping[str, Any], corpus: Corpus | None) -> list[Finding]:
+def _findings(table: str, e: Expect, etype: str, result: Mapping[str, Any], locate: Locate | None) -> list[Finding]:
     columns = [v for k in ("column", "column_A", "column_B") if (v := e.kwargs.get(k))] + list(e.kwargs.get("column_list", ()))
     args = ", ".join(f"{k}={e.kwargs[k]!r}" for k in ("column", "column_A", "column_B", "column_list") if k in e.kwargs)
     by_doc: dict[str | None, list[Mapping[str, Any]]] = defaultdict(list)
@@ -219,21 +222,20 @@ def _findings(table: str, e: Expect, etype: str, result: Mapping[str, Any], corp
         more = ", ..." if len(shown) > 5 else ""
         message = (f"table `{table}`: {etype}({args}) fails for {count} row(s); expected {e.expected}; "
                    f"unexpected: {'; '.join(shown[:5]) or 'n/a'}{more}")
-        out.append(_locate(e.check, message, table, doc, rows, corpus))
+        out.append(_locate(e.check, message, table, doc, rows, locate))
     return out
 
 
-def _locate(check: str, message: str, table: str, doc: str | None, rows: list[Mapping[str, Any]], corpus: Corpus | None) -> Finding:
+def _locate(check: str, message: str, table: str, doc: str | None, rows: list[Mapping[str, Any]], locate: Locate | None) -> Finding:
     if doc is None:
         return finding(check, message)
     first = rows[0] if rows else {}
     ids = {str(row.get("id")) for row in rows}
     annotation = str(first["id"]) if table in ANNOTATION_TABLES and len(ids) == 1 else None
     span = (int(first["start"]), int(first["end"])) if table not in ANNOTATION_TABLES and "start" in first and "end" in first else None
-    if corpus is None or doc not in corpus.sources:
+    if locate is None:
         return finding(check, message, document=doc, annotation=annotation, span=span)
     if table in ANNOTATION_TABLES:
         item = (table, int(first["item"])) if "item" in first else None
-        located = corpus.locate(check, message, document=doc, annotation=str(first["id"]), item=item)
-        return replace(located, annotation=annotation)
-    return corpus.locate(check, message, document=doc, span=span)
+        return replace(locate(check, message, document=doc, annotation=str(first["id"]), item=item), annotation=annotation)
+    return locate(check, message, document=doc, span=span)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Iterator
 
 from khabar.findings import Finding
@@ -41,10 +42,19 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+def _mentions_inside(spans: list[tuple[int, int]], mentions: list[tuple[int, int, str]], starts: list[int]) -> Iterator[tuple[int, int, str]]:
+    """The mentions (sorted by start, ``starts`` their starts) inside one of ``spans``."""
+    for s, e in spans:
+        for start, end, entity in mentions[bisect_left(starts, s) : bisect_left(starts, e)]:
+            if end <= e:
+                yield start, end, entity
+
+
 def check_attributions(corpus: Corpus) -> Iterator[Finding]:
     for doc in corpus.documents:
         by_id = {a.id: a for a in doc.attributions}
-        mentions = [(m.start, m.end, m.entity) for m in doc.mentions]  # once per document, not per attribution
+        mentions = sorted((m.start, m.end, m.entity) for m in doc.mentions)  # once per document, not per attribution
+        starts = [m[0] for m in mentions]
         for a in doc.attributions:
             frags = {role: [(f.start, f.end) for f in getattr(a, role)] for role in ATTRIBUTION_ROLES}
             at = {"document": doc.id, "annotation": a.id}
@@ -58,8 +68,9 @@ def check_attributions(corpus: Corpus) -> Iterator[Finding]:
             if clash:
                 yield corpus.locate("attribution-role-overlap", f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint", **at)
             source = frags["source"]
-            inside = {entity for start, end, entity in mentions if _inside(start, end, source)}
-            exact = {entity for start, end, entity in mentions if (start, end) in source}
+            within = list(_mentions_inside(source, mentions, starts))
+            inside = {entity for _, _, entity in within}
+            exact = {entity for start, end, entity in within if (start, end) in source}
             if a.source_entity is not None and a.source_entity not in inside:
                 yield corpus.locate("attribution-source-entity", f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention", **at)
             elif a.source_entity is None and exact:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
-from typing import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
 
 from khabar.findings import Finding
-from khabar.io.project import Corpus
+from khabar.io.project import Corpus, Locate
 from khabar.schema.model import Document, Entity
 
 #: pronoun -> the agreement class it needs (see GUIDELINES.md, "Pronouns").
@@ -61,55 +64,98 @@ def check_name_compatible(corpus: Corpus) -> Iterator[Finding]:
                 yield corpus.locate("name-incompatible", f"name {head!r} does not fit its entity's name {entity.name!r}; expected every word of the name in the canonical name (wrong entity, or a fuller canonical name is due)", document=doc.id, annotation=m.id)
 
 
-def _name_heads(doc: Document) -> dict[tuple[int, int], str]:
-    """Name-mention heads inside the text (span-range reports the others: an empty
-    name would match everywhere), with their entity's type, "?" if it is missing."""
+@dataclass(frozen=True, slots=True)
+class NameHeads:
+    """What the corpus-wide name checks need of one document (small, so that
+    worker processes can send it instead of the document).
+
+    ``heads``: (start, end, entity type or "?" when the entity is missing,
+    mention id) of every name-mention head inside the text (span-range reports
+    the others: an empty name would match everywhere); one per head span.
+    ``starts``/``ends``: the token boundaries."""
+
+    document: str
+    text: str
+    heads: tuple[tuple[int, int, str, str], ...]
+    starts: array[int]
+    ends: array[int]
+
+
+def name_heads(doc: Document) -> NameHeads:
     types = {e.id: e.type for e in doc.entities}
     size = len(doc.text)
-    return {(m.head_start, m.head_end): types.get(m.entity, "?") for m in doc.mentions if m.kind == "NAM" and m.head_end <= size}
+    heads = {(m.head_start, m.head_end): (types.get(m.entity, "?"), m.id) for m in doc.mentions if m.kind == "NAM" and m.head_end <= size}
+    return NameHeads(doc.id, doc.text, tuple((s, e, t, m) for (s, e), (t, m) in heads.items()),
+                     array("q", (t.start for t in doc.tokens)), array("q", (t.end for t in doc.tokens)))
+
+
+def type_findings(summaries: Sequence[NameHeads], locate: Locate) -> Iterator[Finding]:
+    """``type-inconsistent``: the same name string has the same entity type everywhere in the corpus."""
+    by_string: dict[str, Counter[str]] = defaultdict(Counter)
+    for h in summaries:
+        for start, end, etype, _ in h.heads:
+            if etype != "?":  # a missing entity is ref-missing's finding, not a type
+                by_string[h.text[start:end]][etype] += 1
+    for h in summaries:
+        for start, end, etype, mention in h.heads:
+            counts = by_string[h.text[start:end]]
+            if etype == "?" or len(counts) < 2:
+                continue
+            majority = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            if etype != majority:
+                yield locate("type-inconsistent", f"name {h.text[start:end]!r} is {etype} here but {majority} in {counts[majority]} other place(s); expected one type per name string", document=h.document, annotation=mention)
+
+
+def name_strings(summaries: Iterable[NameHeads]) -> list[str]:
+    """Every annotated name string of the corpus, longest first (the order the scan needs)."""
+    return sorted({h.text[s:e] for h in summaries for s, e, _, _ in h.heads}, key=lambda n: (-len(n), n))
+
+
+def unannotated(h: NameHeads, names: Sequence[str]) -> list[tuple[int, int]]:
+    """``name-unannotated``: every occurrence, on token boundaries, of one of
+    ``names`` (see :func:`name_strings`) that no name mention's head covers."""
+    if not names:
+        return []
+    pattern = _pattern(tuple(names))
+    heads = [(s, e) for s, e, _, _ in h.heads]
+    exact = set(heads)  # most occurrences are a head: a set lookup before the scan
+    starts, ends = set(h.starts), set(h.ends)
+    reported, found = (-1, -1), []
+    for s, e in _overlapping(pattern, h.text):
+        if s not in starts or e not in ends:
+            continue
+        if (s, e) in exact or any(hs <= s and e <= he for hs, he in heads):
+            continue
+        if reported[0] <= s and e <= reported[1]:
+            continue  # "Khan" inside an unannotated "Ismail Khan": one finding, not two
+        reported = (s, e)
+        found.append((s, e))
+    return found
+
+
+def unannotated_finding(h: NameHeads, span: tuple[int, int], locate: Locate) -> Finding:
+    s, e = span
+    return locate("name-unannotated", f"{h.text[s:e]!r} at {s}-{e} is annotated as a name elsewhere but not here; annotate it, or record a reviewed exception in annotations/exceptions.yaml", document=h.document, span=(s, e))
+
+
+@lru_cache(maxsize=4)
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(n) for n in names))
 
 
 def check_name_types(corpus: Corpus) -> Iterator[Finding]:
     """The same name string has the same entity type everywhere in the corpus."""
-    by_string: dict[str, Counter[str]] = defaultdict(Counter)
-    for doc in corpus.documents:
-        for (start, end), etype in _name_heads(doc).items():
-            if etype != "?":  # a missing entity is ref-missing's finding, not a type
-                by_string[doc.text[start:end]][etype] += 1
-    for doc in corpus.documents:
-        heads = {(m.head_start, m.head_end): m for m in doc.mentions if m.kind == "NAM"}
-        for (start, end), etype in _name_heads(doc).items():
-            if etype == "?":
-                continue
-            counts = by_string[doc.text[start:end]]
-            majority = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            if len(counts) > 1 and etype != majority:
-                m = heads[(start, end)]
-                yield corpus.locate("type-inconsistent", f"name {doc.text[start:end]!r} is {etype} here but {majority} in {counts[majority]} other place(s); expected one type per name string", document=doc.id, annotation=m.id)
+    return type_findings([name_heads(doc) for doc in corpus.documents], corpus.locate)
 
 
 def check_names_annotated(corpus: Corpus) -> Iterator[Finding]:
     """Every occurrence, on token boundaries, of an annotated name string is
     covered by a name mention's head (or lies inside a longer name's head)."""
-    names = {doc.text[s:e] for doc in corpus.documents for (s, e) in _name_heads(doc)}
-    if not names:
-        return
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
-    for doc in corpus.documents:
-        heads = list(_name_heads(doc))
-        exact = set(heads)  # most occurrences are a head: a set lookup before the scan
-        starts, ends = {t.start for t in doc.tokens}, {t.end for t in doc.tokens}
-        reported = (-1, -1)
-        for found in _overlapping(pattern, doc.text):
-            s, e = found
-            if s not in starts or e not in ends:
-                continue
-            if found in exact or any(hs <= s and e <= he for hs, he in heads):
-                continue
-            if reported[0] <= s and e <= reported[1]:
-                continue  # "Khan" inside an unannotated "Ismail Khan": one finding, not two
-            reported = (s, e)
-            yield corpus.locate("name-unannotated", f"{doc.text[s:e]!r} at {s}-{e} is annotated as a name elsewhere but not here; annotate it, or record a reviewed exception in annotations/exceptions.yaml", document=doc.id, span=(s, e))
+    summaries = [name_heads(doc) for doc in corpus.documents]
+    names = name_strings(summaries)
+    for h in summaries:
+        for span in unannotated(h, names):
+            yield unannotated_finding(h, span, corpus.locate)
 
 
 def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
@@ -124,3 +170,5 @@ def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int
 
 
 CHECKS = (check_pronouns, check_name_compatible, check_name_types, check_names_annotated)
+#: The checks that need every document at once; the others look at one document at a time.
+CORPUS_WIDE = (check_name_types, check_names_annotated)

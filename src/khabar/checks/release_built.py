@@ -127,9 +127,15 @@ def _difference(got: Document, want: Document) -> str:
     return f"`{'`, `'.join(fields)}` differ from the annotations (first: {built_item!r} in the build, {annotated!r} annotated)"
 
 
-def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document], shown_as: Path | None = None) -> list[Finding]:
-    """Load ``built`` back with ``datasets``: the ``documents`` rows rebuild ``documents`` exactly,
-    and every config has the manifest's row count. Loads into a throwaway cache."""
+def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | None = None, ids: Sequence[str] | None = None,
+                    shown_as: Path | None = None) -> list[Finding]:
+    """Load ``built`` back with ``datasets``: every config has the manifest's row
+    count, and the ``documents`` rows are exact. Loads into a throwaway cache.
+
+    Exact means, given ``documents`` (checking a build against the annotations):
+    the rows rebuild ``documents``. Given ``ids`` instead (the build, which has
+    just written the shards and checked that every row survived Arrow): the
+    loaded table equals the shards, compared in Arrow, and holds ``ids`` in order."""
     from datasets import load_dataset
 
     from khabar.views import CONFIGS
@@ -140,12 +146,12 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document], s
         rows = json.loads((built / "manifest.json").read_text(encoding="utf-8"))["rows"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [finding("build-roundtrip", f"cannot read the manifest's row counts ({exc}); rebuild with `khabar build`", path=manifest.as_posix(), line=1)]
-    expected = {doc.id: doc for doc in documents}
+    expected = {doc.id: doc for doc in documents or ()}
     found: list[Finding] = []
     with _quiet(), tempfile.TemporaryDirectory(prefix="khabar-roundtrip-") as cache:
         for cfg in CONFIGS:
             where = (shown / "data" / cfg.name).as_posix()
-            if not rows.get(cfg.name) and not (cfg.name == "documents" and expected):
+            if not rows.get(cfg.name) and not (cfg.name == "documents" and (expected or ids)):
                 continue  # an empty config has no files and is not in the card
             try:
                 loaded = load_dataset(str(built), cfg.name, split=SPLIT, cache_dir=cache)
@@ -156,7 +162,10 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document], s
                 found.append(finding("build-roundtrip", f"config {cfg.name!r} loads {loaded.num_rows} rows but the manifest states {rows.get(cfg.name)}", path=where))
             if cfg.name == "documents":
                 files = sorted((built / "data" / cfg.name).glob(f"{SPLIT}-*.parquet"))
-                found += _compare(loaded, files, expected, shown=shown, built=built)
+                if documents is not None:
+                    found += _compare(loaded, files, expected, shown=shown, built=built)
+                if ids is not None:
+                    found += _compare_arrow(loaded, files, ids, shown=shown, built=built)
     return found
 
 
@@ -191,3 +200,29 @@ def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, s
     for doc_id in remaining:
         found.append(finding("build-roundtrip", f"document {doc_id!r} is annotated but missing from the build", path=(shown / "data" / "documents").as_posix(), document=doc_id))
     return found
+
+
+def _compare_arrow(loaded: Any, files: list[Path], ids: Sequence[str], *, shown: Path, built: Path) -> list[Finding]:
+    """Findings where the loaded ``documents`` table is not the shards' rows, or not ``ids`` in order."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = loaded.data.table
+    where = (shown / "data" / "documents").as_posix()
+    if files:
+        written = pa.concat_tables([pq.read_table(f) for f in files])
+    else:
+        written = table.schema.empty_table()
+    if table.num_rows == written.num_rows and not table.equals(written):
+        for start in range(0, table.num_rows, 100):
+            got, want = table.slice(start, 100).to_pylist(), written.slice(start, 100).to_pylist()
+            index = next((start + i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
+            if index is not None:
+                a, b = got[index - start], want[index - start]
+                fields = [k for k in b if a.get(k) != b[k]]
+                return [finding("build-roundtrip", f"row {index}: `{'`, `'.join(fields)}` load differently from the written shards", path=where, document=b.get("id"))]
+    loaded_ids = table.column("id").to_pylist()
+    if loaded_ids != list(ids):
+        index = next((i for i, (a, b) in enumerate(zip(loaded_ids, ids)) if a != b), min(len(loaded_ids), len(ids)))
+        return [finding("build-roundtrip", f"the documents load as {len(loaded_ids)} rows but {len(ids)} were read; first difference at row {index}", path=where)]
+    return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
@@ -86,6 +87,28 @@ class Corpus:
         else:
             path, line = source.annotation_path, 1
         return finding(check, message, path=path, line=line, document=document, annotation=annotation, span=span)
+
+
+#: ``Corpus.locate`` or :meth:`Rereading.locate`: (check, message, *, document, annotation=, item=, span=) -> Finding.
+Locate = Callable[..., Finding]
+
+
+@dataclass(slots=True)
+class Rereading:
+    """Locates findings by reading a document's files again, for a process that
+    does not hold the documents (worker processes read them; see
+    :mod:`khabar.pipeline`). Findings of corpus-wide checks are few, so few
+    documents are read twice."""
+
+    paths: Paths
+    read: dict[str, Corpus] = field(default_factory=dict)
+
+    def locate(self, check: str, message: str, *, document: str, **where: object) -> Finding:
+        corpus = self.read.get(document)
+        if corpus is None:
+            doc, source, _ = load_document(self.paths, document)
+            corpus = self.read[document] = Corpus(self.paths.root, [doc] if doc else [], {document: source} if source else {})
+        return corpus.locate(check, message, document=document, **where)  # type: ignore[arg-type]
 
 
 def document_ids(root: Path, annotations: Path | None = None) -> list[str]:

@@ -1,0 +1,211 @@
+"""The streamed pipeline: each document's own work in worker processes, the corpus's work here.
+
+Data still flows one way, files -> model -> checks -> views, but per chunk of
+documents: a worker (:mod:`khabar.parallel`) reads its chunk (YAML, text,
+tokenization, the model), runs every check that looks at one document at a
+time, counts the card's figures, flattens the Great Expectations tables and,
+when building, makes every config's rows as Arrow tables. Only those come back
+(the documents too if asked), so this process never holds a large corpus. Here
+run the checks that need the whole corpus (:data:`khabar.checks.names.CORPUS_WIDE`,
+on small :class:`~khabar.checks.names.NameHeads` summaries), the suites on the
+concatenated tables, and the reviewed exceptions.
+
+:func:`khabar.checks.validate` and :func:`khabar.build.build` both run :func:`stream`;
+the findings are those, in the same order, that the checks give on the loaded corpus.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
+from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
+from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_strings, type_findings, unannotated, unannotated_finding
+from khabar.findings import Finding, finding
+from khabar.gcpause import gc_paused
+from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
+from khabar.parallel import chunk_size, chunked_map, map_chunks
+from khabar.progress import Progress, Timings, no_progress
+from khabar.schema.model import Document
+from khabar.stats import document_counts
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+#: Receives each chunk's rows, config name -> Arrow table, in document order.
+ViewSink = Callable[[dict[str, "pa.Table"]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the workers make besides findings."""
+
+    paths: Paths
+    gx: bool  # the suites' tables
+    views: bool  # every config's rows
+    documents: bool  # the documents themselves
+    exemptions: tuple[Exemption, ...] = ()  # a document whose every error is exempted is built
+
+
+@dataclass(slots=True)
+class Part:
+    """A worker's results for one chunk of documents, in document order."""
+
+    reading: list[Finding]
+    checks: list[list[Finding]]  # one list per entry of LOCAL_CHECKS
+    names: list[NameHeads]
+    counts: Counter[tuple[str, str]]
+    tables: dict[str, pd.DataFrame] | None
+    views: dict[str, pa.Table] | None
+    unviewed: list[str]  # documents read but left out of ``views`` (they have errors)
+    documents: list[Document] | None
+    sources: dict[str, Source] | None
+
+
+@dataclass(slots=True)
+class Streamed:
+    """What :func:`stream` found: findings, figures, and the corpus if it was kept."""
+
+    findings: list[Finding]
+    corpus: Corpus  # documents and sources only with ``documents=True``
+    ids: list[str] = field(default_factory=list)  # the documents read, in order
+    unviewed: list[str] = field(default_factory=list)  # read, but not given to ``views`` (they have errors)
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # summed khabar.stats.document_counts
+
+
+def _work(ids: list[str], plan: Plan) -> Part:
+    from khabar.checks.gx_tables import tables
+
+    with gc_paused():
+        corpus = Corpus(plan.paths.root)
+        for doc_id in ids:
+            doc, source, found = load_document(plan.paths, doc_id)
+            corpus.findings.extend(found)
+            if doc is not None and source is not None:
+                corpus.documents.append(doc)
+                corpus.sources[doc.id] = source
+        checks = [list(check(corpus)) for check in LOCAL_CHECKS]
+        counts: Counter[tuple[str, str]] = Counter()
+        for doc in corpus.documents:
+            counts.update(document_counts(doc))
+        views, unviewed = None, []
+        if plan.views:
+            dirty = {f.document for found in [corpus.findings, *checks] for f in found
+                     if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
+            unviewed = [d.id for d in corpus.documents if d.id in dirty]
+            views, broken = _views([d for d in corpus.documents if d.id not in dirty], corpus.sources)
+            corpus.findings.extend(broken)
+        return Part(corpus.findings, checks, [name_heads(d) for d in corpus.documents], counts,
+                    tables(corpus.documents) if plan.gx else None, views, unviewed,
+                    corpus.documents if plan.documents else None, corpus.sources if plan.documents else None)
+
+
+def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, pa.Table], list[Finding]]:
+    """Every config's rows of ``docs`` as Arrow, and a ``build-roundtrip`` finding
+    per ``documents`` row that Arrow does not give back exactly as made."""
+    import pyarrow as pa
+
+    from khabar.views import CONFIGS, view_rows
+
+    out, broken = {}, []
+    for cfg in CONFIGS:
+        rows = list(view_rows(cfg.name, docs))
+        out[cfg.name] = pa.Table.from_pylist(rows, schema=cfg.features().arrow_schema)  # the schema carries the HF features
+        if cfg.name == "documents":
+            for doc, row, back in zip(docs, rows, out[cfg.name].to_pylist()):
+                if row != back:
+                    fields = [k for k in row if row[k] != back.get(k)]
+                    broken.append(finding("build-roundtrip", f"the `documents` row of {doc.id} changes in Arrow (fields {', '.join(fields)}); a bug in the schema or the view, not in the annotations", path=sources[doc.id].annotation_path, line=1, document=doc.id))
+    return out, broken
+
+
+def _unannotated(summaries: list[NameHeads], names: list[str]) -> list[list[tuple[int, int]]]:
+    return [unannotated(h, names) for h in summaries]
+
+
+def stream(*, root: Path, gx: bool = True, release: bool = False, documents: bool = False, views: ViewSink | None = None,
+           progress: Progress = no_progress, timings: Timings | None = None) -> Streamed:
+    """Read and check the project at ``root`` chunk by chunk; return every finding.
+
+    ``documents=True`` keeps the documents (``Streamed.corpus``); otherwise
+    findings of the corpus-wide checks and suites are located by reading their
+    documents again. ``views``, if given, receives every config's rows of the
+    documents without error findings, chunk by chunk, as they come. The other
+    arguments are :func:`khabar.checks.validate`'s; ``timings`` gets the stages
+    ``documents`` (the workers' part), ``corpus_checks`` and ``great_expectations``."""
+    from khabar.checks.release import check_changelog, check_versions
+
+    clock = timings if timings is not None else Timings()
+    paths = Paths(root)
+    ids = document_ids(root)
+    exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
+    plan = Plan(paths, gx=gx, views=views is not None, documents=documents, exemptions=tuple(exemptions))
+    result = Streamed([], Corpus(root))
+    reading: list[Finding] = []
+    local: list[list[Finding]] = [[] for _ in LOCAL_CHECKS]
+    names: list[NameHeads] = []
+    frames: dict[str, list[pd.DataFrame]] = {}
+    chunks = -(-len(ids) // chunk_size(len(ids)))
+    with clock.stage("documents"), gc_paused():
+        for part in progress(map_chunks(_work, ids, plan), total=chunks, desc="reading and checking", unit="chunk"):
+            reading += part.reading
+            for so_far, more in zip(local, part.checks):
+                so_far += more
+            names += part.names
+            result.ids += [h.document for h in part.names]
+            result.counts.update(part.counts)
+            result.unviewed += part.unviewed
+            for name, frame in (part.tables or {}).items():
+                frames.setdefault(name, []).append(frame)
+            if part.documents is not None and part.sources is not None:
+                result.corpus.documents += part.documents
+                result.corpus.sources.update(part.sources)
+            if views is not None and part.views is not None:
+                with clock.stage("write_parquet"):
+                    views(part.views)
+    locate: Locate = result.corpus.locate if documents else Rereading(paths).locate
+    with clock.stage("corpus_checks"):
+        wide = _corpus_wide(names, locate)
+    found += reading
+    checks = iter(local)
+    for check in CORPUS_CHECKS:
+        found += wide[check] if check in wide else next(checks)
+    if release:
+        found = [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
+    found += check_versions(root=root, built=None) + check_changelog(root=root, base=None)
+    if gx and names:
+        dirty = {f.document for f in found if f.level == "error"}
+        with clock.stage("great_expectations"):
+            found += _suites(frames, dirty, locate, progress)
+    result.findings = apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))
+    return result
+
+
+def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Finding]]:
+    """The corpus-wide checks' findings, by check; the scan for
+    unannotated names runs in the workers again, over the summaries."""
+    strings = name_strings(names)
+    spans = chunked_map(_unannotated, names, strings)
+    return {
+        check_name_types: list(type_findings(names, locate)),
+        check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans) for span in found],
+    }
+
+
+def _suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], locate: Locate, progress: Progress) -> list[Finding]:
+    """The suites on the concatenated tables of the documents without error findings."""
+    import pandas as pd
+
+    from khabar.checks.gx import check_tables
+
+    tables = {}
+    for name, parts in frames.items():
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        tables[name] = frame[~frame["document"].isin(dirty)].reset_index(drop=True) if dirty else frame
+    if not len(tables["documents"]):
+        return []
+    return check_tables(tables, locate=locate, progress=progress)

@@ -1,0 +1,118 @@
+"""The streamed pipeline: its findings are the checks' findings on the loaded corpus, in workers or not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from khabar import parallel, views
+from khabar.build import Shards, build
+from khabar.checks import run_checks
+from khabar.checks.exceptions import apply_exceptions, read_exceptions
+from khabar.checks.release import check_changelog, check_roundtrip, check_versions
+from khabar.findings import Finding, KhabarError
+from khabar.io.project import Paths, load_project
+from khabar.pipeline import stream
+from khabar.stats import corpus_stats
+from khabar.synthetic import generate_corpus
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "corpus").is_dir())
+
+
+def checked_in_memory(root: Path) -> list[Finding]:
+    """The oracle: every located check on the corpus loaded in one process, as ``validate(gx=False)`` ran them before the pipeline."""
+    paths = Paths(root)
+    exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
+    found += run_checks(load_project(root=root))
+    found += check_versions(root=root, built=None) + check_changelog(root=root, base=None)
+    return apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))
+
+
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every document in its own chunk, in worker processes."""
+    monkeypatch.setenv("KHABAR_WORKERS", "2")
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 1)
+
+
+@pytest.mark.parametrize("fixture", PROJECTS)
+def test_pipeline_findings_equal_the_checks_on_the_loaded_corpus(fixture: str) -> None:
+    root = FIXTURES / fixture
+    expected = checked_in_memory(root)
+    kept, rereading = stream(root=root, gx=False, documents=True), stream(root=root, gx=False)
+    assert kept.findings == expected
+    assert rereading.findings == expected  # located by reading the documents again
+    assert [d.id for d in kept.corpus.documents] == kept.ids == rereading.ids and rereading.corpus.documents == []
+
+
+@pytest.mark.parametrize("fixture", ["type-inconsistent", "name-unannotated", "ref-missing", "valid-multi"])
+def test_pipeline_in_workers_equals_one_process(fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = FIXTURES / fixture if fixture != "valid-multi" else tmp_path / "p"
+    if fixture == "valid-multi":
+        generate_corpus(root=root, n=5, seed=3)
+        (root / "annotations" / "broken.yaml").write_text("document: broken\nmentions: [\n", encoding="utf-8")
+    monkeypatch.setenv("KHABAR_WORKERS", "1")
+    one = stream(root=root, documents=True)
+    in_workers(monkeypatch)
+    many = stream(root=root, documents=True)
+    assert many.findings == one.findings and one.findings  # every fixture has findings
+    assert many.ids == one.ids and many.counts == one.counts
+    assert many.corpus.documents == one.corpus.documents and many.corpus.sources == one.corpus.sources
+
+
+def test_pipeline_build_in_workers_equals_build_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate_corpus(root=tmp_path / "p", n=7, seed=4)
+    monkeypatch.setenv("KHABAR_WORKERS", "1")
+    one = build(root=tmp_path / "p", out=tmp_path / "one", baselines=False)
+    in_workers(monkeypatch)
+    many = build(root=tmp_path / "p", out=tmp_path / "many", baselines=False)
+    assert many["files"] == one["files"] and many["rows"]["documents"] == 7  # the same bytes, file by file
+
+
+def test_pipeline_stats_count_singletons_per_document(project_root: Path) -> None:
+    [doc] = load_project(root=project_root).documents
+    twin = replace(doc, id="twin")  # the same entity ids in another document are other entities
+    assert corpus_stats([doc, twin])["singleton entities"] == 2 * corpus_stats([doc])["singleton entities"] > 0
+
+
+@pytest.mark.parametrize("rows", [5, 4, 1])
+def test_pipeline_shards_hold_at_most_shard_rows(rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_root: Path) -> None:
+    from khabar import build as building
+
+    monkeypatch.setattr(building, "SHARD_ROWS", 4)
+    schema = views.config("relations").features().arrow_schema
+    [doc] = load_project(root=project_root).documents
+    made = pa.Table.from_pylist(list(views.view_rows("relations", [doc]))[:rows], schema=schema)
+    shards = Shards(name="relations", folder=tmp_path)
+    for i in range(rows):  # one row at a time, as the smallest chunks come
+        shards.add(made.slice(i, 1))
+    count, files = shards.close()
+    assert count == rows and [pq.read_metadata(f).num_rows for f in files] == [4] * (rows // 4) + ([rows % 4] if rows % 4 else [])
+    assert pa.concat_tables([pq.read_table(f) for f in files]).equals(made)
+
+
+def test_pipeline_row_changed_by_arrow_is_a_build_roundtrip_error(tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def extra(doc: Any) -> Iterator[dict[str, Any]]:
+        for row in views.documents.rows(doc):
+            yield {**row, "not_in_the_schema": 1}  # Arrow drops it: the row does not come back as made
+
+    documents = views.config("documents")
+    monkeypatch.setattr(views, "CONFIGS", tuple(replace(c, rows=extra) if c is documents else c for c in views.CONFIGS))
+    with pytest.raises(KhabarError) as failed:
+        build(root=tiny_project, out=tmp_path / "out", baselines=False)
+    assert {f.check for f in failed.value.findings} == {"build-roundtrip"} and not (tmp_path / "out").exists()
+
+
+def test_pipeline_roundtrip_in_arrow_fires_on_other_ids(tiny_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    manifest = build(root=tiny_project, out=out, baselines=False)
+    ids = stream(root=tiny_project, gx=False).ids
+    assert check_roundtrip(root=tiny_project, built=out, ids=ids) == [] and manifest["rows"]["documents"] == len(ids)
+    found = check_roundtrip(root=tiny_project, built=out, ids=[*ids, "missing"])
+    assert [f.check for f in found] == ["build-roundtrip"] and "were read" in found[0].message
