@@ -116,7 +116,7 @@ def test_baselines_output_passes_read_predictions(name: str, gold: list[Document
     predictions = run_baseline(name=name, documents=documents, options=_options(name, ruler_pipeline))
     assert [p["id"] for p in predictions] == [d.id for d in gold]
     out = write_predictions(predictions=predictions, out=tmp_path / "pred.jsonl")
-    read, findings = read_predictions(path=out, gold={d.id: d for d in gold})
+    read, findings = read_predictions(path=out, texts={d.id: d.text for d in gold})
     assert findings == []
     assert len(read) == len(gold)
 
@@ -136,7 +136,7 @@ def test_baselines_score_strictly_between_0_and_1(name: str, gold: list[Document
                                                   ruler_pipeline: str, tmp_path: Path) -> None:
     out = write_predictions(predictions=run_baseline(name=name, documents=documents, options=_options(name, ruler_pipeline)),
                             out=tmp_path / "pred.jsonl")
-    read, findings = read_predictions(path=out, gold={d.id: d for d in gold})
+    read, findings = read_predictions(path=out, texts={d.id: d.text for d in gold})
     assert findings == []
     results = evaluate(gold=gold, predictions=read)
     assert 0 < _main_score(name, results) < 1
@@ -384,7 +384,7 @@ def test_baselines_cli_writes_predictions_from_a_built_dataset(tiny_built: Path,
     assert args.func(args) == 0
     assert "wrote 1 document(s)" in capsys.readouterr().out
     gold = load_gold(path=tiny_built)
-    read, findings = read_predictions(path=out, gold={d.id: d for d in gold})
+    read, findings = read_predictions(path=out, texts={d.id: d.text for d in gold})
     assert findings == [] and [p.id for p in read] == [d.id for d in gold]
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from khabar.card import placeholders, size_category, split_front_matter
+from khabar.card_baselines import baseline_scores
 from khabar.io import load_project
 from khabar.stats import corpus_stats
 from khabar.views import CONFIGS
@@ -35,7 +36,7 @@ def test_card_template_states_no_figure_of_its_own() -> None:
 def test_card_figures_equal_the_data() -> None:
     docs = load_project(root=ROOT).documents
     stats = corpus_stats(docs)
-    values = placeholders(root=ROOT, version="0.0.0", stats=stats, rows={"documents": len(docs)}, example=docs[0], documents=docs)
+    values = placeholders(root=ROOT, version="0.0.0", stats=stats, rows={"documents": len(docs)}, example=docs[0], baselines=baseline_scores(docs))
     for key, value in stats.items():
         rendered = values[key.replace(" ", "_")]
         if isinstance(value, dict):

@@ -50,7 +50,7 @@ def test_evaluate_every_prediction_check_has_a_fixture() -> None:
 @pytest.mark.parametrize("check", PRED_CHECKS)
 def test_evaluate_bad_prediction_is_located(check: str, gold, tmp_path: Path) -> None:
     path, line = _bad_file(check, gold, tmp_path)
-    _, findings = read_predictions(path=path, gold={d.id: d for d in gold})
+    _, findings = read_predictions(path=path, texts={d.id: d.text for d in gold})
     assert {f.check for f in findings} == {check}
     assert all(f.line == line and f.path == str(path) and f.message for f in findings)
 
@@ -78,7 +78,7 @@ def _scores(results: dict) -> list[dict]:
 def test_evaluate_gold_against_itself_is_perfect(gold, tmp_path: Path) -> None:
     path = tmp_path / "pred.jsonl"
     path.write_text("\n".join(_line(d) for d in gold) + "\n", encoding="utf-8")
-    preds, findings = read_predictions(path=path, gold={d.id: d for d in gold})
+    preds, findings = read_predictions(path=path, texts={d.id: d.text for d in gold})
     results = evaluate(gold=gold, predictions=preds)
     assert findings == []
     assert all(results[layer] is not None for layer in ("ner", "coref", "relations", "attributions"))
@@ -126,3 +126,32 @@ def test_evaluate_cli_json_output(project_root: Path, gold, tmp_path: Path, caps
     assert main(["--root", str(project_root), "evaluate", "--pred", str(path), "--json"]) == 0
     results = json.loads(capsys.readouterr().out)
     assert results["ner"]["micro"]["f1"] == 1.0
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5])
+def test_evaluate_in_chunks_equals_evaluate_at_once(chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.evaluate as evaluation
+    from khabar.io.project import load_project
+    from khabar.synthetic import generate_corpus, perturb
+
+    generate_corpus(root=tmp_path / "p", n=5, seed=9)
+    gold = sorted(load_project(root=tmp_path / "p").documents, key=lambda d: d.id)
+    path = tmp_path / "pred.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in perturb(documents=gold, seed=2)), encoding="utf-8")
+    preds, findings = read_predictions(path=path, texts={d.id: d.text for d in gold})
+    assert findings == []
+    monkeypatch.setattr(evaluation, "CHUNK", len(gold))
+    whole = evaluate(gold=gold, predictions=preds)
+    monkeypatch.setattr(evaluation, "CHUNK", chunk)
+    chunked = evaluate(gold=iter(gold), predictions=preds)  # a generator, read once
+    assert chunked == whole and whole["documents"] == 5 and 0 < whole["coref"]["extent, with singletons"]["conll_f1"] < 1
+
+
+def test_evaluate_score_file_reads_a_built_folder_like_the_project(built: Path, project_root: Path, tmp_path: Path) -> None:
+    from khabar.synthetic import perturb
+
+    path = tmp_path / "pred.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in perturb(documents=load_gold(path=project_root), seed=4)), encoding="utf-8")
+    from_build = score_file(gold_path=built, pred_path=path)
+    assert from_build == score_file(gold_path=project_root, pred_path=path) and from_build["documents"] == 1
+    assert 0 < from_build["ner"]["micro"]["f1"] < 1

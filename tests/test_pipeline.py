@@ -116,3 +116,28 @@ def test_pipeline_roundtrip_in_arrow_fires_on_other_ids(tiny_project: Path, tmp_
     assert check_roundtrip(root=tiny_project, built=out, ids=ids) == [] and manifest["rows"]["documents"] == len(ids)
     found = check_roundtrip(root=tiny_project, built=out, ids=[*ids, "missing"])
     assert [f.check for f in found] == ["build-roundtrip"] and "were read" in found[0].message
+
+
+def test_pipeline_suites_in_their_own_processes_find_what_they_find_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar.checks import gx
+
+    generate_corpus(root=tmp_path / "p", n=3, seed=6)
+    monkeypatch.setattr(gx, "MAX_ENTITY_MENTIONS", 1)  # every entity with two mentions now fails gx-sanity-ranges
+    monkeypatch.setenv("KHABAR_WORKERS", "1")
+    here = stream(root=tmp_path / "p", documents=True)
+    in_workers(monkeypatch)  # the suites' two processes are forked: they see the patched limit
+    there = stream(root=tmp_path / "p")
+    assert there.findings == here.findings
+    assert {f.check for f in here.findings} == {"gx-sanity-ranges"} and len({f.document for f in here.findings}) == 3
+
+
+def test_pipeline_baseline_table_pooled_over_chunks_equals_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar.card_baselines import baseline_scores, baselines_markdown
+
+    generate_corpus(root=tmp_path / "p", n=4, seed=8)
+    monkeypatch.setenv("KHABAR_WORKERS", "1")
+    docs = load_project(root=tmp_path / "p").documents
+    at_once = baselines_markdown(baseline_scores(docs), khabar_version="0")
+    in_workers(monkeypatch)  # four chunks of one document, scored apart and pooled
+    pooled = stream(root=tmp_path / "p", gx=False, baselines=True).baselines
+    assert baselines_markdown(pooled, khabar_version="0") == at_once and "| string-match-coref 1.0 | coreference |" in at_once

@@ -58,7 +58,7 @@ def test_synthetic_perturbed_copy_is_valid_and_scores_below_the_gold(small: Path
     assert predictions == perturb(documents=gold, seed=1)
     path = tmp_path / "pred.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in predictions), encoding="utf-8")
-    parsed, findings = read_predictions(path=path, gold={d.id: d for d in gold})
+    parsed, findings = read_predictions(path=path, texts={d.id: d.text for d in gold})
     assert findings == []
     results = evaluate(gold=gold, predictions=parsed)
     for f1 in (results["ner"]["micro"]["f1"], results["relations"]["relation"]["f1"]):

@@ -109,9 +109,9 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     """Validate the project at ``root`` and build the dataset folder ``out``.
 
     ``baselines=False`` leaves the card's table of baseline scores out (it says
-    so instead): running and scoring every baseline on every document is the
-    largest part of building a large corpus (see ``docs/performance.md``), and
-    it is the one part that needs every document in this process.
+    so instead): running and scoring every baseline on every document (in the
+    workers, chunk by chunk, pooled) is the largest part of building a large
+    corpus (see ``docs/performance.md``).
 
     Validation and writing are one pass (:func:`khabar.pipeline.stream`): the
     shards are written into a staging folder as the workers send rows. Raises
@@ -137,7 +137,7 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
                 shards[name].add(table)
 
         with gc_paused():
-            result = stream(root=root, documents=baselines, views=write, progress=progress, timings=clock)
+            result = stream(root=root, views=write, baselines=baselines, progress=progress, timings=clock)
         if errors(result.findings):
             raise KhabarError(errors(result.findings))
         if result.unviewed:  # cannot happen when the pipeline is right: never build without a document silently
@@ -148,11 +148,10 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
                 rows[name], paths = shard.close()
                 files += paths
         stats = stats_from_counts(result.counts)
-        docs = result.corpus.documents
-        example = docs[0] if docs else (load_document(Paths(root), result.ids[0])[0] if result.ids else None)
-        with clock.stage("card_baselines" if baselines else "card"):
+        example = load_document(Paths(root), result.ids[0])[0] if result.ids else None  # the card shows the first document
+        with clock.stage("card"):
             card = render_card(root=root, version=version, stats=stats, rows=rows, files=files, stage=stage, example=example,
-                               documents=docs, baselines=baselines)
+                               baselines=result.baselines if baselines else None)
         (stage / "README.md").write_text(card, encoding="utf-8")
         croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)
         manifest = {

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 from datasets import DatasetInfo
 
+from khabar.card_baselines import BaselineScores, baselines_markdown
 from khabar.findings import KhabarError, finding
 from khabar.schema.model import Document
 from khabar.views import CONFIGS
@@ -63,7 +64,9 @@ NO_BASELINES = ("Not computed in this build (`khabar build --no-baselines`). A b
 
 
 def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], example: Document | None = None,
-                 documents: Sequence[Document] | None = None, baselines: bool = True) -> dict[str, str]:
+                 baselines: BaselineScores | None = None) -> dict[str, str]:
+    """Every ``${name}`` of the card template; ``baselines``: the scores for the
+    baseline table (:func:`khabar.card_baselines.baseline_scores`), None when not computed."""
     from khabar.card_examples import examples_markdown
     from khabar.changelog import changelog_text, release_date
     from khabar.schema.labels import NER_LABELS
@@ -74,12 +77,7 @@ def placeholders(*, root: Path, version: str, stats: dict[str, Any], rows: dict[
         "ner_label_count": str(len(NER_LABELS)),
         "examples": examples_markdown(example),
     }
-    if documents is not None and baselines:
-        from khabar.card_baselines import baselines_markdown
-
-        values["baselines"] = baselines_markdown(documents, khabar_version=version)
-    elif documents is not None:
-        values["baselines"] = NO_BASELINES
+    values["baselines"] = NO_BASELINES if baselines is None else baselines_markdown(baselines, khabar_version=version)
     for key, value in stats.items():
         name = key.replace(" ", "_")
         values[name] = table(value, key=key.split(" by ")[1]) if isinstance(value, dict) else str(value)
@@ -114,13 +112,11 @@ def metadata(front: dict[str, Any], *, rows: dict[str, int], files: list[Path], 
 
 
 def render_card(*, root: Path, version: str, stats: dict[str, Any], rows: dict[str, int], files: list[Path], stage: Path,
-                documents: Sequence[Document] = (), example: Document | None = None, baselines: bool = True) -> str:
-    """The card: ``example`` (default: the first of ``documents``) is shown; the
-    baseline table runs on ``documents`` unless ``baselines=False``."""
+                example: Document | None = None, baselines: BaselineScores | None = None) -> str:
+    """The card, showing ``example``, with the baseline table of ``baselines`` (see :func:`placeholders`)."""
     front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
-    example = example if example is not None else (documents[0] if documents else None)
     try:
-        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=example, documents=documents, baselines=baselines))
+        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, example=example, baselines=baselines))
     except (KeyError, ValueError) as exc:
         raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.card.placeholders", path=CARD, line=1)]) from None
     header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage), sort_keys=False, allow_unicode=True, width=1000)

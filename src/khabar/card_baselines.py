@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from khabar.findings import KhabarError
 from khabar.schema.model import Document
@@ -32,12 +32,59 @@ def _rows(name: str, version: str, results: dict[str, Any]) -> list[str]:
     return out
 
 
-def baselines_markdown(docs: Sequence[Document], *, khabar_version: str) -> str:
-    """Scores of every baseline on ``docs``, measured now (P / R / F1, percent)."""
-    from khabar.baselines import BASELINES, run_baseline, write_predictions
-    from khabar.evaluate import evaluate, read_predictions
+#: baseline name -> layer -> its pooled scores (see ``khabar.evaluate.layers.pooled``); None: not run (skipped).
+BaselineScores = Mapping[str, Mapping[str, Any] | None]
 
-    gold = {d.id: d for d in docs}
+
+def baseline_scores(docs: Sequence[Document]) -> dict[str, dict[str, Any] | None]:
+    """Every baseline run on ``docs`` and scored, as a user would (predictions
+    written as JSON Lines, read back and checked, then scored), in this process.
+
+    Scores of disjoint sets of documents pool (:func:`pool_scores`), so the
+    pipeline's workers score their chunks and the card shows the corpus's scores."""
+    from khabar.baselines import BASELINES, write_predictions
+    from khabar.evaluate import read_predictions
+    from khabar.evaluate.layers import NEEDS, SCORERS, picklable
+
+    texts = {d.id: d.text for d in docs}
+    out: dict[str, dict[str, Any] | None] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (function, _, _) in sorted(BASELINES.items()):
+            try:
+                predictions = function(documents=list(texts.items()))
+            except KhabarError:  # it needs what is not installed (spacy-ner: a spaCy pipeline)
+                out[name] = None
+                continue
+            path = write_predictions(predictions=predictions, out=Path(tmp) / f"{name}.jsonl")
+            del predictions  # written: free them before they are read back
+            parsed, findings = read_predictions(path=path, texts=texts)
+            if findings:
+                raise KhabarError(findings)
+            by_id = {p.id: p for p in parsed}
+            given = {layer for p in parsed for layer in p.layers}
+            out[name] = {layer: picklable(score(list(docs), by_id)) for layer, (score, _) in SCORERS.items() if NEEDS[layer] in given}
+    return out
+
+
+def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any] | None]:
+    """:func:`baseline_scores` of two disjoint sets of documents, pooled."""
+    from khabar.evaluate.layers import pooled
+
+    out: dict[str, dict[str, Any] | None] = {}
+    for name in dict.fromkeys([*a, *b]):
+        x, y = a.get(name, {}), b.get(name, {})  # absent: no documents scored yet; None: not run
+        if x is None or y is None:
+            out[name] = None
+        else:
+            out[name] = {layer: pooled(x[layer], y[layer]) if layer in x and layer in y else x.get(layer, y.get(layer)) for layer in dict.fromkeys([*x, *y])}
+    return out
+
+
+def baselines_markdown(scores: BaselineScores, *, khabar_version: str) -> str:
+    """The card's table of ``scores`` (P / R / F1, percent)."""
+    from khabar.baselines import BASELINES
+    from khabar.evaluate.layers import SCORERS
+
     lines = [
         f"Scores of the baselines on Khabar {khabar_version}, computed at build time (`khabar baseline NAME --out FILE`, then `khabar evaluate --pred FILE`). Precision / recall / F1 in percent.",
         "",
@@ -45,19 +92,12 @@ def baselines_markdown(docs: Sequence[Document], *, khabar_version: str) -> str:
         "|---|---|---|---|",
     ]
     skipped = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, (_, _, version) in sorted(BASELINES.items()):
-            try:
-                predictions = run_baseline(name=name, documents=[(d.id, d.text) for d in docs], options={})
-            except KhabarError:
-                skipped.append(name)
-                continue
-            path = write_predictions(predictions=predictions, out=Path(tmp) / f"{name}.jsonl")
-            del predictions  # written: free them before they are read back (memory, at 10,000 documents)
-            parsed, findings = read_predictions(path=path, gold=gold)
-            if findings:
-                raise KhabarError(findings)
-            lines += _rows(name, version, evaluate(gold=list(docs), predictions=parsed))
+    for name, (_, _, version) in sorted(BASELINES.items()):
+        layers = scores.get(name)
+        if layers is None:
+            skipped.append(name)
+            continue
+        lines += _rows(name, version, {layer: SCORERS[layer][1](layers[layer]) if layer in layers else None for layer in SCORERS})
     if skipped:
         lines += ["", f"Not run at build time: {', '.join(skipped)} (it needs an installed spaCy pipeline; see `docs/baselines.md`)."]
     lines += ["", "The rule-based baselines were written while looking at the corpus's only document, so their scores are development scores, not held-out ones; they set a floor, not a target."]

@@ -16,23 +16,27 @@ the findings are those, in the same order, that the checks give on the loaded co
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from khabar.card_baselines import BaselineScores, baseline_scores, pool_scores
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
 from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_strings, type_findings, unannotated, unannotated_finding
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
-from khabar.parallel import chunk_size, chunked_map, map_chunks
+from khabar.parallel import chunk_size, chunked_map, map_chunks, parallel
 from khabar.progress import Progress, Timings, no_progress
 from khabar.schema.model import Document
 from khabar.stats import document_counts
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
     import pandas as pd
     import pyarrow as pa
 
@@ -48,6 +52,7 @@ class Plan:
     gx: bool  # the suites' tables
     views: bool  # every config's rows
     documents: bool  # the documents themselves
+    baselines: bool = False  # the card's baseline scores
     exemptions: tuple[Exemption, ...] = ()  # a document whose every error is exempted is built
 
 
@@ -62,6 +67,7 @@ class Part:
     tables: dict[str, pd.DataFrame] | None
     views: dict[str, pa.Table] | None
     unviewed: list[str]  # documents read but left out of ``views`` (they have errors)
+    baselines: BaselineScores | None
     documents: list[Document] | None
     sources: dict[str, Source] | None
 
@@ -74,6 +80,7 @@ class Streamed:
     corpus: Corpus  # documents and sources only with ``documents=True``
     ids: list[str] = field(default_factory=list)  # the documents read, in order
     unviewed: list[str] = field(default_factory=list)  # read, but not given to ``views`` (they have errors)
+    baselines: BaselineScores = field(default_factory=dict)  # pooled over the chunks, with ``baselines=True``
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # summed khabar.stats.document_counts
 
 
@@ -92,15 +99,17 @@ def _work(ids: list[str], plan: Plan) -> Part:
         counts: Counter[tuple[str, str]] = Counter()
         for doc in corpus.documents:
             counts.update(document_counts(doc))
-        views, unviewed = None, []
+        # What is built (views, baseline scores) is built of the documents that would pass.
+        dirty = {f.document for found in [corpus.findings, *checks] for f in found
+                 if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
+        clean = [d for d in corpus.documents if d.id not in dirty]
+        views, unviewed = None, [d.id for d in corpus.documents if d.id in dirty]
         if plan.views:
-            dirty = {f.document for found in [corpus.findings, *checks] for f in found
-                     if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
-            unviewed = [d.id for d in corpus.documents if d.id in dirty]
-            views, broken = _views([d for d in corpus.documents if d.id not in dirty], corpus.sources)
+            views, broken = _views(clean, corpus.sources)
             corpus.findings.extend(broken)
         return Part(corpus.findings, checks, [name_heads(d) for d in corpus.documents], counts,
                     tables(corpus.documents) if plan.gx else None, views, unviewed,
+                    baseline_scores(clean) if plan.baselines else None,
                     corpus.documents if plan.documents else None, corpus.sources if plan.documents else None)
 
 
@@ -128,23 +137,41 @@ def _unannotated(summaries: list[NameHeads], names: list[str]) -> list[list[tupl
 
 
 def stream(*, root: Path, gx: bool = True, release: bool = False, documents: bool = False, views: ViewSink | None = None,
-           progress: Progress = no_progress, timings: Timings | None = None) -> Streamed:
+           baselines: bool = False, progress: Progress = no_progress, timings: Timings | None = None) -> Streamed:
     """Read and check the project at ``root`` chunk by chunk; return every finding.
 
     ``documents=True`` keeps the documents (``Streamed.corpus``); otherwise
     findings of the corpus-wide checks and suites are located by reading their
     documents again. ``views``, if given, receives every config's rows of the
-    documents without error findings, chunk by chunk, as they come. The other
+    documents without error findings, chunk by chunk, as they come; with
+    ``baselines=True`` the workers also run and score every baseline on those
+    documents (``Streamed.baselines``, for the card). The other
     arguments are :func:`khabar.checks.validate`'s; ``timings`` gets the stages
-    ``documents`` (the workers' part), ``corpus_checks`` and ``great_expectations``."""
-    from khabar.checks.release import check_changelog, check_versions
-
+    ``documents`` (the workers' part), ``corpus_checks`` and ``great_expectations`` (the
+    wait for the suites, which run meanwhile in two more processes on a large corpus)."""
     clock = timings if timings is not None else Timings()
     paths = Paths(root)
     ids = document_ids(root)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
-    plan = Plan(paths, gx=gx, views=views is not None, documents=documents, exemptions=tuple(exemptions))
+    plan = Plan(paths, gx=gx, views=views is not None, documents=documents, baselines=baselines, exemptions=tuple(exemptions))
     result = Streamed([], Corpus(root))
+    # Forked now, before this process starts Arrow's threads (writing shards): forking a
+    # process with threads is unsafe, and spawning would re-run an unguarded __main__.
+    forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: the suites then run here
+    suite_pool = multiprocessing.get_context("fork").Pool(len(SUITE_GROUPS)) if gx and forks and parallel(len(ids)) else None
+    try:
+        return _stream(result, ids, plan, views, suite_pool, release=release, progress=progress, clock=clock, exemptions=exemptions, found=found)
+    finally:
+        if suite_pool is not None:
+            suite_pool.terminate()
+
+
+def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None, suite_pool: Pool | None, *, release: bool,
+            progress: Progress, clock: Timings, exemptions: list[Exemption], found: list[Finding]) -> Streamed:
+    from khabar.checks.release import check_changelog, check_versions
+
+    """:func:`stream` from the documents on."""
+    paths, root = plan.paths, plan.paths.root
     reading: list[Finding] = []
     local: list[list[Finding]] = [[] for _ in LOCAL_CHECKS]
     names: list[NameHeads] = []
@@ -158,7 +185,10 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
             names += part.names
             result.ids += [h.document for h in part.names]
             result.counts.update(part.counts)
-            result.unviewed += part.unviewed
+            if plan.views:
+                result.unviewed += part.unviewed
+            if part.baselines is not None:
+                result.baselines = pool_scores(result.baselines, part.baselines)
             for name, frame in (part.tables or {}).items():
                 frames.setdefault(name, []).append(frame)
             if part.documents is not None and part.sources is not None:
@@ -167,22 +197,30 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
             if views is not None and part.views is not None:
                 with clock.stage("write_parquet"):
                     views(part.views)
-    locate: Locate = result.corpus.locate if documents else Rereading(paths).locate
+    locate: Locate = result.corpus.locate if plan.documents else Rereading(paths).locate
+    if release:  # the release rules: unreviewed annotations are errors
+        reading, local = _released(reading), [_released(found) for found in local]
+    suites = None
+    if plan.gx and names:  # started before the corpus-wide checks, which they do not need: both run at once
+        dirty = {f.document for found in [reading, *local] for f in found if f.level == "error"}
+        suites = _start_suites(frames, dirty, paths, locate, suite_pool, progress)
     with clock.stage("corpus_checks"):
         wide = _corpus_wide(names, locate)
     found += reading
     checks = iter(local)
     for check in CORPUS_CHECKS:
         found += wide[check] if check in wide else next(checks)
-    if release:
-        found = [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
     found += check_versions(root=root, built=None) + check_changelog(root=root, base=None)
-    if gx and names:
+    if suites is not None:
         dirty = {f.document for f in found if f.level == "error"}
         with clock.stage("great_expectations"):
-            found += _suites(frames, dirty, locate, progress)
+            found += [f for f in suites() if f.document is None or f.document not in dirty]  # per document: as if run on the clean ones
     result.findings = apply_exceptions(found, exemptions, shown=paths.show(paths.exceptions))
     return result
+
+
+def _released(found: list[Finding]) -> list[Finding]:
+    return [replace(f, level="error") if f.check == "unreviewed-annotation" else f for f in found]
 
 
 def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Finding]]:
@@ -196,16 +234,40 @@ def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Fin
     }
 
 
-def _suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], locate: Locate, progress: Progress) -> list[Finding]:
-    """The suites on the concatenated tables of the documents without error findings."""
+#: The tables' suites in two groups of about equal cost, one per process on a large corpus.
+SUITE_GROUPS = (("mentions", "values", "sentences", "documents"), ("entities", "relations", "attributions"))
+
+
+def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], paths: Paths, locate: Locate,
+                  pool: Pool | None, progress: Progress) -> Callable[[], list[Finding]]:
+    """Start the suites on the concatenated tables of the documents without error findings so far;
+    return the call that waits for their findings, in table order. With a ``pool`` (a large
+    corpus), the :data:`SUITE_GROUPS` run in its processes, each a group."""
     import pandas as pd
 
-    from khabar.checks.gx import check_tables
+    from khabar.checks.gx import COLUMNS, check_some, pools
 
     tables = {}
     for name, parts in frames.items():
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         tables[name] = frame[~frame["document"].isin(dirty)].reset_index(drop=True) if dirty else frame
     if not len(tables["documents"]):
-        return []
-    return check_tables(tables, locate=locate, progress=progress)
+        return list
+    if pool is None:
+        return lambda: [f for found in check_some(tables, only=tuple(COLUMNS), locate=locate, progress=progress).values() for f in found]
+    jobs = [pool.apply_async(_suite_group, ({name: tables[name] for table in group for name in (table, *pools(table))}, group, paths))
+            for group in SUITE_GROUPS]
+    pool.close()
+
+    def wait() -> list[Finding]:
+        by_table = {table: found for job in jobs for table, found in job.get().items()}
+        pool.join()
+        return [f for table in COLUMNS for f in by_table.get(table, [])]
+
+    return wait
+
+
+def _suite_group(frames: dict[str, pd.DataFrame], only: tuple[str, ...], paths: Paths) -> dict[str, list[Finding]]:
+    from khabar.checks.gx import check_some
+
+    return check_some(frames, only=only, locate=Rereading(paths).locate)

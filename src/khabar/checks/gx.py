@@ -137,7 +137,21 @@ def check_tables(frames: Mapping[str, pd.DataFrame], *, locate: Locate | None = 
 
     ``locate`` (``Corpus.locate``, or :class:`~khabar.io.project.Rereading`'s
     when the documents are not held) turns a failing row into a file and line."""
-    missing = [f"{name}.{c}" for name, cols in COLUMNS.items() for c in cols if name not in frames or c not in frames[name].columns]
+    return [f for found in check_some(frames, only=tuple(COLUMNS), locate=locate, progress=progress).values() for f in found]
+
+
+def pools(table: str) -> tuple[str, ...]:
+    """The tables whose keys the references of ``table`` name (see :func:`suites`)."""
+    return tuple(dict.fromkeys(e.pool[0] for e in suites({})[table] if e.pool is not None))
+
+
+def check_some(frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locate: Locate | None = None,
+               progress: Progress = no_progress) -> dict[str, list[Finding]]:
+    """:func:`check_tables` for the tables ``only`` (``frames`` need hold only those and their :func:`pools`), by table.
+
+    The suites of different tables are independent, so they may run in different processes."""
+    needed = {t for table in only for t in (table, *pools(table))}
+    missing = [f"{name}.{c}" for name in sorted(needed) for c in COLUMNS[name] if name not in frames or c not in frames[name].columns]
     if missing:
         raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
     import great_expectations as gx
@@ -150,8 +164,11 @@ def check_tables(frames: Mapping[str, pd.DataFrame], *, locate: Locate | None = 
     )
     context = gx.get_context(mode="ephemeral", project_config=config)
     source = context.data_sources.add_pandas("khabar")
-    found: list[Finding] = []
-    for table, expects in progress(suites(frames).items(), total=len(COLUMNS), desc="table suites", unit="table"):
+    found: dict[str, list[Finding]] = {}
+    expectations = suites(frames)
+    for table in progress([t for t in COLUMNS if t in only], total=len(only), desc="table suites", unit="table"):
+        expects = expectations[table]
+        found[table] = []
         frame = _resolved(frames, table, expects)
         suite = context.suites.add(gx.ExpectationSuite(name=table))
         for number, e in enumerate(expects):
@@ -164,7 +181,7 @@ def check_tables(frames: Mapping[str, pd.DataFrame], *, locate: Locate | None = 
             raised = _raised(r.exception_info)
             if raised is not None:  # a malformed table (wrong dtypes), not a data finding
                 raise ValueError(f"table `{table}`: {r.expectation_config.type} could not run: {raised}")
-            found.extend(_findings(table, expects[number], r.expectation_config.type, r.result, locate))
+            found[table] += _findings(table, expects[number], r.expectation_config.type, r.result, locate)
     return found
 
 

@@ -8,9 +8,9 @@ rules in ``docs/evaluation.md``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from khabar.evaluate.layers import NEEDS, SCORERS
+from khabar.evaluate.layers import NEEDS, SCORERS, pooled
 from khabar.evaluate.predictions import Prediction, read_predictions
 from khabar.findings import KhabarError, errors
 from khabar.schema.model import Document
@@ -18,17 +18,14 @@ from khabar.schema.model import Document
 __all__ = ["Prediction", "evaluate", "load_gold", "read_predictions", "score_file"]
 
 
+#: Gold documents scored at a time: the scores are pooled over chunks (see ``pooled``), so memory stays bounded.
+CHUNK = 500
+
+
 def load_gold(*, path: Path) -> list[Document]:
     """Gold documents from a built dataset folder (``manifest.json`` present) or a project folder."""
     if (path / "manifest.json").exists():
-        import pyarrow.parquet as pq
-
-        from khabar.gcpause import gc_paused
-        from khabar.schema import document_from_row
-
-        files = sorted((path / "data" / "documents").glob("*.parquet"))
-        with gc_paused():  # batches of rows, not whole files, as Python dicts: bounded memory
-            return [document_from_row(row) for f in files for batch in pq.ParquetFile(f).iter_batches(batch_size=100) for row in batch.to_pylist()]
+        return list(_built_documents(path))
     from khabar.checks import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
@@ -37,21 +34,72 @@ def load_gold(*, path: Path) -> list[Document]:
     return sorted(corpus.documents, key=lambda d: d.id)
 
 
-def evaluate(*, gold: Sequence[Document], predictions: Sequence[Prediction]) -> dict[str, Any]:
+def _built_documents(path: Path) -> Iterator[Document]:
+    """A built folder's documents, read a parquet batch at a time (not held)."""
+    import pyarrow.parquet as pq
+
+    from khabar.gcpause import gc_paused
+    from khabar.schema import document_from_row
+
+    for f in sorted((path / "data" / "documents").glob("*.parquet")):
+        for batch in pq.ParquetFile(f).iter_batches(batch_size=100):
+            with gc_paused():
+                rows = [document_from_row(row) for row in batch.to_pylist()]
+            yield from rows
+
+
+def _built_texts(path: Path) -> dict[str, str]:
+    import pyarrow.parquet as pq
+
+    texts: dict[str, str] = {}
+    for f in sorted((path / "data" / "documents").glob("*.parquet")):
+        table = pq.read_table(f, columns=["id", "text"])
+        texts.update(zip(table.column("id").to_pylist(), table.column("text").to_pylist()))
+    return texts
+
+
+def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction]) -> dict[str, Any]:
     """Scores per layer. A layer is scored when any prediction gives it; a gold
-    document without a prediction counts as predicted empty."""
+    document without a prediction counts as predicted empty.
+
+    ``gold`` is read once, :data:`CHUNK` documents at a time (it may be a
+    generator): each chunk is scored and the scores pooled, which equals
+    scoring all at once (every score is micro-pooled over documents)."""
     by_id = {p.id: p for p in predictions}
-    given = {layer for p in predictions for layer in p.layers}
-    results: dict[str, Any] = {"documents": len(gold), "predicted_documents": len(by_id)}
-    for name, scorer in SCORERS.items():
-        results[name] = scorer(list(gold), by_id) if NEEDS[name] in given else None
+    given = [name for name in SCORERS if NEEDS[name] in {layer for p in predictions for layer in p.layers}]
+    totals: dict[str, Any] = {}
+    count = 0
+    for docs in _chunks(gold):
+        count += len(docs)
+        for name in given:
+            scores = SCORERS[name][0](docs, by_id)
+            totals[name] = pooled(totals[name], scores) if name in totals else scores
+    results: dict[str, Any] = {"documents": count, "predicted_documents": len(by_id)}
+    for name, (score, as_results) in SCORERS.items():
+        results[name] = as_results(totals[name] if name in totals else score([], by_id)) if name in given else None
     return results
 
 
+def _chunks(gold: Iterable[Document]) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in gold:
+        chunk.append(doc)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def score_file(*, gold_path: Path, pred_path: Path) -> dict[str, Any]:
-    """Load the gold and a predictions file, check the predictions, score them."""
-    gold = load_gold(path=gold_path)
-    predictions, findings = read_predictions(path=pred_path, gold={d.id: d for d in gold})
+    """Load the gold and a predictions file, check the predictions, score them.
+
+    From a built folder, the predictions are checked against the gold texts
+    alone and the documents are then read in chunks: the gold is never all in memory."""
+    built = (gold_path / "manifest.json").exists()
+    gold: Iterable[Document] = () if built else load_gold(path=gold_path)
+    texts = _built_texts(gold_path) if built else {d.id: d.text for d in gold}
+    predictions, findings = read_predictions(path=pred_path, texts=texts)
     if errors(findings):
         raise KhabarError(errors(findings))
-    return evaluate(gold=gold, predictions=predictions)
+    return evaluate(gold=_built_documents(gold_path) if built else gold, predictions=predictions)

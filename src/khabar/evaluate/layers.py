@@ -15,13 +15,15 @@ Matching rules (also in ``docs/evaluation.md``):
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from dataclasses import fields
+from typing import Any, Callable, Iterable, Mapping
 
 from khabar.evaluate.predictions import Prediction
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document
 from khabar.schema.relations import RELATIONS
-from khabar.scoring import align_entities, score_attributions, score_coreference, score_ner, score_relations
+from khabar.scoring import (PRF, AttributionScores, CorefScores, NERScores, RelationScores, align_entities, score_attributions,
+                            score_coreference, score_ner, score_relations)
 from khabar.scoring.relations import Unaligned
 
 
@@ -29,10 +31,13 @@ def _layer(pred: Prediction | None, name: str) -> list[dict[str, Any]]:
     return list(pred.layers.get(name, [])) if pred is not None else []
 
 
-def ner(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+def ner(gold: list[Document], preds: Mapping[str, Prediction]) -> NERScores:
     g = [(d.id, s.start, s.end, s.label) for d in gold for s in d.ner]
     p = {(d.id, x["start"], x["end"], x["label"]) for d in gold for x in _layer(preds.get(d.id), "ner")}
-    scores = score_ner(gold=g, predicted=p)
+    return score_ner(gold=g, predicted=p)
+
+
+def ner_results(scores: NERScores) -> dict[str, Any]:
     return {"micro": scores.micro.as_dict(), "per_label": {k: v.as_dict() for k, v in sorted(scores.per_label.items())}}
 
 
@@ -43,8 +48,8 @@ def _clusters(mentions: Iterable[tuple[str, tuple[int, int]]]) -> list[tuple[tup
     return [tuple(spans) for _, spans in sorted(chains.items())]
 
 
-def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, CorefScores]:
+    out: dict[str, CorefScores] = {}
     for by in ("extent", "head"):
         key = {
             d.id: _clusters((m.entity, (m.start, m.end) if by == "extent" else (m.head_start, m.head_end)) for m in d.mentions)
@@ -58,9 +63,12 @@ def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, An
             for d in gold
         }
         for singletons in (True, False):
-            scores = score_coreference(key=key, response=response, singletons=singletons)
-            out[f"{by}, {'with' if singletons else 'without'} singletons"] = scores.as_dict()
+            out[f"{by}, {'with' if singletons else 'without'} singletons"] = score_coreference(key=key, response=response, singletons=singletons)
     return out
+
+
+def coref_results(scores: Mapping[str, CorefScores]) -> dict[str, Any]:
+    return {setting: s.as_dict() for setting, s in scores.items()}
 
 
 def _canonical(label: str, head: object, tail: object) -> tuple[object, object]:
@@ -69,7 +77,7 @@ def _canonical(label: str, head: object, tail: object) -> tuple[object, object]:
     return head, tail
 
 
-def relations(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+def relations(gold: list[Document], preds: Mapping[str, Prediction]) -> RelationScores:
     gold_facts = []
     for d in gold:
         for r in d.relations:
@@ -92,7 +100,10 @@ def relations(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str
                 tail = mapping.get(x["tail"], Unaligned(d.id, x["tail"])) if mapping is not None else x["tail"]
                 head, tail = _canonical(x["label"], head, tail)
             pred_facts.append((d.id, head, tail, x["label"], frozenset(x.get("evidence") or ())))
-    scores = score_relations(gold=gold_facts, predicted=pred_facts, gold_documents=[d.id for d in gold])
+    return score_relations(gold=gold_facts, predicted=pred_facts, gold_documents=[d.id for d in gold])
+
+
+def relations_results(scores: RelationScores) -> dict[str, Any]:
     return {
         "relation": scores.relation.as_dict(),
         "evidence": scores.evidence.as_dict(),
@@ -107,20 +118,46 @@ def _entity_spans(items: Iterable[tuple[str, int, int]]) -> dict[str, set[tuple[
     return out
 
 
-def attributions(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, Any]:
+def attributions(gold: list[Document], preds: Mapping[str, Prediction]) -> AttributionScores:
     def roles(item: Any) -> dict[str, list[tuple[int, int]]]:
         return {role: [(f["start"], f["end"]) if isinstance(f, dict) else (f.start, f.end) for f in (item[role] if isinstance(item, dict) else getattr(item, role)) or []] for role in ATTRIBUTION_ROLES}
 
     g = {d.id: [roles(a) for a in d.attributions] for d in gold}
     p = {d.id: [roles({r: x.get(r) or [] for r in ATTRIBUTION_ROLES}) for x in _layer(preds.get(d.id), "attributions")] for d in gold}
     tokens = {d.id: [(t.start, t.end) for t in d.tokens] for d in gold}
-    scores = score_attributions(gold=g, predicted=p, tokens=tokens)
+    return score_attributions(gold=g, predicted=p, tokens=tokens)
+
+
+def attributions_results(scores: AttributionScores) -> dict[str, Any]:
     return {
         "exact": {k: v.as_dict() for k, v in scores.exact.items()},
         "partial": {k: v.as_dict() for k, v in scores.partial.items()},
     }
 
 
-SCORERS = {"ner": ner, "coref": coref, "relations": relations, "attributions": attributions}
+def pooled(a: Any, b: Any) -> Any:
+    """Two scores of one layer on disjoint sets of documents, pooled: counts add (every
+    score is micro-pooled over documents), so scoring in chunks gives the whole's score."""
+    if isinstance(a, PRF):
+        return a + b
+    if isinstance(a, Mapping):
+        return {k: pooled(a[k], b[k]) if k in a and k in b else a.get(k, b.get(k)) for k in dict.fromkeys([*a, *b])}
+    return type(a)(**{f.name: pooled(getattr(a, f.name), getattr(b, f.name)) for f in fields(a)})
+
+
+def picklable(scores: Any) -> Any:
+    """``scores`` with its read-only mappings (which do not pickle) as dicts, to send between processes."""
+    if isinstance(scores, Mapping):
+        return {k: picklable(v) for k, v in scores.items()}
+    if isinstance(scores, PRF) or not hasattr(scores, "__dataclass_fields__"):
+        return scores
+    return type(scores)(**{f.name: picklable(getattr(scores, f.name)) for f in fields(scores)})
+
+
+#: layer -> (scores of some gold documents and their predictions, pooled with :func:`pooled`; the results as plain data)
+SCORERS: Mapping[str, tuple[Callable[[list[Document], Mapping[str, Prediction]], Any], Callable[[Any], dict[str, Any]]]] = {
+    "ner": (ner, ner_results), "coref": (coref, coref_results), "relations": (relations, relations_results),
+    "attributions": (attributions, attributions_results),
+}
 #: which prediction layer makes a scorer run
 NEEDS = {"ner": "ner", "coref": "mentions", "relations": "relations", "attributions": "attributions"}

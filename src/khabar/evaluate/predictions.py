@@ -16,7 +16,6 @@ from typing import Any, Iterator, Mapping
 
 from khabar.findings import Finding, finding
 from khabar.schema.labels import ATTRIBUTION_ROLES
-from khabar.schema.model import Document
 
 LAYERS = ("ner", "mentions", "entities", "values", "relations", "attributions")
 SPAN_FIELDS = {"ner": ("start", "end"), "mentions": ("start", "end"), "values": ("start", "end")}
@@ -72,8 +71,8 @@ def _shape_errors(layer: str, items: Any) -> list[str]:
     return problems
 
 
-def read_predictions(*, path: Path, gold: Mapping[str, Document], shown: str | None = None) -> tuple[list[Prediction], list[Finding]]:
-    """Parse and check a predictions file against the gold documents."""
+def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None = None) -> tuple[list[Prediction], list[Finding]]:
+    """Parse and check a predictions file against the gold documents' ``texts`` (id -> text)."""
     shown = shown or str(path)
     found: list[Finding] = []
     out: list[Prediction] = []
@@ -92,14 +91,14 @@ def read_predictions(*, path: Path, gold: Mapping[str, Document], shown: str | N
             continue
         doc_id = data["id"]
         at["document"] = doc_id
-        if doc_id not in gold:
-            found.append(finding("pred-unknown-document", f"document {doc_id!r} is not in the gold ({len(gold)} documents); check the id", **at))
+        if doc_id not in texts:
+            found.append(finding("pred-unknown-document", f"document {doc_id!r} is not in the gold ({len(texts)} documents); check the id", **at))
             continue
         if doc_id in seen:
             found.append(finding("pred-duplicate-document", f"document {doc_id!r} was already predicted on line {seen[doc_id]}; give each document once", **at))
             continue
         seen[doc_id] = number
-        text = gold[doc_id].text
+        text = texts[doc_id]
         if "text" in data and data["text"] != text:
             found.append(finding("pred-text-mismatch", f"`text` differs from the gold text of {doc_id!r}; predictions must be made on the gold text unchanged", **at))
             continue
