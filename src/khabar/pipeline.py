@@ -29,7 +29,7 @@ from khabar.checks.names import NameHeads, check_name_types, check_names_annotat
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
-from khabar.parallel import chunk_size, chunked_map, map_chunks, parallel
+from khabar.parallel import chunk_size, map_chunks, parallel
 from khabar.progress import Progress, Timings, no_progress
 from khabar.schema.model import Document
 from khabar.stats import document_counts
@@ -132,10 +132,6 @@ def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, 
     return out, broken
 
 
-def _unannotated(summaries: list[NameHeads], names: list[str]) -> list[list[tuple[int, int]]]:
-    return [unannotated(h, names) for h in summaries]
-
-
 def stream(*, root: Path, gx: bool = True, release: bool = False, documents: bool = False, views: ViewSink | None = None,
            baselines: bool = False, progress: Progress = no_progress, timings: Timings | None = None) -> Streamed:
     """Read and check the project at ``root`` chunk by chunk; return every finding.
@@ -224,10 +220,11 @@ def _released(found: list[Finding]) -> list[Finding]:
 
 
 def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Finding]]:
-    """The corpus-wide checks' findings, by check; the scan for
-    unannotated names runs in the workers again, over the summaries."""
+    """The corpus-wide checks' findings, by check. In this process: on a large
+    corpus the suites' two processes keep the CPUs busy meanwhile, and workers
+    forked from this process now would copy its memory as they touch it."""
     strings = name_strings(names)
-    spans = chunked_map(_unannotated, names, strings)
+    spans = (unannotated(h, strings) for h in names)
     return {
         check_name_types: list(type_findings(names, locate)),
         check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans) for span in found],
@@ -248,8 +245,10 @@ def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None],
     from khabar.checks.gx import COLUMNS, check_some, pools
 
     tables = {}
-    for name, parts in frames.items():
+    for name in list(frames):
+        parts = frames.pop(name)  # each chunk's part is freed once in the whole table
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        del parts
         tables[name] = frame[~frame["document"].isin(dirty)].reset_index(drop=True) if dirty else frame
     if not len(tables["documents"]):
         return list
@@ -258,6 +257,7 @@ def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None],
     jobs = [pool.apply_async(_suite_group, ({name: tables[name] for table in group for name in (table, *pools(table))}, group, paths))
             for group in SUITE_GROUPS]
     pool.close()
+    tables.clear()  # the processes have them (once sent): this one need not hold them meanwhile
 
     def wait() -> list[Finding]:
         by_table = {table: found for job in jobs for table, found in job.get().items()}
