@@ -43,8 +43,8 @@ def baseline_scores(docs: Sequence[Document]) -> dict[str, dict[str, Any] | None
     Scores of disjoint sets of documents pool (:func:`pool_scores`), so the
     pipeline's workers score their chunks and the card shows the corpus's scores."""
     from khabar.baselines import BASELINES, write_predictions
-    from khabar.evaluate import read_predictions
-    from khabar.evaluate.layers import NEEDS, SCORERS, picklable
+    from khabar.evaluate import read_predictions, scores
+    from khabar.evaluate.layers import picklable
 
     texts = {d.id: d.text for d in docs}
     out: dict[str, dict[str, Any] | None] = {}
@@ -60,9 +60,7 @@ def baseline_scores(docs: Sequence[Document]) -> dict[str, dict[str, Any] | None
             parsed, findings = read_predictions(path=path, texts=texts)
             if findings:
                 raise KhabarError(findings)
-            by_id = {p.id: p for p in parsed}
-            given = {layer for p in parsed for layer in p.layers}
-            out[name] = {layer: picklable(score(list(docs), by_id)) for layer, (score, _) in SCORERS.items() if NEEDS[layer] in given}
+            out[name] = picklable(scores(gold=list(docs), predictions={p.id: p for p in parsed}))
     return out
 
 
@@ -73,10 +71,7 @@ def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any
     out: dict[str, dict[str, Any] | None] = {}
     for name in dict.fromkeys([*a, *b]):
         x, y = a.get(name, {}), b.get(name, {})  # absent: no documents scored yet; None: not run
-        if x is None or y is None:
-            out[name] = None
-        else:
-            out[name] = {layer: pooled(x[layer], y[layer]) if layer in x and layer in y else x.get(layer, y.get(layer)) for layer in dict.fromkeys([*x, *y])}
+        out[name] = None if x is None or y is None else pooled(x, y)
     return out
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable
 from khabar.card_baselines import BaselineScores, baseline_scores, pool_scores
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
-from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_strings, type_findings, unannotated, unannotated_finding
+from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_pattern, name_strings, type_findings, unannotated, unannotated_finding
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
@@ -66,7 +66,7 @@ class Part:
     counts: Counter[tuple[str, str]]
     tables: dict[str, pd.DataFrame] | None
     views: dict[str, pa.Table] | None
-    unviewed: list[str]  # documents read but left out of ``views`` (they have errors)
+    unviewed: list[str]  # with ``views``: documents read but left out of them (they have errors)
     baselines: BaselineScores | None
     documents: list[Document] | None
     sources: dict[str, Source] | None
@@ -90,11 +90,7 @@ def _work(ids: list[str], plan: Plan) -> Part:
     with gc_paused():
         corpus = Corpus(plan.paths.root)
         for doc_id in ids:
-            doc, source, found = load_document(plan.paths, doc_id)
-            corpus.findings.extend(found)
-            if doc is not None and source is not None:
-                corpus.documents.append(doc)
-                corpus.sources[doc.id] = source
+            corpus.add(*load_document(plan.paths, doc_id))
         checks = [list(check(corpus)) for check in LOCAL_CHECKS]
         counts: Counter[tuple[str, str]] = Counter()
         for doc in corpus.documents:
@@ -103,8 +99,9 @@ def _work(ids: list[str], plan: Plan) -> Part:
         dirty = {f.document for found in [corpus.findings, *checks] for f in found
                  if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
         clean = [d for d in corpus.documents if d.id not in dirty]
-        views, unviewed = None, [d.id for d in corpus.documents if d.id in dirty]
+        views, unviewed = None, []
         if plan.views:
+            unviewed = [d.id for d in corpus.documents if d.id in dirty]
             views, broken = _views(clean, corpus.sources)
             corpus.findings.extend(broken)
         return Part(corpus.findings, checks, [name_heads(d) for d in corpus.documents], counts,
@@ -164,9 +161,9 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
 
 def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None, suite_pool: Pool | None, *, release: bool,
             progress: Progress, clock: Timings, exemptions: list[Exemption], found: list[Finding]) -> Streamed:
+    """:func:`stream` from the documents on."""
     from khabar.checks.release import check_changelog, check_versions
 
-    """:func:`stream` from the documents on."""
     paths, root = plan.paths, plan.paths.root
     reading: list[Finding] = []
     local: list[list[Finding]] = [[] for _ in LOCAL_CHECKS]
@@ -181,8 +178,7 @@ def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None
             names += part.names
             result.ids += [h.document for h in part.names]
             result.counts.update(part.counts)
-            if plan.views:
-                result.unviewed += part.unviewed
+            result.unviewed += part.unviewed
             if part.baselines is not None:
                 result.baselines = pool_scores(result.baselines, part.baselines)
             for name, frame in (part.tables or {}).items():
@@ -223,8 +219,8 @@ def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Fin
     """The corpus-wide checks' findings, by check. In this process: on a large
     corpus the suites' two processes keep the CPUs busy meanwhile, and workers
     forked from this process now would copy its memory as they touch it."""
-    strings = name_strings(names)
-    spans = (unannotated(h, strings) for h in names)
+    pattern = name_pattern(name_strings(names))
+    spans = (unannotated(h, pattern) for h in names)
     return {
         check_name_types: list(type_findings(names, locate)),
         check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans) for span in found],
@@ -242,7 +238,7 @@ def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None],
     corpus), the :data:`SUITE_GROUPS` run in its processes, each a group."""
     import pandas as pd
 
-    from khabar.checks.gx import COLUMNS, check_some, pools
+    from khabar.checks.gx import COLUMNS, check_tables, pools
 
     tables = {}
     for name in list(frames):
@@ -253,7 +249,7 @@ def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None],
     if not len(tables["documents"]):
         return list
     if pool is None:
-        return lambda: [f for found in check_some(tables, only=tuple(COLUMNS), locate=locate, progress=progress).values() for f in found]
+        return lambda: check_tables(tables, locate=locate, progress=progress)
     jobs = [pool.apply_async(_suite_group, ({name: tables[name] for table in group for name in (table, *pools(table))}, group, paths))
             for group in SUITE_GROUPS]
     pool.close()

@@ -6,7 +6,6 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 from khabar.findings import Finding
@@ -111,12 +110,16 @@ def name_strings(summaries: Iterable[NameHeads]) -> list[str]:
     return sorted({h.text[s:e] for h in summaries for s, e, _, _ in h.heads}, key=lambda n: (-len(n), n))
 
 
-def unannotated(h: NameHeads, names: Sequence[str]) -> list[tuple[int, int]]:
-    """``name-unannotated``: every occurrence, on token boundaries, of one of
-    ``names`` (see :func:`name_strings`) that no name mention's head covers."""
-    if not names:
+def name_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    """One regular expression for ``names`` (longest first, as :func:`name_strings` gives them); None for none."""
+    return re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+
+def unannotated(h: NameHeads, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """``name-unannotated``: every occurrence, on token boundaries, of a name
+    that ``pattern`` (:func:`name_pattern`) matches and no name mention's head covers."""
+    if pattern is None:
         return []
-    pattern = _pattern(tuple(names))
     heads = [(s, e) for s, e, _, _ in h.heads]
     exact = set(heads)  # most occurrences are a head: a set lookup before the scan
     starts, ends = set(h.starts), set(h.ends)
@@ -138,11 +141,6 @@ def unannotated_finding(h: NameHeads, span: tuple[int, int], locate: Locate) -> 
     return locate("name-unannotated", f"{h.text[s:e]!r} at {s}-{e} is annotated as a name elsewhere but not here; annotate it, or record a reviewed exception in annotations/exceptions.yaml", document=h.document, span=(s, e))
 
 
-@lru_cache(maxsize=4)
-def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(n) for n in names))
-
-
 def check_name_types(corpus: Corpus) -> Iterator[Finding]:
     """The same name string has the same entity type everywhere in the corpus."""
     return type_findings([name_heads(doc) for doc in corpus.documents], corpus.locate)
@@ -152,9 +150,9 @@ def check_names_annotated(corpus: Corpus) -> Iterator[Finding]:
     """Every occurrence, on token boundaries, of an annotated name string is
     covered by a name mention's head (or lies inside a longer name's head)."""
     summaries = [name_heads(doc) for doc in corpus.documents]
-    names = name_strings(summaries)
+    pattern = name_pattern(name_strings(summaries))
     for h in summaries:
-        for span in unannotated(h, names):
+        for span in unannotated(h, pattern):
             yield unannotated_finding(h, span, corpus.locate)
 
 

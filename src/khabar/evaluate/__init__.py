@@ -8,14 +8,14 @@ rules in ``docs/evaluation.md``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from khabar.evaluate.layers import NEEDS, SCORERS, pooled
 from khabar.evaluate.predictions import Prediction, read_predictions
 from khabar.findings import KhabarError, errors
 from khabar.schema.model import Document
 
-__all__ = ["Prediction", "evaluate", "load_gold", "read_predictions", "score_file"]
+__all__ = ["Prediction", "evaluate", "load_gold", "read_predictions", "score_file", "scores"]
 
 
 #: Gold documents scored at a time: the scores are pooled over chunks (see ``pooled``), so memory stays bounded.
@@ -66,18 +66,24 @@ def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction]) -> 
     generator): each chunk is scored and the scores pooled, which equals
     scoring all at once (every score is micro-pooled over documents)."""
     by_id = {p.id: p for p in predictions}
-    given = [name for name in SCORERS if NEEDS[name] in {layer for p in predictions for layer in p.layers}]
     totals: dict[str, Any] = {}
     count = 0
     for docs in _chunks(gold):
         count += len(docs)
-        for name in given:
-            scores = SCORERS[name][0](docs, by_id)
-            totals[name] = pooled(totals[name], scores) if name in totals else scores
+        totals = pooled(totals, scores(gold=docs, predictions=by_id))
+    if not count:
+        totals = scores(gold=[], predictions=by_id)
     results: dict[str, Any] = {"documents": count, "predicted_documents": len(by_id)}
-    for name, (score, as_results) in SCORERS.items():
-        results[name] = as_results(totals[name] if name in totals else score([], by_id)) if name in given else None
+    for name, (_, as_results) in SCORERS.items():
+        results[name] = as_results(totals[name]) if name in totals else None
     return results
+
+
+def scores(*, gold: list[Document], predictions: Mapping[str, Prediction]) -> dict[str, Any]:
+    """The scores of every layer that any of ``predictions`` (by document id) gives,
+    on the documents ``gold``; those of disjoint sets of documents pool (``pooled``)."""
+    given = {layer for p in predictions.values() for layer in p.layers}
+    return {name: score(gold, predictions) for name, (score, _) in SCORERS.items() if NEEDS[name] in given}
 
 
 def _chunks(gold: Iterable[Document]) -> Iterator[list[Document]]:
@@ -96,10 +102,13 @@ def score_file(*, gold_path: Path, pred_path: Path) -> dict[str, Any]:
 
     From a built folder, the predictions are checked against the gold texts
     alone and the documents are then read in chunks: the gold is never all in memory."""
-    built = (gold_path / "manifest.json").exists()
-    gold: Iterable[Document] = () if built else load_gold(path=gold_path)
-    texts = _built_texts(gold_path) if built else {d.id: d.text for d in gold}
+    gold: Iterable[Document]
+    if (gold_path / "manifest.json").exists():
+        texts, gold = _built_texts(gold_path), _built_documents(gold_path)
+    else:
+        gold = load_gold(path=gold_path)
+        texts = {d.id: d.text for d in gold}
     predictions, findings = read_predictions(path=pred_path, texts=texts)
     if errors(findings):
         raise KhabarError(errors(findings))
-    return evaluate(gold=_built_documents(gold_path) if built else gold, predictions=predictions)
+    return evaluate(gold=gold, predictions=predictions)

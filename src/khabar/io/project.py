@@ -68,6 +68,13 @@ class Corpus:
     sources: dict[str, Source] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
+    def add(self, doc: Document | None, source: Source | None, found: list[Finding]) -> None:
+        """One document as :func:`load_document` read it: its findings, and itself if it could be read."""
+        self.findings.extend(found)
+        if doc is not None and source is not None:
+            self.documents.append(doc)
+            self.sources[doc.id] = source
+
     def locate(
         self, check: str, message: str, *, document: str, annotation: str | None = None,
         item: tuple[str, int] | None = None, span: tuple[int, int] | None = None,
@@ -106,8 +113,8 @@ class Rereading:
     def locate(self, check: str, message: str, *, document: str, **where: object) -> Finding:
         corpus = self.read.get(document)
         if corpus is None:
-            doc, source, _ = load_document(self.paths, document)
-            corpus = self.read[document] = Corpus(self.paths.root, [doc] if doc else [], {document: source} if source else {})
+            corpus = self.read[document] = Corpus(self.paths.root)
+            corpus.add(*load_document(self.paths, document))
         return corpus.locate(check, message, document=document, **where)  # type: ignore[arg-type]
 
 
@@ -175,9 +182,6 @@ def load_project(*, root: Path, annotations: Path | None = None, progress: Progr
     corpus = Corpus(root=root)
     ids = document_ids(root, annotations)
     with gc_paused():
-        for doc, source, found in progress(chunked_map(_load_chunk, ids, paths), total=len(ids), desc="reading"):
-            corpus.findings.extend(found)
-            if doc is not None and source is not None:
-                corpus.documents.append(doc)
-                corpus.sources[doc.id] = source
+        for read in progress(chunked_map(_load_chunk, ids, paths), total=len(ids), desc="reading"):
+            corpus.add(*read)
     return corpus
