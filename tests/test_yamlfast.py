@@ -11,7 +11,8 @@ import yaml
 
 from khabar.io import load_project, render_annotations
 from khabar.io import yamlnodes
-from khabar.io.yamlfast import SLOW, parse_canonical
+from khabar.io.yamlfast import SLOW, _Values, parse_canonical
+from khabar.io.yamlshapes import shaped
 from khabar.io.yamlnodes import LDict, LList
 from khabar.synthetic import synthetic_document
 
@@ -73,6 +74,12 @@ def test_yamlfast_takes_every_canonical_file() -> None:
         "a: {b: 1, b: 2}\n", "a: 'quoted'\n", 'a: "\\u00e9"\n', 'a: "\\x41"\n', "a: b # c\n", "# c\na: b\n",
         "a:\n", "a: ~\n", "a: &x b\n", "a: !!str 5\n", "a: {b: c, }\n", "a: [b: c]\n", "a: {b}\n", "null: x\n",
         "a: b\n\nc: d\n", "a: b\r\n", "a:\n  - b\n", "a:\n- b: c\n   d: e\n", "a: \"x\ty\"\n", "a: 2021-01-01\n", "a: NaN\n",
+        # the layouts of khabar.io.yamlshapes, each with a value outside the subset
+        "a:\n- {id: m1, entity: yes, kind: NAM, start: 0, end: 1, text: a, head: {start: 0, end: 1, text: a}}\n",
+        "a:\n- {id: m1, entity: e, kind: NAM, start: 00, end: 1, text: a, head: {start: 0, end: 1, text: \"\\u00e9\"}}\n",
+        "a:\n- {id: e, type: PERSON, name: N, members: [a, off]}\n", "a:\n- {id: e, type: PERSON, name: Null}\n",
+        "a:\n- {id: r, label: x, head: a, tail: b, evidence: [1, 01]}\n", "a:\n- {id: v, type: DATE, start: 0, end: 1, text: \"a\tb\"}\n",
+        "a:\n- {id: v, type: DATE, start: 0, end: 1, text: \"\\x41\"}\n", "a:\n- {id: v, type: DATE, start: 0, end: 1, text: TRUE}\n",
     ],
 )
 def test_yamlfast_steps_aside_or_agrees_on_tricky_input(text: str) -> None:
@@ -103,3 +110,32 @@ def test_yamlfast_random_edits_of_the_gold_never_disagree() -> None:
             same(fast, pyyaml(text))
             taken += 1
     assert taken > 100  # the fast path was exercised, not only bypassed
+
+
+def canonical_lines() -> list[str]:
+    docs = load_project(root=ROOT).documents + [synthetic_document(f"s{i}", random.Random(i)) for i in range(5)]
+    return [line[2:] for doc in docs for line in render_annotations(doc).split("\n") if line.startswith("- {")]
+
+
+def test_yamlshapes_reads_canonical_lines_as_the_general_path_does() -> None:
+    lines = canonical_lines()
+    for number, line in enumerate(lines, start=1):
+        value = shaped(line, number)
+        assert value is not None, line  # every entity, mention, value and relation line has a shape
+        same(value, _Values()(line, number), line)
+
+
+def test_yamlshapes_random_edits_step_aside_or_agree() -> None:
+    lines = canonical_lines()
+    rng = random.Random(20261130)
+    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + ["null", "yes", "No", "012", "\\u00e9", "\\x41", "\\n", ": ", ", ", "1.5", "\t"]
+    taken = 0
+    for _ in range(3000):
+        line = rng.choice(lines)
+        j = rng.randrange(len(line) + 1)
+        edited = line[:j] + rng.choice(pieces) + line[j + rng.choice((0, 0, 1, 2)) :]
+        value = shaped(edited, 2)
+        if value is not None:  # then PyYAML reads the line as the item on line 2 the same way
+            same(value, pyyaml(f"x:\n- {edited}\n")["x"][0], edited)
+            taken += 1
+    assert taken > 500  # the shapes were exercised, not only refused

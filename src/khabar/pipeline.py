@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable
 from khabar.card_baselines import BaselineScores, baseline_scores, pool_scores
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
-from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_pattern, name_strings, type_findings, unannotated, unannotated_finding
+from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_index, name_strings, type_findings, unannotated, unannotated_finding
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
@@ -219,8 +219,8 @@ def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Fin
     """The corpus-wide checks' findings, by check. In this process: on a large
     corpus the suites' two processes keep the CPUs busy meanwhile, and workers
     forked from this process now would copy its memory as they touch it."""
-    pattern = name_pattern(name_strings(names))
-    spans = (unannotated(h, pattern) for h in names)
+    index = name_index(name_strings(names))
+    spans = (unannotated(h, index) for h in names)
     return {
         check_name_types: list(type_findings(names, locate)),
         check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans) for span in found],

@@ -110,22 +110,49 @@ def name_strings(summaries: Iterable[NameHeads]) -> list[str]:
     return sorted({h.text[s:e] for h in summaries for s, e, _, _ in h.heads}, key=lambda n: (-len(n), n))
 
 
-def name_pattern(names: Sequence[str]) -> re.Pattern[str] | None:
-    """One regular expression for ``names`` (longest first, as :func:`name_strings` gives them); None for none."""
-    return re.compile("|".join(re.escape(n) for n in names)) if names else None
+@dataclass(frozen=True, slots=True)
+class NameIndex:
+    """Every annotated name string, found by its first characters (a prefix table, not
+    a regular expression of thousands of alternatives: that tried each at every position)."""
+
+    by_prefix: dict[str, tuple[str, ...]]  # the first PREFIX characters -> the names, longest first
+    short: tuple[str, ...]  # the names shorter than PREFIX, longest first
+
+    PREFIX = 3
+
+    def longest_at(self, text: str, start: int) -> int | None:
+        """The end of the longest name that occurs at ``start`` of ``text``, or None."""
+        for name in self.by_prefix.get(text[start : start + self.PREFIX], ()):
+            if text.startswith(name, start):
+                return start + len(name)
+        for name in self.short:  # all shorter than any name above
+            if text.startswith(name, start):
+                return start + len(name)
+        return None
 
 
-def unannotated(h: NameHeads, pattern: re.Pattern[str] | None) -> list[tuple[int, int]]:
-    """``name-unannotated``: every occurrence, on token boundaries, of a name
-    that ``pattern`` (:func:`name_pattern`) matches and no name mention's head covers."""
-    if pattern is None:
-        return []
+def name_index(names: Sequence[str]) -> NameIndex:
+    """The :class:`NameIndex` of ``names`` (longest first, as :func:`name_strings` gives them)."""
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        if len(name) >= NameIndex.PREFIX:
+            by_prefix[name[: NameIndex.PREFIX]].append(name)
+    return NameIndex({k: tuple(v) for k, v in by_prefix.items()}, tuple(n for n in names if len(n) < NameIndex.PREFIX))
+
+
+def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
+    """``name-unannotated``: each token start where an annotated name occurs (the longest
+    one there, :meth:`NameIndex.longest_at`) and ends on a token end, unless a name mention's head covers it."""
     heads = [(s, e) for s, e, _, _ in h.heads]
     exact = set(heads)  # most occurrences are a head: a set lookup before the scan
-    starts, ends = set(h.starts), set(h.ends)
+    ends = set(h.ends)
+    text, size, prefixes, short = h.text, index.PREFIX, index.by_prefix, index.short
     reported, found = (-1, -1), []
-    for s, e in _overlapping(pattern, h.text):
-        if s not in starts or e not in ends:
+    for s in h.starts:
+        if not short and text[s : s + size] not in prefixes:
+            continue  # no name starts here: most tokens
+        e = index.longest_at(text, s)
+        if e is None or e not in ends:
             continue
         if (s, e) in exact or any(hs <= s and e <= he for hs, he in heads):
             continue
@@ -150,21 +177,10 @@ def check_names_annotated(corpus: Corpus) -> Iterator[Finding]:
     """Every occurrence, on token boundaries, of an annotated name string is
     covered by a name mention's head (or lies inside a longer name's head)."""
     summaries = [name_heads(doc) for doc in corpus.documents]
-    pattern = name_pattern(name_strings(summaries))
+    index = name_index(name_strings(summaries))
     for h in summaries:
-        for span in unannotated(h, pattern):
+        for span in unannotated(h, index):
             yield unannotated_finding(h, span, corpus.locate)
-
-
-def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """Every match starting at every position (so "Khan" inside "Ismail Khan" is seen)."""
-    position = 0
-    while True:
-        match = pattern.search(text, position)
-        if match is None:
-            return
-        yield match.start(), match.end()
-        position = match.start() + 1
 
 
 CHECKS = (check_pronouns, check_name_compatible, check_name_types, check_names_annotated)

@@ -7,6 +7,7 @@ left out of the result (and the run fails), never repaired.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,6 +51,8 @@ class _Reader:
         self.found.append(finding(check, message, path=self.shown, line=line, annotation=annotation))
 
     def keys(self, raw: Any, line: int, required: tuple[str, ...], optional: tuple[str, ...], what: str) -> bool:
+        if type(raw) is LDict and _key_sets(required, optional)[0] <= raw.keys() <= _key_sets(required, optional)[1]:
+            return True  # the common case, in two set comparisons; the loops below say what is wrong
         if not isinstance(raw, LDict):
             self.add("yaml-type", f"expected {what} as a mapping with keys {', '.join(required)}; found {type(raw).__name__} {raw!r}", line)
             return False
@@ -86,6 +89,12 @@ class _Reader:
         except TypeError as exc:  # a list where a scalar was expected, and the like
             self.add("yaml-type", f"{what}: {exc}", line, annotation)
         return None
+
+
+@cache
+def _key_sets(required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys a mapping must have, and those it may have."""
+    return frozenset(required), frozenset(required + optional)
 
 
 def _ids(raw: Any) -> Any:
@@ -164,13 +173,14 @@ def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list
         if not isinstance(items, list):
             reader.add("yaml-type", f"`{layer}` must be a list; found {type(items).__name__}", line_of(data, layer, 1))
             continue
+        builder, into = _BUILDERS[layer], getattr(layers, layer)
         for index, raw in enumerate(items):
             line = line_of(items, index, 1)
-            built = _BUILDERS[layer](reader, raw, line)
+            built = builder(reader, raw, line)
             if built is not None:
-                layers.item_lines[(layer, len(getattr(layers, layer)))] = line
+                layers.item_lines[(layer, len(into))] = line
                 if layer == "mentions":
-                    layers.head_texts[len(layers.mentions)] = raw["head"]["text"]
-                getattr(layers, layer).append(built)
+                    layers.head_texts[len(into)] = raw["head"]["text"]
+                into.append(built)
                 layers.lines.setdefault(built.id, line)
     return layers, reader.found

@@ -6,8 +6,9 @@ minutes. The files are almost always in the layout of
 :func:`khabar.io.annotation_write.render_annotations`: top-level ``key: value``
 lines, block sequences of one-line flow mappings (``- {id: m1, start: 0, ...}``)
 and small block mappings (``- id: a1`` then ``  key: value`` lines). For that
-layout, :func:`parse_canonical` turns each one-line flow value into JSON and lets
-the C ``json`` module parse it, recording the same line numbers the composer
+layout, :func:`parse_canonical` reads the commonest lines by one regular expression
+each (:mod:`khabar.io.yamlshapes`) and turns every other one-line flow value into
+JSON for the C ``json`` module to parse, recording the same line numbers the composer
 would (:class:`~khabar.io.yamlnodes.LDict` / ``LList``).
 
 It accepts only a strict subset whose meaning is the same in YAML and JSON:
@@ -30,20 +31,20 @@ from typing import Any
 from yaml.reader import Reader
 
 from khabar.io.yamlnodes import LDict, LList
+from khabar.io.yamlshapes import PLAIN as _PLAIN  # as the writer's plain scalars: starts with a letter
+from khabar.io.yamlshapes import RESERVED as _RESERVED  # what YAML 1.1 reads as booleans or null
+from khabar.io.yamlshapes import shaped
 from khabar.schema.model import SHARED_INTS
 
 SLOW = object()  # "not in the canonical subset: parse with PyYAML"
 _SHARED = len(SHARED_INTS)
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
 _QUOTED = re.compile(r'("(?:[^"\\]|\\.)*")')
-_PLAIN = r"[A-Za-z](?:[A-Za-z0-9 ._'/-]*[A-Za-z0-9.'])?"  # as the writer's plain scalars: starts with a letter
 # An unquoted stretch: plain scalars, decimal integers, flow indicators, ": " and spaces after them. Atomic
 # groups and no bare spaces make it unambiguous, so a failing match cannot backtrack exponentially.
 _UNQUOTED = re.compile(rf"(?:(?>{_PLAIN})|(?>0|[1-9][0-9]*)(?![0-9])|[{{}}\[\],] *|: +)*")
 _PLAINS = re.compile(f"({_PLAIN})")
 _SCALAR = re.compile(f"{_PLAIN}|0|[1-9][0-9]*")
-# Plain scalars YAML 1.1 reads as booleans or null (PyYAML's resolver spells out these cases).
-_RESERVED = {w for word in ("yes", "no", "true", "false", "on", "off", "null") for w in (word, word.title(), word.upper())}
 
 
 class _Slow(Exception):
@@ -165,7 +166,7 @@ def parse_canonical(text: str) -> Any:
                 item = lines[i][2:]
                 seq.item_lines.append(i + 1)
                 if item.startswith(("{", "[", '"')):
-                    seq.append(value(item, i + 1))
+                    seq.append(shaped(item, i + 1) or value(item, i + 1))  # the commonest layouts first
                     i += 1
                 else:
                     mapping, i = _block_mapping(value, item, lines, i)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, fields
 from functools import cache
-from typing import Any, Iterable, Sequence
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Sequence
 
 from khabar.schema import labels
 from khabar.schema.relations import RELATIONS
@@ -39,6 +40,8 @@ class SchemaError(ValueError):
 
 def _need(obj: object, name: str, kind: type | tuple[type, ...], *, optional: bool = False) -> None:
     value = getattr(obj, name)
+    if type(value) is kind:  # the common case (never a bool: bool is not int's type)
+        return
     if value is None and optional:
         return
     if isinstance(value, bool) or not isinstance(value, kind):
@@ -282,6 +285,7 @@ def field_names(cls: type) -> tuple[str, ...]:
 
 
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+_PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "str | None"})
 
 
 @cache
@@ -289,11 +293,27 @@ def _row_fields(cls: type) -> tuple[str, ...] | None:
     return field_names(cls) if hasattr(cls, "__dataclass_fields__") else None
 
 
+@cache
+def _flat(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """For a dataclass whose fields are all declared plain (a token, a mention, a fragment):
+    one C call that reads them all. None for the others."""
+    names = _row_fields(cls)
+    if names is None or any(f.type not in _PLAIN_ANNOTATIONS for f in fields(cls)):
+        return None
+    return attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+
+
 def to_row(obj: Any) -> Any:
     """Turn a model object (or a tuple of them) into plain dicts and lists."""
-    # Plain values are returned as they are without a call per value, and field names are
-    # looked up once per class: a document has a few thousand values (its tokens).
+    # Plain values are returned as they are without a call per value, field names are looked up
+    # once per class, and a tuple of flat objects (a document's few thousand tokens) becomes
+    # rows without a Python call per object.
     if isinstance(obj, tuple):
+        first = type(obj[0]) if obj else None
+        flat = _flat(first) if first is not None and first not in _PLAIN_TYPES else None
+        if flat is not None:
+            names = _row_fields(first)
+            return [dict(zip(names, flat(item))) if type(item) is first else to_row(item) for item in obj]  # type: ignore[arg-type]
         return [item if type(item) in _PLAIN_TYPES else to_row(item) for item in obj]
     names = _row_fields(type(obj))
     if names is None:

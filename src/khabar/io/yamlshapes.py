@@ -1,0 +1,137 @@
+"""The commonest canonical lines, each read by one regular expression.
+
+Entities, mentions, values and relations are one flow mapping a line, with keys
+in the fixed order :mod:`khabar.io.annotation_write` writes. :func:`shaped`
+matches such a line against those layouts (:data:`SHAPES`) and builds its value
+from the match's groups: no JSON text is made and no scanner runs, which made
+reading a file about four times faster. A line of any other layout (other keys,
+other spacing, a value outside the subset of :mod:`khabar.io.yamlfast`) gives
+None, and the caller takes the general path, whose result is the same (tested
+line by line in ``tests/test_yamlfast.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from sys import intern
+from typing import Any, Union
+
+from khabar.io.yamlnodes import LDict, LList
+from khabar.schema.model import SHARED_INTS
+
+# The same subset as the general path: plain scalars starting with a letter, decimal integers
+# without leading zeros, double-quoted strings that JSON reads the same (no \u escape: see below).
+PLAIN = r"[A-Za-z](?:[A-Za-z0-9 ._'/-]*[A-Za-z0-9.'])?"
+RESERVED = frozenset(w for word in ("yes", "no", "true", "false", "on", "off", "null") for w in (word, word.title(), word.upper()))
+_TEXT = rf'((?>{PLAIN})|"(?:[^"\\\n]|\\.)*")'
+_INT = r"(0|[1-9][0-9]*)"
+_PLAINS = rf"\[((?>{PLAIN})(?:, (?>{PLAIN}))*)?\]"
+_INTS = r"\[((?:0|[1-9][0-9]*)(?:, (?:0|[1-9][0-9]*))*)?\]"
+_PIECES = {"text": _TEXT, "int": _INT, "plains": _PLAINS, "ints": _INTS}
+
+Kind = Union[str, tuple[tuple[str, str], ...]]  # a piece, or a nested mapping of pieces
+SPAN: tuple[tuple[str, str], ...] = (("start", "int"), ("end", "int"), ("text", "text"))
+#: The layouts, most frequent first: a mention, an entity (with or without members), a value, a relation.
+SHAPES: tuple[tuple[tuple[str, Kind], ...], ...] = (
+    (("id", "text"), ("entity", "text"), ("kind", "text"), ("start", "int"), ("end", "int"), ("text", "text"), ("head", SPAN)),
+    (("id", "text"), ("type", "text"), ("name", "text")),
+    (("id", "text"), ("type", "text"), ("name", "text"), ("members", "plains")),
+    (("id", "text"), ("type", "text"), ("start", "int"), ("end", "int"), ("text", "text")),
+    (("id", "text"), ("label", "text"), ("head", "text"), ("tail", "text"), ("evidence", "ints")),
+)
+
+
+def _regex(shape: tuple[tuple[str, Kind], ...]) -> str:
+    return "\\{" + ", ".join(f"{key}: " + (_regex(kind) if isinstance(kind, tuple) else _PIECES[kind]) for key, kind in shape) + "\\}"
+
+
+def _flat(shape: tuple[tuple[str, Kind], ...]) -> list[str]:
+    """The kind of each group of the shape's regular expression, in order."""
+    return [k for _, kind in shape for k in (_flat(kind) if isinstance(kind, tuple) else [kind])]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    regex: re.Pattern[str]
+    keys: tuple[str, ...]  # the outer keys
+    nested: tuple[str, ...] | None  # the keys of the last value when it is a mapping (a mention's head)
+    texts: tuple[int, ...]  # the groups of each kind
+    ints: tuple[int, ...]
+    plains: tuple[int, ...]
+    int_lists: tuple[int, ...]
+
+
+def _compile(shape: tuple[tuple[str, Kind], ...]) -> _Shape:
+    kinds = _flat(shape)
+    last = shape[-1][1]
+    return _Shape(re.compile(_regex(shape)), tuple(k for k, _ in shape), tuple(k for k, _ in last) if isinstance(last, tuple) else None,
+                  *(tuple(i for i, k in enumerate(kinds) if k == kind) for kind in ("text", "int", "plains", "ints")))
+
+
+_COMPILED = tuple(_compile(shape) for shape in SHAPES)
+_SHARED = len(SHARED_INTS)
+
+
+class _Outside(Exception):
+    """A value outside the subset: the general path decides."""
+
+
+def _int(digits: str) -> int:
+    value = int(digits)
+    return SHARED_INTS[value] if value < _SHARED else value
+
+
+def _text(raw: str) -> str:
+    if raw[0] != '"':
+        if raw in RESERVED:
+            raise _Outside
+        return intern(raw)
+    if "\\u" in raw:  # surrogate pairs and the like: YAML and JSON may disagree
+        raise _Outside
+    try:
+        return intern(json.loads(raw))  # the escapes YAML and JSON share mean the same
+    except ValueError:
+        raise _Outside from None
+
+
+def _mapping(keys: tuple[str, ...], values: list[Any], line: int) -> LDict:
+    out = LDict(zip(keys, values))
+    out.line, out.key_lines = line, dict.fromkeys(keys, line)
+    return out
+
+
+def _list(items: list[Any], line: int) -> LList:
+    out = LList(items)
+    out.line, out.item_lines = line, [line] * len(items)
+    return out
+
+
+def shaped(text: str, line: int) -> LDict | None:
+    """The value of the flow mapping ``text`` (one line, ``line``), or None when it is not in :data:`SHAPES`."""
+    for shape in _COMPILED:
+        match = shape.regex.fullmatch(text)
+        if match is not None:
+            break
+    else:
+        return None
+    values: list[Any] = list(match.groups())
+    try:
+        for i in shape.texts:
+            values[i] = _text(values[i])
+    except _Outside:
+        return None
+    for i in shape.ints:
+        values[i] = _int(values[i])
+    for i in shape.plains:
+        words = values[i].split(", ") if values[i] is not None else []
+        if not RESERVED.isdisjoint(words):
+            return None
+        values[i] = _list([intern(w) for w in words], line)
+    for i in shape.int_lists:
+        values[i] = _list([_int(d) for d in values[i].split(", ")] if values[i] is not None else [], line)
+    if shape.nested is not None:
+        size = len(shape.nested)
+        values[-size:] = [_mapping(shape.nested, values[-size:], line)]
+    return _mapping(shape.keys, values, line)
