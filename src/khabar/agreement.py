@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 from khabar.evaluate import evaluate
 from khabar.evaluate.predictions import Prediction
-from khabar.schema.model import Document, to_row
+from khabar.schema.model import Document
+from khabar.schema.rows import to_row
 
 
 def as_prediction(doc: Document) -> Prediction:

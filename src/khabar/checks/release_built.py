@@ -117,7 +117,8 @@ def _quiet() -> Iterator[None]:
 
 
 def _difference(got: Document, want: Document) -> str:
-    from khabar.schema.model import field_names, to_row
+    from khabar.schema.model import field_names
+    from khabar.schema.rows import to_row
 
     a, b = to_row(got), to_row(want)
     fields = [name for name in field_names(Document) if a[name] != b[name]]
@@ -173,7 +174,7 @@ def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, s
     """Findings for ``documents`` rows that do not rebuild the annotated documents."""
     import pyarrow.parquet as pq
 
-    from khabar.schema.model import to_row
+    from khabar.schema.rows import to_row
     from khabar.schema.rows import document_from_row
 
     owners = [f for f in files for _ in range(pq.read_metadata(f).num_rows)]  # row index -> its file

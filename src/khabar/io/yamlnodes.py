@@ -20,6 +20,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 class LDict(dict):
     """A mapping with ``line`` (its first line) and ``key_lines`` (line per key)."""
 
+    __slots__ = ("line", "key_lines")  # no instance dict: a file has hundreds of these
     line: int
     key_lines: dict[str, int]
 
@@ -27,6 +28,7 @@ class LDict(dict):
 class LList(list):
     """A sequence with ``line`` and ``item_lines`` (line per item)."""
 
+    __slots__ = ("line", "item_lines")
     line: int
     item_lines: list[int]
 

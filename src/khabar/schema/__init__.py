@@ -12,9 +12,8 @@ from khabar.schema.model import (
     Sentence,
     Token,
     Value,
-    to_row,
 )
-from khabar.schema.rows import document_from_row
+from khabar.schema.rows import document_from_row, to_row
 
 __all__ = [
     "Attribution", "Document", "Entity", "Fragment", "Mention", "NerSpan", "Relation",

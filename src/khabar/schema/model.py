@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, fields
-from functools import cache
-from operator import attrgetter
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from khabar.schema import labels
 from khabar.schema.relations import RELATIONS
@@ -282,44 +280,3 @@ def tokens_at(text: str, offsets: Iterable[tuple[int, int]]) -> tuple[Token, ...
 def field_names(cls: type) -> tuple[str, ...]:
     """The dataclass's field names in declaration order."""
     return tuple(f.name for f in fields(cls))
-
-
-_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
-_PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "str | None"})
-
-
-@cache
-def _row_fields(cls: type) -> tuple[str, ...] | None:
-    return field_names(cls) if hasattr(cls, "__dataclass_fields__") else None
-
-
-@cache
-def _flat(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """For a dataclass whose fields are all declared plain (a token, a mention, a fragment):
-    one C call that reads them all. None for the others."""
-    names = _row_fields(cls)
-    if names is None or any(f.type not in _PLAIN_ANNOTATIONS for f in fields(cls)):
-        return None
-    return attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
-
-
-def to_row(obj: Any) -> Any:
-    """Turn a model object (or a tuple of them) into plain dicts and lists."""
-    # Plain values are returned as they are without a call per value, field names are looked up
-    # once per class, and a tuple of flat objects (a document's few thousand tokens) becomes
-    # rows without a Python call per object.
-    if isinstance(obj, tuple):
-        first = type(obj[0]) if obj else None
-        flat = _flat(first) if first is not None and first not in _PLAIN_TYPES else None
-        if flat is not None:
-            names = _row_fields(first)
-            return [dict(zip(names, flat(item))) if type(item) is first else to_row(item) for item in obj]  # type: ignore[arg-type]
-        return [item if type(item) in _PLAIN_TYPES else to_row(item) for item in obj]
-    names = _row_fields(type(obj))
-    if names is None:
-        return obj
-    row = {}
-    for name in names:
-        value = getattr(obj, name)
-        row[name] = value if type(value) in _PLAIN_TYPES else to_row(value)
-    return row

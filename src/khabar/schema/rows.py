@@ -1,14 +1,56 @@
-"""Dataset rows back to the model (the inverse of :func:`khabar.schema.to_row`)."""
+"""The model as dataset rows (:func:`to_row`) and dataset rows back to the model (:func:`document_from_row`)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+from functools import cache
 from sys import intern
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from khabar.schema.model import (
-    Attribution, Document, Entity, Fragment, Mention, Relation, Sentence, Token, Value, shared_offsets,
+    Attribution, Document, Entity, Fragment, Mention, Relation, Sentence, Token, Value, field_names, shared_offsets,
 )
 from khabar.schema.labels import ATTRIBUTION_ROLES
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+_PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "str | None"})
+
+
+@cache
+def _row_fields(cls: type) -> tuple[str, ...] | None:
+    return field_names(cls) if hasattr(cls, "__dataclass_fields__") else None
+
+
+@cache
+def _flat(cls: type) -> Callable[[Any], dict[str, Any]] | None:
+    """For a dataclass whose fields are all declared plain (a token, a mention, a fragment):
+    its row maker, a dict display compiled once (as ``dataclasses`` makes ``__init__``). None for the others."""
+    names = _row_fields(cls)
+    if names is None or any(f.type not in _PLAIN_ANNOTATIONS for f in fields(cls)):
+        return None
+    return eval("lambda obj: {" + ", ".join(f"{name!r}: obj.{name}" for name in names) + "}")  # noqa: S307 - field names only
+
+
+def to_row(obj: Any) -> Any:
+    """Turn a model object (or a tuple of them) into plain dicts and lists."""
+    # Plain values are returned as they are without a call per value, field names are looked up
+    # once per class, and a tuple of flat objects (a document's few thousand tokens) becomes
+    # rows without a Python call per object.
+    if isinstance(obj, tuple):
+        first = type(obj[0]) if obj else None
+        flat = _flat(first) if first is not None and first not in _PLAIN_TYPES else None
+        if flat is not None:
+            return [flat(item) if type(item) is first else to_row(item) for item in obj]
+        return [item if type(item) in _PLAIN_TYPES else to_row(item) for item in obj]
+    names = _row_fields(type(obj))
+    if names is None:
+        return obj
+    row = {}
+    for name in names:
+        value = getattr(obj, name)
+        row[name] = value if type(value) in _PLAIN_TYPES else to_row(value)
+    return row
 
 
 def _fragments(items: Any) -> tuple[Fragment, ...]:

@@ -8,7 +8,8 @@ from datasets import Features, List, Value
 
 from khabar.schema.features import dataclass_features
 from khabar.schema.labels import ATTRIBUTION_ROLES
-from khabar.schema.model import Document, Fragment, to_row
+from khabar.schema.model import Document, Fragment
+from khabar.schema.rows import to_row
 
 
 def features() -> Features:

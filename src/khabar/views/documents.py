@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from khabar.checks.spans import iter_spans
-from khabar.schema.model import Document, SchemaError, to_row
+from khabar.schema.model import Document, SchemaError
+from khabar.schema.rows import to_row
 
 
 def verify(doc: Document) -> Document:
