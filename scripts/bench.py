@@ -14,8 +14,9 @@ evaluate`` of the built gold against a perturbed copy; and a bare pyarrow write 
 included), the largest single process's max RSS (``os.wait4``) and the peak RSS summed over the
 step's process tree (PSS, sampled from /proc every 200 ms, so worker processes count once); for the
 builds, the seconds of each stage (``khabar build --timings``). Before and after, a fixed workload
-(reading 100 synthetic documents in one process, CPU seconds) indexes the machine's speed at the time,
-which drifts on a shared VM. A thin script:
+that uses none of khabar's code (making, dumping, parsing and sorting JSON rows in one process, CPU
+seconds) indexes the machine's speed at the time, which drifts on a shared VM; it compares runs of
+different versions of the code too. A thin script:
 all the work is the library's and the CLI's.
 """
 
@@ -62,17 +63,14 @@ with tempfile.TemporaryDirectory() as out:
 print(json.dumps({"seconds": time.perf_counter() - t0, "rows": len(rows)}))
 """
 SPEED = """
-import json, os, sys, tempfile, time
-from pathlib import Path
-os.environ["KHABAR_WORKERS"] = "1"
-from khabar.io.project import load_project
-from khabar.synthetic import generate_corpus
-with tempfile.TemporaryDirectory() as tmp:
-    generate_corpus(root=Path(tmp), n=100, seed=1)
-    load_project(root=Path(tmp))  # warm: imports, spaCy
-    t0 = time.process_time()
-    load_project(root=Path(tmp))
-    print(json.dumps({"seconds": time.process_time() - t0}))
+import json, re, time
+t0 = time.process_time()
+rows = [{"id": f"m{i}", "start": i, "end": i + 7, "text": "word " * (i % 13)} for i in range(150000)]
+text = json.dumps(rows)
+back = json.loads(text)
+words = re.findall(r"[a-z]+", text)
+ranked = sorted(back, key=lambda r: (r["end"] % 97, r["id"]))
+print(json.dumps({"seconds": time.process_time() - t0}))
 """
 GENERATE = "import sys; from pathlib import Path; from khabar.synthetic import generate_corpus; generate_corpus(root=Path(sys.argv[1]), n=int(sys.argv[2]), seed=int(sys.argv[3]))"
 PREDICT = """
