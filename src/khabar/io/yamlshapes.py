@@ -3,8 +3,9 @@
 Entities, mentions, values and relations are one flow mapping a line, with keys
 in the fixed order :mod:`khabar.io.annotation_write` writes. :func:`shaped`
 matches such a line against those layouts (:data:`SHAPES`) and builds its value
-from the match's groups: no JSON text is made and no scanner runs, which made
-reading a file about four times faster. A line of any other layout (other keys,
+from the match's groups: no JSON text is made and no scanner runs (reading a
+synthetic file took 26 instead of 46 million instructions; see
+``docs/performance.md``). A line of any other layout (other keys,
 other spacing, a value outside the subset of :mod:`khabar.io.yamlfast`) gives
 None, and the caller takes the general path, whose result is the same (tested
 line by line in ``tests/test_yamlfast.py``).
