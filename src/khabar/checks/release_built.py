@@ -174,8 +174,7 @@ def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, s
     """Findings for ``documents`` rows that do not rebuild the annotated documents."""
     import pyarrow.parquet as pq
 
-    from khabar.schema.rows import to_row
-    from khabar.schema.rows import document_from_row
+    from khabar.schema.rows import document_from_row, to_row
 
     owners = [f for f in files for _ in range(pq.read_metadata(f).num_rows)]  # row index -> its file
     remaining = dict(expected)

@@ -51,7 +51,8 @@ class _Reader:
         self.found.append(finding(check, message, path=self.shown, line=line, annotation=annotation))
 
     def keys(self, raw: Any, line: int, required: tuple[str, ...], optional: tuple[str, ...], what: str) -> bool:
-        if type(raw) is LDict and _key_sets(required, optional)[0] <= raw.keys() <= _key_sets(required, optional)[1]:
+        must, may = _key_sets(required, optional)
+        if type(raw) is LDict and must <= raw.keys() <= may:
             return True  # the common case, in two set comparisons; the loops below say what is wrong
         if not isinstance(raw, LDict):
             self.add("yaml-type", f"expected {what} as a mapping with keys {', '.join(required)}; found {type(raw).__name__} {raw!r}", line)
