@@ -87,6 +87,18 @@ def test_build_failure_keeps_the_previous_build(tiny_project: Path, tmp_path: Pa
     assert [p.name for p in out.parent.iterdir()] == ["khabar"]  # no staging or old folder left behind
 
 
+@pytest.mark.parametrize("missing", [("pyproject.toml",), ("dataset_card.md",), ("pyproject.toml", "dataset_card.md")])
+def test_build_outside_a_project_root_reports_every_missing_file(tiny_project: Path, missing: tuple[str, ...], tmp_path: Path) -> None:
+    for name in missing:
+        (tiny_project / name).unlink()
+    out = tmp_path / "out"
+    with pytest.raises(KhabarError) as raised:
+        build(root=tiny_project, out=out, baselines=False)
+    assert sorted((f.check, f.path, f.line) for f in raised.value.findings) == sorted(("version-mismatch", name, 1) for name in missing)
+    assert all("expected" in f.message and "--root" in f.message for f in raised.value.findings)
+    assert not out.exists()
+
+
 def test_build_card_features_equal_parquet_schema(built: Path) -> None:
     meta = card_meta(built)
     declared = {info["config_name"]: Features._from_yaml_list(info["features"]) for info in meta["dataset_info"]}

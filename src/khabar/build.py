@@ -29,10 +29,29 @@ SPLIT = "test"
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
 
 
-def project_version(root: Path) -> str:
-    import tomllib
+def project_files(root: Path) -> list[Finding]:
+    """What ``root`` lacks of a project's root: pyproject.toml (the version) and the card template."""
+    from khabar.checks.release import CARD, PYPROJECT
 
-    return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    return [finding("version-mismatch", f"expected {name} in the project's root {root}; found none (the build takes the version and "
+                    "the card from it: run khabar from the project's root, or pass --root)", path=name, line=1)
+            for name in (PYPROJECT, CARD) if not (root / name).is_file()]
+
+
+def project_version(root: Path) -> str:
+    """The ``[project] version`` of ``root/pyproject.toml``, the one source of the version.
+
+    Raises :class:`KhabarError` when ``root`` is not a project's root (:func:`project_files`)
+    or pyproject.toml states no version."""
+    from khabar.checks.release import PYPROJECT, pyproject_version
+
+    if missing := project_files(root):
+        raise KhabarError(missing)
+    version, line = pyproject_version(root)
+    if version is None:
+        raise KhabarError([finding("version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version",
+                                   path=PYPROJECT, line=line)])
+    return version
 
 
 def source_commit(root: Path) -> str | None:
@@ -127,7 +146,6 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     from khabar.stats import stats_from_counts
 
     clock = timings if timings is not None else Timings()
-    version = project_version(root)
     out = out.resolve()
     with replacing(out, purpose="building") as stage:
         shards = {cfg.name: Shards(name=cfg.name, folder=stage / "data" / cfg.name) for cfg in CONFIGS}
@@ -138,8 +156,9 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
 
         with gc_paused():
             result = stream(root=root, views=write, baselines=baselines, progress=progress, timings=clock)
-        if errors(result.findings):
-            raise KhabarError(errors(result.findings))
+        if failed := errors(result.findings) + project_files(root):
+            raise KhabarError(failed)
+        version = project_version(root)
         if result.unviewed:  # cannot happen when the pipeline is right: never build without a document silently
             raise KhabarError([finding("build-roundtrip", f"{len(result.unviewed)} valid document(s) got no rows (first: {result.unviewed[0]}); a bug in khabar.pipeline", document=result.unviewed[0])])
         rows, files = {}, []

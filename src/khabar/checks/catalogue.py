@@ -59,6 +59,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("preannotate-model", _E, "workflow", "`khabar new --preannotate` names a spaCy pipeline that can be loaded."),
     ("release-refused", _E, "workflow", "`khabar release` runs on a clean git tree with a valid corpus."),
     ("exception-unused", _E, "exceptions", "Every recorded exception still matches a finding."),
+    ("exception-check", _E, "exceptions", "An exception names a check that may be excepted (a judgement call the built data can carry)."),
     ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md and the manifest state the same version."),
     ("changelog-entry", _E, "release", "Annotations changed since the last release tag come with a new version and a CHANGELOG entry."),
     ("card-features", _E, "release", "The card's YAML features equal the parquet schema."),
@@ -81,6 +82,16 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("publish-integrity", _E, "release", "Before publishing, every built file matches its sha256 in manifest.json and no unlisted file would be uploaded."),
     ("baseline-model", _E, "benchmark", "A baseline's model (the spacy-ner pipeline, by name or path) is installed and loads."),
 )
+
+#: The checks whose findings a reviewed exception may silence. Each is a judgement
+#: call that a document can rightly fail and still be built, scored and exported as
+#: it stands; every other check guards something the views or the formats rely on
+#: (``exception-check`` refuses exceptions for them). ``docs/checks.md`` lists them;
+#: ``tests/test_checks_exceptions.py`` builds each one's fixture with its findings excepted.
+EXEMPTIBLE: frozenset[str] = frozenset({
+    "type-inconsistent", "name-unannotated", "pronoun-agreement", "name-incompatible",
+    "relation-signature", "attribution-outside-parent", "attribution-source-entity", "attribution-role-overlap",
+})
 
 CATALOGUE: Mapping[str, CheckSpec] = MappingProxyType(
     {row[0]: CheckSpec(id=row[0], level=row[1], group=row[2], summary=row[3]) for row in _TABLE}  # type: ignore[arg-type]
