@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 from fractions import Fraction
 
 import pytest
 
 from khabar.scoring import PRF, micro_sum
+from khabar.scoring.prf import fraction_sum
 
 
 def test_scoring_prf_ratios_are_exact() -> None:
@@ -85,3 +87,17 @@ def test_scoring_prf_is_frozen() -> None:
 def test_scoring_micro_sum_rejects_non_prf() -> None:
     with pytest.raises(ValueError):
         micro_sum(prfs=[PRF(), (1, 2, 3, 4)])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_scoring_prf_fraction_sum_equals_term_by_term_fractions(seed: int) -> None:
+    rng = random.Random(seed)
+    terms = [(rng.randrange(0, 500), rng.randrange(1, 300)) for _ in range(rng.randrange(0, 60))]
+    expected = sum((Fraction(num, den) for num, den in terms), Fraction(0))
+    got = fraction_sum(iter(terms))
+    assert type(got) is Fraction and got == expected
+    assert (got.numerator, got.denominator) == (expected.numerator, expected.denominator)  # in lowest terms
+
+
+def test_scoring_prf_fraction_sum_of_nothing_is_zero() -> None:
+    assert fraction_sum([]) == Fraction(0) and type(fraction_sum([])) is Fraction

@@ -51,11 +51,12 @@ from functools import partial
 
 from scipy.optimize import linear_sum_assignment
 
-from khabar.scoring.prf import PRF, micro_sum
+from khabar.scoring.prf import PRF, fraction_sum, micro_sum
 
 Cluster = Collection[Hashable]
 Documents = Mapping[Hashable, Sequence[Cluster]]
 _Clusters = list[tuple[Hashable, ...]]
+_Overlaps = Mapping[tuple[int, int], int]  # (key index, response index) -> |k & r|, for pairs that share a mention
 
 __all__ = [
     "CorefScores", "b_cubed", "ceafe", "ceafm", "clusters_from_mentions", "conll_f1", "lea",
@@ -83,9 +84,11 @@ def normalize_clusters(
             raise ValueError(f"a cluster must be a collection of mention keys, got {cluster!r}")
         kept: list[Hashable] = []
         for mention in cluster:
-            if not isinstance(mention, Hashable):
-                raise ValueError(f"mention keys must be hashable, got {mention!r}")
-            if mention not in seen:
+            try:
+                new = mention not in seen
+            except TypeError:  # unhashable (testing isinstance(mention, Hashable) each time was slow)
+                raise ValueError(f"mention keys must be hashable, got {mention!r}") from None
+            if new:
                 seen.add(mention)
                 kept.append(mention)
         if len(kept) > 1 or (kept and singletons):
@@ -108,50 +111,43 @@ def _document_pairs(
     ]
 
 
-def _overlaps(key: _Clusters, response: _Clusters) -> Counter[tuple[int, int]]:
+def _overlaps(key: _Clusters, response: _Clusters) -> _Overlaps:
     """|k & r| for every (key index, response index) pair that shares a mention."""
     where = {m: j for j, cluster in enumerate(response) for m in cluster}
     return Counter((i, where[m]) for i, cluster in enumerate(key) for m in cluster if m in where)
 
 
-def _muc_doc(key: _Clusters, response: _Clusters) -> PRF:
-    correct = sum(common - 1 for common in _overlaps(key, response).values())
+def _muc_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps) -> PRF:
+    correct = sum(common - 1 for common in overlaps.values())
     links = (sum(len(k) - 1 for k in key), sum(len(r) - 1 for r in response))
     return PRF(
         recall_num=correct, recall_den=links[0], precision_num=correct, precision_den=links[1]
     )
 
 
-def _b_cubed_doc(key: _Clusters, response: _Clusters) -> PRF:
-    overlaps = _overlaps(key, response).items()
+def _b_cubed_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps) -> PRF:
     return PRF(
-        recall_num=sum((Fraction(c * c, len(key[i])) for (i, _), c in overlaps), Fraction(0)),
+        recall_num=fraction_sum((c * c, len(key[i])) for (i, _), c in overlaps.items()),
         recall_den=sum(len(k) for k in key),
-        precision_num=sum(
-            (Fraction(c * c, len(response[j])) for (_, j), c in overlaps), Fraction(0)
-        ),
+        precision_num=fraction_sum((c * c, len(response[j])) for (_, j), c in overlaps.items()),
         precision_den=sum(len(r) for r in response),
     )
 
 
-def _ceaf_doc(key: _Clusters, response: _Clusters, *, entity_based: bool) -> PRF:
-    overlaps = _overlaps(key, response)
+def _ceaf_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps, *, entity_based: bool) -> PRF:
 
-    def similarity(i: int, j: int) -> Fraction:
+    def similarity(i: int, j: int) -> tuple[int, int]:  # as numerator, denominator
         common = overlaps.get((i, j), 0)
-        if entity_based:
-            return Fraction(2 * common, len(key[i]) + len(response[j]))
-        return Fraction(common)
+        return (2 * common, len(key[i]) + len(response[j])) if entity_based else (common, 1)
 
     total = Fraction(0)
     if overlaps:
         matrix = [[0.0] * len(response) for _ in key]
         for i, j in overlaps:
-            matrix[i][j] = float(similarity(i, j))
+            num, den = similarity(i, j)
+            matrix[i][j] = num / den  # int / int: correctly rounded, as float(Fraction(num, den))
         rows, cols = linear_sum_assignment(matrix, maximize=True)
-        total = sum(
-            (similarity(int(i), int(j)) for i, j in zip(rows, cols, strict=True)), Fraction(0)
-        )
+        total = fraction_sum(similarity(int(i), int(j)) for i, j in zip(rows, cols, strict=True))
     if entity_based:
         key_den, response_den = len(key), len(response)
     else:
@@ -165,27 +161,23 @@ def _links(size: int) -> int:
     return size * (size - 1) // 2
 
 
-def _lea_side(clusters: _Clusters, other: _Clusters) -> tuple[Fraction, int]:
-    """LEA numerator and denominator of ``clusters`` resolved by ``other``."""
+def _lea_side(clusters: _Clusters, other: _Clusters, overlaps: _Overlaps) -> tuple[Fraction, int]:
+    """LEA numerator and denominator of ``clusters`` resolved by ``other`` (``overlaps``: theirs)."""
     other_size = {m: len(cluster) for cluster in other for m in cluster}
-    overlaps = _overlaps(clusters, other)
     common_links = Counter[int]()
     for (i, _), common in overlaps.items():
         common_links[i] += _links(common)
-    numerator = Fraction(0)
-    for i, cluster in enumerate(clusters):
-        if len(cluster) == 1:
-            numerator += 1 if other_size.get(cluster[0]) == 1 else 0
-        else:
-            numerator += len(cluster) * Fraction(common_links[i], _links(len(cluster)))
-    return numerator, sum(len(c) for c in clusters)
+    terms = [(1 if other_size.get(cluster[0]) == 1 else 0, 1) if len(cluster) == 1
+             else (len(cluster) * common_links[i], _links(len(cluster))) for i, cluster in enumerate(clusters)]
+    return fraction_sum(terms), sum(len(c) for c in clusters)
 
 
-def _lea_doc(key: _Clusters, response: _Clusters) -> PRF:
-    return PRF(*_lea_side(key, response), *_lea_side(response, key))
+def _lea_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps) -> PRF:
+    return PRF(*_lea_side(key, response, overlaps), *_lea_side(response, key, {(j, i): c for (i, j), c in overlaps.items()}))
 
 
-_PER_DOCUMENT: dict[str, Callable[[_Clusters, _Clusters], PRF]] = {
+#: Each metric's counts on one document, from its clusters and their overlaps (computed once for all).
+_PER_DOCUMENT: dict[str, Callable[[_Clusters, _Clusters, _Overlaps], PRF]] = {
     "muc": _muc_doc,
     "b_cubed": _b_cubed_doc,
     "ceafe": partial(_ceaf_doc, entity_based=True),
@@ -197,7 +189,7 @@ _PER_DOCUMENT: dict[str, Callable[[_Clusters, _Clusters], PRF]] = {
 def _pooled(metric: str, key: Documents, response: Documents, singletons: bool) -> PRF:
     per_document = _PER_DOCUMENT[metric]
     pairs = _document_pairs(key, response, singletons)
-    return micro_sum(prfs=(per_document(k, r) for k, r in pairs))
+    return micro_sum(prfs=(per_document(k, r, _overlaps(k, r)) for k, r in pairs))
 
 
 def muc(*, key: Documents, response: Documents, singletons: bool = True) -> PRF:
@@ -254,10 +246,10 @@ def score_coreference(
     *, key: Documents, response: Documents, singletons: bool = True
 ) -> CorefScores:
     """Every metric at once (documents are normalised once)."""
-    pairs = _document_pairs(key, response, singletons)
+    pairs = [(k, r, _overlaps(k, r)) for k, r in _document_pairs(key, response, singletons)]
     return CorefScores(
         **{
-            metric: micro_sum(prfs=(per_document(k, r) for k, r in pairs))
+            metric: micro_sum(prfs=(per_document(k, r, o) for k, r, o in pairs))
             for metric, per_document in _PER_DOCUMENT.items()
         }
     )
