@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from khabar.cli import main
 from khabar.evaluate import evaluate, load_gold, read_predictions, score_file
-from khabar.findings import registry
+from khabar.findings import KhabarError, registry
 from khabar.schema import to_row
 
-PRED_CHECKS = sorted(c for c, spec in registry().items() if spec.group == "predictions")
+PRED_CHECKS = sorted(c for c, spec in registry().items() if spec.group == "predictions" and c.startswith("pred-"))
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +156,50 @@ def test_evaluate_score_file_reads_a_built_folder_like_the_project(built: Path, 
     from_build = score_file(gold_path=built, pred_path=path)
     assert from_build == score_file(gold_path=project_root, pred_path=path) and from_build["documents"] == 1
     assert 0 < from_build["ner"]["micro"]["f1"] < 1
+
+
+def _damage(built: Path, how: str) -> Path:
+    """Damage the copied build ``built`` as ``how`` says; return the file the finding must name."""
+    shard = next((built / "data" / "documents").glob("*.parquet"))
+    if how == "cut-short":
+        shard.write_bytes(shard.read_bytes()[: shard.stat().st_size // 2])
+    elif how == "missing":
+        shard.unlink()
+    elif how == "added":
+        extra = shard.with_name("test-00001-of-00001.parquet")
+        shutil.copyfile(shard, extra)
+        return extra
+    elif how == "manifest":
+        shard = built / "manifest.json"
+        shard.write_text("{not json", encoding="utf-8")
+    return shard
+
+
+@pytest.mark.parametrize("how", ["cut-short", "missing", "added", "manifest"])
+def test_evaluate_damaged_built_gold_is_reported_without_traceback(how: str, tiny_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    built = Path(shutil.copytree(tiny_built, tmp_path / "khabar"))
+    named = _damage(built, how)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"id": "no-such-document"}) + "\n", encoding="utf-8")
+    with pytest.raises(KhabarError) as raised:
+        score_file(gold_path=built, pred_path=pred)
+    assert [(f.check, f.path, f.line) for f in raised.value.findings] == [("gold-integrity", named.as_posix(), 1)]
+    assert "expected" in raised.value.findings[0].message and "found" in raised.value.findings[0].message
+    assert main(["evaluate", "--gold", str(built), "--pred", str(pred)]) == 1
+    err = capsys.readouterr().err
+    assert f"{named.as_posix()}:1: error[gold-integrity]" in err and "Traceback" not in err
+
+
+def test_evaluate_built_gold_tokens_from_arrow_equal_the_rows(tiny_built: Path, built: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from khabar.evaluate.gold import built_documents, gold_shards
+    from khabar.schema import document_from_row
+
+    for folder in (tiny_built, built):
+        shards, found = gold_shards(folder)
+        assert shards and found == []
+        fast = list(built_documents(shards))
+        rows = [document_from_row(row) for f in shards for row in pq.read_table(f).to_pylist()]
+        assert fast == rows
+        assert all(a.text is b.text for d, e in zip(fast, rows) for a, b in zip(d.tokens, e.tokens))  # interned alike

@@ -110,8 +110,13 @@ class Shards:
         return self.rows, paths
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file, read a megabyte at a time (the manifest's digests)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def content_named(path: Path) -> Path:
@@ -121,7 +126,7 @@ def content_named(path: Path) -> Path:
     files' content; the card lists these content-named files, so a rebuild with
     other data gets another cache entry instead of the stale one.
     """
-    return path.with_name(f"{path.stem}-{_sha256(path)[:12]}{path.suffix}")
+    return path.with_name(f"{path.stem}-{file_sha256(path)[:12]}{path.suffix}")
 
 
 def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress = no_progress, timings: Timings | None = None) -> dict[str, Any]:
@@ -179,7 +184,7 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
             "source_commit": source_commit(root),
             "rows": rows,
             "counts": stats,
-            "files": {p.relative_to(stage).as_posix(): _sha256(p) for p in sorted(files + [stage / "README.md", croissant])},
+            "files": {p.relative_to(stage).as_posix(): file_sha256(p) for p in sorted(files + [stage / "README.md", croissant])},
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         with clock.stage("release_checks"):

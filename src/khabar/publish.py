@@ -15,12 +15,12 @@ The upload itself is ``create_repo`` + ``upload_folder`` + ``create_tag``, so
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from khabar.build import file_sha256
 from khabar.findings import Finding, KhabarError, errors, finding
 
 MANIFEST = "manifest.json"
@@ -45,14 +45,6 @@ class PublishPlan:
     @property
     def total_bytes(self) -> int:
         return sum(f.size for f in self.files)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def folder_files(built: Path) -> list[str]:
@@ -80,7 +72,7 @@ def check_integrity(*, built: Path, manifest: dict[str, Any]) -> list[Finding]:
         path = built / name
         if not path.is_file():
             found.append(finding("publish-integrity", f"{name} is listed in {MANIFEST} but missing; rebuild with `khabar build`", path=path.as_posix()))
-        elif (actual := _sha256(path)) != expected:
+        elif (actual := file_sha256(path)) != expected:
             found.append(finding("publish-integrity", f"sha256 of {name} is {actual}, the manifest states {expected}: the file changed after the build; rebuild with `khabar build`", path=path.as_posix()))
     for name in folder_files(built):
         if name != MANIFEST and name not in listed:

@@ -74,6 +74,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("pred-unknown-document", _E, "predictions", "Every predicted document id is a gold document id."),
     ("pred-duplicate-document", _E, "predictions", "A document is predicted at most once."),
     ("pred-offset-range", _E, "predictions", "Predicted spans lie inside the gold document's text."),
+    ("gold-integrity", _E, "predictions", "A built gold folder's `documents` shards are those manifest.json lists, each with its sha256."),
     ("pred-text-mismatch", _E, "predictions", "A prediction's `text` (when given) equals the gold text, and span texts match it."),
     ("diff-source", _E, "workflow", "Each side of `khabar diff` is a readable project folder, annotation folder or git revision."),
     ("brat-syntax", _E, "import", "Every line of an imported brat .ann file, its notes' key=value text and its .meta.json parse."),

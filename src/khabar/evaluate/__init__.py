@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from khabar.evaluate.gold import MANIFEST, built_documents, built_texts, gold_shards
 from khabar.evaluate.layers import NEEDS, SCORERS, pooled
 from khabar.evaluate.predictions import Prediction, read_predictions
 from khabar.findings import KhabarError, errors
@@ -24,38 +25,17 @@ CHUNK = 500
 
 def load_gold(*, path: Path) -> list[Document]:
     """Gold documents from a built dataset folder (``manifest.json`` present) or a project folder."""
-    if (path / "manifest.json").exists():
-        return list(_built_documents(path))
+    if (path / MANIFEST).exists():
+        shards, found = gold_shards(path)
+        if found:
+            raise KhabarError(found)
+        return list(built_documents(shards))
     from khabar.checks import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
     if errors(findings):
         raise KhabarError(errors(findings))
     return sorted(corpus.documents, key=lambda d: d.id)
-
-
-def _built_documents(path: Path) -> Iterator[Document]:
-    """A built folder's documents, read a parquet batch at a time (not held)."""
-    import pyarrow.parquet as pq
-
-    from khabar.gcpause import gc_paused
-    from khabar.schema import document_from_row
-
-    for f in sorted((path / "data" / "documents").glob("*.parquet")):
-        for batch in pq.ParquetFile(f).iter_batches(batch_size=100):
-            with gc_paused():
-                rows = [document_from_row(row) for row in batch.to_pylist()]
-            yield from rows
-
-
-def _built_texts(path: Path) -> dict[str, str]:
-    import pyarrow.parquet as pq
-
-    texts: dict[str, str] = {}
-    for f in sorted((path / "data" / "documents").glob("*.parquet")):
-        table = pq.read_table(f, columns=["id", "text"])
-        texts.update(zip(table.column("id").to_pylist(), table.column("text").to_pylist()))
-    return texts
 
 
 def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction]) -> dict[str, Any]:
@@ -103,8 +83,11 @@ def score_file(*, gold_path: Path, pred_path: Path) -> dict[str, Any]:
     From a built folder, the predictions are checked against the gold texts
     alone and the documents are then read in chunks: the gold is never all in memory."""
     gold: Iterable[Document]
-    if (gold_path / "manifest.json").exists():
-        texts, gold = _built_texts(gold_path), _built_documents(gold_path)
+    if (gold_path / MANIFEST).exists():
+        shards, found = gold_shards(gold_path)
+        if found:
+            raise KhabarError(found)
+        texts, gold = built_texts(shards), built_documents(shards)
     else:
         gold = load_gold(path=gold_path)
         texts = {d.id: d.text for d in gold}

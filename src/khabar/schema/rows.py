@@ -77,8 +77,11 @@ def _tokens(rows: Any, size: int) -> tuple[Token, ...]:
     return tuple(token(t) for t in rows)
 
 
-def document_from_row(row: Mapping[str, Any]) -> Document:
-    """Rebuild a :class:`Document` from a ``documents`` row; ``ner`` is re-derived."""
+def document_from_row(row: Mapping[str, Any], *, tokens: tuple[Token, ...] | None = None) -> Document:
+    """Rebuild a :class:`Document` from a ``documents`` row; ``ner`` is re-derived.
+
+    ``tokens``, when given, are the row's tokens already made (read from Arrow
+    columns by :func:`khabar.evaluate.gold.built_documents`); ``row`` needs no ``tokens`` then."""
     return Document(
         id=row["id"],
         title=row["title"],
@@ -89,7 +92,7 @@ def document_from_row(row: Mapping[str, Any]) -> Document:
         licence=row["licence"],
         text=row["text"],
         sentences=tuple(Sentence(**s) for s in row["sentences"]),
-        tokens=_tokens(row["tokens"], len(row["text"])),
+        tokens=_tokens(row["tokens"], len(row["text"])) if tokens is None else tokens,
         entities=tuple(Entity(**{**e, "members": tuple(e["members"])}) for e in row["entities"]),
         mentions=tuple(Mention(**m) for m in row["mentions"]),
         values=tuple(Value(**v) for v in row["values"]),

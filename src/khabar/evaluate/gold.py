@@ -1,0 +1,102 @@
+"""The gold of ``khabar evaluate`` read from a built dataset folder.
+
+Only the ``documents`` shards that ``manifest.json`` lists are read, and only
+when each has the sha256 the manifest states (``gold-integrity``): a shard
+changed, cut short or added after the build is reported as a located finding,
+never met as a parquet reader's traceback. The documents are read a batch at a
+time, so the gold is never all in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from sys import intern
+from typing import Any, Iterator
+
+from khabar.findings import Finding, finding
+from khabar.schema.model import Document, Token, shared_offsets
+
+MANIFEST = "manifest.json"
+SHARDS = "data/documents/"
+
+
+def gold_shards(built: Path) -> tuple[list[Path], list[Finding]]:
+    """The ``documents`` shards of ``built``, in order, and a finding for each one that cannot be trusted."""
+    manifest = built / MANIFEST
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        digests = {name: digest for name, digest in listed.items() if name.startswith(SHARDS)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return [], [_problem(manifest, f"expected a readable {MANIFEST} with a `files` mapping; found {type(exc).__name__}: {exc} (rebuild the gold with `khabar build`)")]
+    found = []
+    for name, digest in sorted(digests.items()):
+        path = built / name
+        if not path.is_file():
+            found.append(_problem(path, f"expected {name}, listed in {MANIFEST}; found no such file (rebuild the gold with `khabar build`)"))
+        else:
+            from khabar.build import file_sha256
+
+            if (actual := file_sha256(path)) != digest:
+                found.append(_problem(path, f"expected sha256 {digest} as {MANIFEST} states; found {actual}: the shard changed after the build (rebuild the gold with `khabar build`)"))
+    for path in sorted((built / SHARDS).glob("*.parquet")):
+        if path.relative_to(built).as_posix() not in digests:
+            found.append(_problem(path, f"expected only the shards {MANIFEST} lists; found this one besides (remove it, or rebuild the gold with `khabar build`)"))
+    return [built / name for name in sorted(digests)], found
+
+
+def _problem(path: Path, message: str) -> Finding:
+    return finding("gold-integrity", message, path=path.as_posix(), line=1)
+
+
+def built_texts(shards: list[Path]) -> dict[str, str]:
+    """Document id -> text, of every shard."""
+    import pyarrow.parquet as pq
+
+    texts: dict[str, str] = {}
+    for f in shards:
+        table = pq.read_table(f, columns=["id", "text"])
+        texts.update(zip(table.column("id").to_pylist(), table.column("text").to_pylist()))
+    return texts
+
+
+def built_documents(shards: list[Path]) -> Iterator[Document]:
+    """The documents of the shards, read a parquet batch at a time (not held)."""
+    import pyarrow.parquet as pq
+
+    from khabar.gcpause import gc_paused
+    from khabar.schema import document_from_row
+
+    for f in shards:
+        for batch in pq.ParquetFile(f).iter_batches(batch_size=100):
+            with gc_paused():
+                rows = batch.drop_columns(["tokens"]).to_pylist()
+                tokens = _tokens(batch.column("tokens"), [len(row["text"]) for row in rows])
+                if tokens is None:
+                    docs = [document_from_row(row) for row in batch.to_pylist()]
+                else:
+                    docs = [document_from_row(row, tokens=own) for row, own in zip(rows, tokens)]
+            yield from docs
+
+
+def _tokens(column: Any, sizes: list[int]) -> list[tuple[Token, ...]] | None:
+    """Each row's tokens (``sizes``: the lengths of the rows' texts), read from the Arrow
+    columns, a list a field rather than a dict a token; they are those the rows give
+    (shared offsets, interned words). None when the column is not the plain one (nulls,
+    other fields, offsets outside the text): the rows' own path decides then."""
+    values = column.flatten()
+    if column.null_count or values.null_count or [f.name for f in values.type] != ["start", "end", "text"]:
+        return None
+    starts, ends, words = (part.to_pylist() for part in values.flatten())
+    if None in starts or None in ends or None in words:
+        return None
+    bounds = column.offsets.to_pylist()
+    first = bounds[0]
+    out = []
+    for row, size in enumerate(sizes):
+        ints = shared_offsets(size)
+        lo, hi = bounds[row] - first, bounds[row + 1] - first
+        if not all(0 <= s <= e <= size for s, e in zip(starts[lo:hi], ends[lo:hi])):
+            return None
+        out.append(tuple(Token(ints[s], ints[e], intern(w)) for s, e, w in zip(starts[lo:hi], ends[lo:hi], words[lo:hi])))
+    return out
