@@ -12,7 +12,7 @@ import yaml
 from khabar.io import load_project, render_annotations
 from khabar.io import yamlnodes
 from khabar.io.yamlfast import SLOW, _Values, parse_canonical
-from khabar.io.yamlshapes import shaped
+from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.io.yamlnodes import LDict, LList
 from khabar.synthetic import synthetic_document
 
@@ -139,3 +139,37 @@ def test_yamlshapes_random_edits_step_aside_or_agree() -> None:
             same(value, pyyaml(f"x:\n- {edited}\n")["x"][0], edited)
             taken += 1
     assert taken > 500  # the shapes were exercised, not only refused
+
+
+def canonical_fragment_lists() -> list[str]:
+    docs = load_project(root=ROOT).documents + [synthetic_document(f"s{i}", random.Random(i)) for i in range(5)]
+    roles = tuple(f"  {role}: [" for role in ("cue", "source", "content"))
+    return [line.split(": ", 1)[1] for doc in docs for line in render_annotations(doc).split("\n") if line.startswith(roles)]
+
+
+def test_yamlshapes_reads_fragment_lists_as_the_general_path_does() -> None:
+    lists = canonical_fragment_lists()
+    assert any(", {" in text for text in lists)  # lists of several fragments are among them
+    for number, text in enumerate(lists, start=1):
+        value = fragment_list(text, number)
+        if text == "[]":
+            assert value is not None and len(value) == 0
+        else:
+            assert value is not None, text  # every canonical role has the shape
+        same(value, _Values().general(text, number), text)
+
+
+def test_yamlshapes_fragment_list_edits_step_aside_or_agree() -> None:
+    lists = [text for text in canonical_fragment_lists() if text != "[]"]
+    rng = random.Random(20261130)
+    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + ["null", "yes", "No", "012", "\\u00e9", "\\n", ": ", ", ", "}, {", "1.5", "\t"]
+    taken = 0
+    for _ in range(3000):
+        text = rng.choice(lists)
+        j = rng.randrange(len(text) + 1)
+        edited = text[:j] + rng.choice(pieces) + text[j + rng.choice((0, 0, 1, 2)) :]
+        value = fragment_list(edited, 2)
+        if value is not None:  # then PyYAML reads the value on line 2 the same way
+            same(value, pyyaml(f"x:\n  cue: {edited}\n")["x"]["cue"], edited)
+            taken += 1
+    assert taken > 500  # the shape was exercised, not only refused

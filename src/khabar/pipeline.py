@@ -115,17 +115,17 @@ def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, 
     per ``documents`` row that Arrow does not give back exactly as made."""
     import pyarrow as pa
 
-    from khabar.views import CONFIGS, view_rows
+    from khabar.views import CONFIGS, documents, view_rows
 
     out, broken = {}, []
     for cfg in CONFIGS:
-        rows = list(view_rows(cfg.name, docs))
-        out[cfg.name] = pa.Table.from_pylist(rows, schema=cfg.features().arrow_schema)  # the schema carries the HF features
+        schema = cfg.features().arrow_schema  # it carries the HF features
         if cfg.name == "documents":
-            for doc, row, back in zip(docs, rows, out[cfg.name].to_pylist()):
-                if row != back:
-                    fields = [k for k in row if row[k] != back.get(k)]
-                    broken.append(finding("build-roundtrip", f"the `documents` row of {doc.id} changes in Arrow (fields {', '.join(fields)}); a bug in the schema or the view, not in the annotations", path=sources[doc.id].annotation_path, line=1, document=doc.id))
+            out[cfg.name], changed = documents.table(docs, schema)
+            for doc_id, fields in changed:
+                broken.append(finding("build-roundtrip", f"the `documents` row of {doc_id} changes in Arrow (fields {', '.join(fields)}); a bug in the schema or the view, not in the annotations", path=sources[doc_id].annotation_path, line=1, document=doc_id))
+        else:
+            out[cfg.name] = pa.Table.from_pylist(list(view_rows(cfg.name, docs)), schema=schema)
     return out, broken
 
 

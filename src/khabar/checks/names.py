@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterable, Iterator, Sequence
 
 from khabar.findings import Finding
@@ -143,8 +145,9 @@ def name_index(names: Sequence[str]) -> NameIndex:
 def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
     """``name-unannotated``: each token start where an annotated name occurs (the longest
     one there, :meth:`NameIndex.longest_at`) and ends on a token end, unless a name mention's head covers it."""
-    heads = [(s, e) for s, e, _, _ in h.heads]
-    exact = set(heads)  # most occurrences are a head: a set lookup before the scan
+    heads = sorted((s, e) for s, e, _, _ in h.heads)
+    exact = set(heads)  # most occurrences are a head: a set lookup first
+    firsts, reach = [s for s, _ in heads], list(accumulate((e for _, e in heads), max))  # reach[k]: the furthest end of heads[:k + 1]
     ends = set(h.ends)
     text, size, prefixes, short = h.text, index.PREFIX, index.by_prefix, index.short
     reported, found = (-1, -1), []
@@ -154,7 +157,10 @@ def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
         e = index.longest_at(text, s)
         if e is None or e not in ends:
             continue
-        if (s, e) in exact or any(hs <= s and e <= he for hs, he in heads):
+        if (s, e) in exact:
+            continue
+        k = bisect_right(firsts, s) - 1  # the heads that start at or before s: does one reach e?
+        if k >= 0 and reach[k] >= e:
             continue
         if reported[0] <= s and e <= reported[1]:
             continue  # "Khan" inside an unannotated "Ismail Khan": one finding, not two

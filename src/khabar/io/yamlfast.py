@@ -33,7 +33,7 @@ from yaml.reader import Reader
 from khabar.io.yamlnodes import LDict, LList
 from khabar.io.yamlshapes import PLAIN as _PLAIN  # as the writer's plain scalars: starts with a letter
 from khabar.io.yamlshapes import RESERVED as _RESERVED  # what YAML 1.1 reads as booleans or null
-from khabar.io.yamlshapes import shaped
+from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.schema.model import SHARED_INTS
 
 SLOW = object()  # "not in the canonical subset: parse with PyYAML"
@@ -90,6 +90,14 @@ class _Values:
 
     def __call__(self, text: str, line: int) -> Any:
         """One value (scalar, flow mapping or flow sequence) on ``line``."""
+        if text.startswith("[{"):  # an attribution role: a list of spans
+            spans = fragment_list(text, line)
+            if spans is not None:
+                return spans
+        return self.general(text, line)
+
+    def general(self, text: str, line: int) -> Any:
+        """:meth:`__call__` without the shapes of :mod:`khabar.io.yamlshapes`."""
         if text == "null":
             return None
         if _SCALAR.fullmatch(text):  # a lone plain scalar or integer: no JSON needed

@@ -5,7 +5,8 @@ in the fixed order :mod:`khabar.io.annotation_write` writes. :func:`shaped`
 matches such a line against those layouts (:data:`SHAPES`) and builds its value
 from the match's groups: no JSON text is made and no scanner runs (reading a
 synthetic file took 26 instead of 46 million instructions; see
-``docs/performance.md``). A line of any other layout (other keys,
+``docs/performance.md``). :func:`fragment_list` does the same for an
+attribution role's list of spans (``cue: [{start: 53, end: 57, text: said}]``). A line of any other layout (other keys,
 other spacing, a value outside the subset of :mod:`khabar.io.yamlfast`) gives
 None, and the caller takes the general path, whose result is the same (tested
 line by line in ``tests/test_yamlfast.py``).
@@ -136,3 +137,28 @@ def shaped(text: str, line: int) -> LDict | None:
         size = len(shape.nested)
         values[-size:] = [_mapping(shape.nested, values[-size:], line)]
     return _mapping(shape.keys, values, line)
+
+
+_FRAGMENT = re.compile(_regex(SPAN))
+_FRAGMENTS = re.compile(rf"\[(?:{_FRAGMENT.pattern}(?:, {_FRAGMENT.pattern})*)?\]")
+_SPAN_KEYS = tuple(k for k, _ in SPAN)
+
+
+def fragment_list(text: str, line: int) -> LList | None:
+    """The value of ``[{start: 0, end: 4, text: said}, ...]`` (an attribution role on one line,
+    ``line``), or None when ``text`` is not such a list of spans in the canonical layout."""
+    if _FRAGMENTS.fullmatch(text) is None:
+        return None
+    items, at = [], 1
+    while at < len(text) - 1:  # one span after another, as the whole match found them
+        match = _FRAGMENT.match(text, at)
+        if match is None:  # cannot happen after the full match; the general path would decide
+            return None
+        start, end, raw = match.groups()
+        try:
+            words = _text(raw)
+        except _Outside:
+            return None
+        items.append(_mapping(_SPAN_KEYS, [_int(start), _int(end), words], line))
+        at = match.end() + 2  # past ", "
+    return _list(items, line)
