@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
@@ -125,22 +125,6 @@ def test_yamlshapes_reads_canonical_lines_as_the_general_path_does() -> None:
         same(value, _Values()(line, number), line)
 
 
-def test_yamlshapes_random_edits_step_aside_or_agree() -> None:
-    lines = canonical_lines()
-    rng = random.Random(20261130)
-    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + ["null", "yes", "No", "012", "\\u00e9", "\\x41", "\\n", ": ", ", ", "1.5", "\t"]
-    taken = 0
-    for _ in range(3000):
-        line = rng.choice(lines)
-        j = rng.randrange(len(line) + 1)
-        edited = line[:j] + rng.choice(pieces) + line[j + rng.choice((0, 0, 1, 2)) :]
-        value = shaped(edited, 2)
-        if value is not None:  # then PyYAML reads the line as the item on line 2 the same way
-            same(value, pyyaml(f"x:\n- {edited}\n")["x"][0], edited)
-            taken += 1
-    assert taken > 500  # the shapes were exercised, not only refused
-
-
 def canonical_fragment_lists() -> list[str]:
     docs = load_project(root=ROOT).documents + [synthetic_document(f"s{i}", random.Random(i)) for i in range(5)]
     roles = tuple(f"  {role}: [" for role in ("cue", "source", "content"))
@@ -159,17 +143,28 @@ def test_yamlshapes_reads_fragment_lists_as_the_general_path_does() -> None:
         same(value, _Values().general(text, number), text)
 
 
-def test_yamlshapes_fragment_list_edits_step_aside_or_agree() -> None:
-    lists = [text for text in canonical_fragment_lists() if text != "[]"]
+EDIT_PIECES = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + [
+    "null", "yes", "No", "012", "\\u00e9", "\\x41", "\\n", ": ", ", ", "}, {", "1.5", "\t"]
+
+
+def random_edits(texts: list[str], count: int = 3000) -> Iterator[str]:
+    """``count`` copies of random ``texts``, each with one random piece inserted or overwritten."""
     rng = random.Random(20261130)
-    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + ["null", "yes", "No", "012", "\\u00e9", "\\n", ": ", ", ", "}, {", "1.5", "\t"]
-    taken = 0
-    for _ in range(3000):
-        text = rng.choice(lists)
+    for _ in range(count):
+        text = rng.choice(texts)
         j = rng.randrange(len(text) + 1)
-        edited = text[:j] + rng.choice(pieces) + text[j + rng.choice((0, 0, 1, 2)) :]
-        value = fragment_list(edited, 2)
-        if value is not None:  # then PyYAML reads the value on line 2 the same way
-            same(value, pyyaml(f"x:\n  cue: {edited}\n")["x"]["cue"], edited)
+        yield text[:j] + rng.choice(EDIT_PIECES) + text[j + rng.choice((0, 0, 1, 2)) :]
+
+
+@pytest.mark.parametrize("texts, read, in_yaml", [
+    (canonical_lines, shaped, lambda edited: pyyaml(f"x:\n- {edited}\n")["x"][0]),  # the item on line 2
+    (lambda: [t for t in canonical_fragment_lists() if t != "[]"], fragment_list, lambda edited: pyyaml(f"x:\n  cue: {edited}\n")["x"]["cue"]),
+], ids=["flow-mapping-lines", "attribution-roles"])
+def test_yamlshapes_random_edits_step_aside_or_agree(texts: Callable[[], list[str]], read: Callable[[str, int], Any], in_yaml: Callable[[str], Any]) -> None:
+    taken = 0
+    for edited in random_edits(texts()):
+        value = read(edited, 2)
+        if value is not None:  # then PyYAML reads the text on line 2 the same way
+            same(value, in_yaml(edited), edited)
             taken += 1
-    assert taken > 500  # the shape was exercised, not only refused
+    assert taken > 500  # the shapes were exercised, not only refused
