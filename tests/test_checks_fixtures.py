@@ -49,6 +49,7 @@ IDS_ELSEWHERE = {
     "preannotate-model": "`khabar new --preannotate`",
     "release-refused": "`khabar release`",
     "diff-source": "`khabar diff`",
+    "io-error": "any command given a path it cannot use (tests/test_cli.py)",
 }
 IDS = sorted(c for c, spec in CATALOGUE.items() if spec.group not in GROUPS_ELSEWHERE and c not in IDS_ELSEWHERE)
 

@@ -101,3 +101,56 @@ def test_cli_stats_sentences_lists_the_evidence_indices(project_root: Path, caps
     for doc_id, index, span, text in rows:
         start, end = (int(x) for x in span.split("-"))
         assert doc_id == doc.id and doc.text[start:end] == text and doc.sentences[int(index)].start == start
+
+
+def _refused_path(tmp_path: Path) -> Path:
+    """A path under a regular file: no command can make a folder there."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    return blocker / "out"
+
+
+@pytest.mark.parametrize("command", [
+    ["build", "--no-baselines", "--no-load", "--out", "{out}"],
+    ["validate", "--no-gx", "--report", "{out}"],
+    ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
+    ["baseline", "string-match-coref", "--out", "{out}/pred.jsonl"],
+], ids=["build", "validate-report", "export", "baseline"])
+def test_cli_unusable_output_path_is_an_io_error_not_a_traceback(tiny_project: Path, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    out = _refused_path(tmp_path)
+    assert main(["--root", str(tiny_project), *[part.format(out=out) for part in command]]) == 1
+    err = capsys.readouterr().err
+    assert "error[io-error]" in err and "Traceback" not in err
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "not a folder\n"  # nothing lost
+
+
+@pytest.mark.parametrize("argv, check, text", [
+    (["--root", "{missing}", "validate", "--no-gx"], "file-missing", "found no corpus/ folder"),
+    (["evaluate", "--gold", "{missing}", "--pred", "{pred}"], "file-missing", "found no corpus/ folder"),
+    (["--root", "{project}", "evaluate", "--pred", "{missing}"], "pred-json", "found none that can be read"),
+    (["--root", "{project}", "evaluate", "--pred", "{latin1}"], "pred-json", "not UTF-8"),
+    (["--root", "{project}", "locate", "Iran", "--doc", "nosuch"], "file-missing", "found neither"),
+    (["--root", "{project}", "agree", "{missing}", "{project}/annotations"], "file-missing", "expected an annotation folder"),
+    (["--root", "{project}", "import", "brat", "{missing}", "--out", "{tmp}/imported"], "brat-syntax", "found none"),
+    (["--root", "{project}", "import", "brat", "{tmp}", "--out", "{tmp}/imported"], "brat-syntax", "expected brat documents"),
+], ids=["validate-no-project", "evaluate-no-gold", "evaluate-no-pred", "evaluate-pred-not-utf8", "locate-no-document",
+        "agree-no-folder", "import-no-folder", "import-empty-folder"])
+def test_cli_wrong_input_path_is_a_finding(tiny_project: Path, tmp_path: Path, argv: list[str], check: str, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pred.jsonl").write_text('{"id": "talks"}\n', encoding="utf-8")
+    (tmp_path / "latin1.jsonl").write_bytes('{"id": "caf\u00e9"}\n'.encode("latin-1"))
+    paths = {"missing": tmp_path / "missing", "pred": tmp_path / "pred.jsonl", "latin1": tmp_path / "latin1.jsonl", "project": tiny_project, "tmp": tmp_path}
+    assert main([part.format(**paths) for part in argv]) == 1
+    err = capsys.readouterr().err
+    assert f"error[{check}]" in err and text in err and "Traceback" not in err
+
+
+def test_cli_agree_refuses_a_pass_with_an_unreadable_file(tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    second = tmp_path / "second"
+    shutil.copytree(tiny_project / "annotations", second)
+    broken = next(second.glob("*.yaml"))
+    broken.write_text(broken.read_text(encoding="utf-8").replace("kind: NAM", "kind: NAME", 1), encoding="utf-8")
+    assert main(["--root", str(tiny_project), "agree", str(tiny_project / "annotations"), str(second)]) == 1
+    err = capsys.readouterr().err
+    assert "error[label-unknown]" in err  # the document is not left out and scored as annotated empty

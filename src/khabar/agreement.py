@@ -102,10 +102,19 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def load_annotation_set(*, root: Path, folder: Path) -> list[Document]:
-    """The documents of another annotation folder over the project's corpus."""
+    """The documents of another annotation folder over the project's corpus.
+
+    Raises :class:`KhabarError` with every error when the folder is missing or any of
+    its documents cannot be read: a document left out would count as annotated empty."""
+    from khabar.findings import KhabarError, errors, finding
     from khabar.io.project import load_project
 
-    return sorted(load_project(root=root, annotations=folder).documents, key=lambda d: d.id)
+    if not folder.is_dir():
+        raise KhabarError([finding("file-missing", f"expected an annotation folder at {folder}; found none (check the path)", path=str(folder))])
+    corpus = load_project(root=root, annotations=folder)
+    if failed := errors(corpus.findings):
+        raise KhabarError(failed)
+    return sorted(corpus.documents, key=lambda d: d.id)
 
 
 def agreement_markdown(*, root: Path, first: Path, second: Path) -> str:

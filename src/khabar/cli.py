@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
 
 from khabar import __version__
-from khabar.findings import Finding, KhabarError
+from khabar.findings import Finding, KhabarError, finding
 
 if TYPE_CHECKING:
     from khabar.progress import Progress
@@ -256,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `khabar ... | head`: the reader left; not an error of ours
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a path the command was given that cannot be read or written: --out, --report...
+        where = str(exc.filename) if exc.filename is not None else None
+        return _report([finding("io-error", f"expected a path this command can use; found the operating system refusing it: {exc.strerror or exc} "
+                                "(check the path, that its parent folder exists and that it may be written)", path=where)])
 
 
 if __name__ == "__main__":

@@ -146,6 +146,9 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
     paths = Paths(root)
     ids = document_ids(root)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
+    if not paths.corpus.is_dir():  # else a wrong --root would pass as an empty corpus
+        found.append(finding("file-missing", f"expected a project's folder with corpus/ and annotations/ at {root}; found no corpus/ folder "
+                             "(run khabar from the project's root, or pass --root; `khabar evaluate` takes it as --gold)", path=paths.show(paths.corpus) + "/"))
     plan = Plan(paths, gx=gx, views=views is not None, documents=documents, baselines=baselines, exemptions=tuple(exemptions))
     result = Streamed([], Corpus(root))
     # Forked now, before this process starts Arrow's threads (writing shards): forking a

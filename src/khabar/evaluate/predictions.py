@@ -77,7 +77,13 @@ def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None 
     found: list[Finding] = []
     out: list[Prediction] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [finding("pred-json", f"expected UTF-8 JSON Lines; found byte {exc.object[exc.start]:#04x} at offset {exc.start} that is not UTF-8 (write the file as UTF-8)", path=shown, line=1)]
+    except OSError as exc:
+        return [], [finding("pred-json", f"expected a predictions file (JSON Lines) here; found none that can be read ({exc.strerror or exc}); check the --pred path", path=shown, line=1)]
+    for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
         at = {"path": shown, "line": number}

@@ -53,7 +53,11 @@ def import_annotations(*, format: str, folder: Path, root: Path, out: Path, forc
     """
     from khabar.io import render_annotations
 
+    if not folder.is_dir():
+        raise KhabarError([finding(f"{format}-syntax", f"expected a {format} folder to import at {folder}; found none (check the path)", path=str(folder))])
     documents, found = IMPORTERS[format](folder=folder)
+    if not documents and not found:
+        found.append(finding(f"{format}-syntax", f"expected {format} documents in {folder}; found none (docs/formats.md says which files)", path=str(folder)))
     found += _against_corpus(documents, root=root, folder=folder)
     if errors(found):
         raise KhabarError(found)

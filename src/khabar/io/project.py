@@ -142,6 +142,8 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
     corpus_path, ann_path = paths.corpus / f"{doc_id}.txt", paths.annotations / f"{doc_id}.yaml"
     shown_c, shown_a = paths.show(corpus_path), paths.show(ann_path)
     found: list[Finding] = []
+    if not corpus_path.exists() and not ann_path.exists():
+        return None, None, [finding("file-missing", f"expected a document {doc_id!r}: {shown_c} and {shown_a}; found neither (check the id; `khabar new` creates a document)", path=shown_c, line=1, document=doc_id)]
     for path, shown, other in ((corpus_path, shown_c, shown_a), (ann_path, shown_a, shown_c)):
         if not path.exists():
             found.append(finding("file-missing", f"{other} exists but {shown} does not; every document needs both files (`khabar new` creates them)", path=other, line=1, document=doc_id))
