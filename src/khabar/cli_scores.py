@@ -25,7 +25,7 @@ def render_tables(results: dict[str, Any]) -> str:
         out += ["", "Coreference", header]
         for setting, scores in results["coref"].items():
             out.append(f"[{setting}]")
-            for metric in ("muc", "b_cubed", "ceafe", "lea", "ceafm"):
+            for metric in ("muc", "b_cubed", "ceafe", "lea", "ceafm", "blanc"):
                 out.append(f"  {metric:42} {_pct(scores[metric])}")
             out.append(f"  {'CoNLL F1 (mean of MUC, B3, CEAFe)':42} {'':13} {100 * scores['conll_f1']:6.2f}")
     if results.get("relations"):

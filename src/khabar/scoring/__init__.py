@@ -12,6 +12,7 @@ from khabar.scoring.attribution import (
     score_attributions,
     token_indices,
 )
+from khabar.scoring.blanc import BlancScores, blanc
 from khabar.scoring.coref import (
     CorefScores,
     b_cubed,
@@ -32,12 +33,14 @@ __all__ = [
     "PRF",
     "Attribution",
     "AttributionScores",
+    "BlancScores",
     "CorefScores",
     "NERScores",
     "RelationScores",
     "Unaligned",
     "align_entities",
     "b_cubed",
+    "blanc",
     "ceafe",
     "ceafm",
     "clusters_from_mentions",

@@ -36,6 +36,7 @@ Metrics (exact counts; k ranges over key clusters, r over response clusters):
   resolved (1) only when its mention is a response singleton too. Precision
   swaps key and response.
 * CoNLL score: mean of the MUC, B-cubed and CEAFe F1.
+* BLANC: :mod:`khabar.scoring.blanc` (in :class:`CorefScores`, not in the CoNLL score).
 
 ``singletons=False`` removes clusters of size one from both sides (after
 de-duplication) before scoring.
@@ -51,6 +52,7 @@ from functools import partial
 
 from scipy.optimize import linear_sum_assignment
 
+from khabar.scoring.blanc import BlancScores, blanc_document
 from khabar.scoring.prf import PRF, fraction_sum, micro_sum
 
 Cluster = Collection[Hashable]
@@ -226,6 +228,7 @@ class CorefScores:
     ceafe: PRF
     ceafm: PRF
     lea: PRF
+    blanc: BlancScores = BlancScores()  # not part of the CoNLL score
 
     @property
     def conll_f1_fraction(self) -> Fraction:
@@ -237,7 +240,7 @@ class CorefScores:
         return float(self.conll_f1_fraction)
 
     def as_dict(self) -> dict[str, object]:
-        result: dict[str, object] = {name: getattr(self, name).as_dict() for name in _PER_DOCUMENT}
+        result: dict[str, object] = {name: getattr(self, name).as_dict() for name in (*_PER_DOCUMENT, "blanc")}
         result["conll_f1"] = self.conll_f1
         return result
 
@@ -251,7 +254,8 @@ def score_coreference(
         **{
             metric: micro_sum(prfs=(per_document(k, r, o) for k, r, o in pairs))
             for metric, per_document in _PER_DOCUMENT.items()
-        }
+        },
+        blanc=sum((blanc_document(k, r, o) for k, r, o in pairs), BlancScores()),
     )
 
 
