@@ -218,3 +218,25 @@ def test_release_checks_stop_a_build_whose_card_lies(tmp_path: Path, monkeypatch
     assert {f.check for f in raised.value.findings} == {"card-features"}
     assert all(f.path == (out.resolve() / "README.md").as_posix() for f in raised.value.findings)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "CHANGELOG.md", "dataset_card.md"])
+def test_release_files_not_utf8_are_located_not_raised(tiny_project: Path, tmp_path: Path, name: str) -> None:
+    path = tiny_project / name
+    path.write_bytes(path.read_bytes() + b"\n\xff\n")
+    found = check_versions(root=tiny_project) + check_changelog(root=tiny_project)
+    assert [(f.check, f.path, f.line) for f in found] == [("file-encoding", name, 1)]
+    with pytest.raises(KhabarError) as raised:
+        build(root=tiny_project, out=tmp_path / "out", baselines=False)
+    assert "file-encoding" in {f.check for f in raised.value.findings} and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("front, check", [("foo: [\n", "yaml-syntax"), ("- a list\n", "yaml-type")])
+def test_release_card_front_matter_that_does_not_read_is_located(tiny_project: Path, tmp_path: Path, front: str, check: str) -> None:
+    card = tiny_project / "dataset_card.md"
+    body = card.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    card.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    with pytest.raises(KhabarError) as raised:
+        build(root=tiny_project, out=tmp_path / "out", baselines=False)
+    assert [(f.check, f.path) for f in raised.value.findings] == [(check, "dataset_card.md")]
+    assert not (tmp_path / "out").exists()

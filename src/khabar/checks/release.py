@@ -91,6 +91,19 @@ def rendered_versions(*, template: str, readme: str) -> list[tuple[str, int]]:
     return found
 
 
+def _not_utf8(root: Path) -> list[Finding]:
+    """A ``file-encoding`` finding for each release file of ``root`` that is not UTF-8."""
+    found = []
+    for name in (PYPROJECT, CHANGELOG, CARD):
+        try:
+            (root / name).read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            continue
+        except UnicodeDecodeError as exc:
+            found.append(finding("file-encoding", f"expected UTF-8; found byte {exc.object[exc.start]:#04x} at offset {exc.start} that is not (re-save {name} as UTF-8)", path=name, line=1))
+    return found
+
+
 def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | None = None) -> list[Finding]:
     """pyproject.toml, CHANGELOG.md, the card template and (given) a built folder agree on the version.
 
@@ -98,6 +111,8 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
     ``shown_as``: the folder name to show for ``built`` in findings (the build checks a staging folder)."""
     if not (root / PYPROJECT).exists():
         return []
+    if undecodable := _not_utf8(root):
+        return undecodable
     version, vline = pyproject_version(root)
     if version is None:
         return [finding("version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version", path=PYPROJECT, line=vline)]
@@ -161,7 +176,7 @@ def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
 
     Judged only where ``root`` is the top of its own git repository (a project folder nested in
     another repository, such as a test fixture, is not released by that repository's tags)."""
-    if not (root / PYPROJECT).exists():
+    if not (root / PYPROJECT).exists() or _not_utf8(root):  # check_versions reports the file that does not decode
         return []
     top = _git(root, "rev-parse", "--show-toplevel")
     if top is None or Path(top.strip()).resolve() != root.resolve():
