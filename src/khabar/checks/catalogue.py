@@ -16,7 +16,7 @@ _E, _W = "error", "warning"
 
 _TABLE: tuple[tuple[str, str, str, str], ...] = (
     # id, level, group, what it guards
-    ("file-encoding", _E, "format", "Corpus and annotation files are UTF-8."),
+    ("file-encoding", _E, "format", "Corpus, annotation and exception files, and the release files (pyproject.toml, CHANGELOG.md, the card), are UTF-8."),
     ("text-nfc", _E, "format", "Document text is in Unicode NFC."),
     ("line-endings", _E, "format", "Files use LF line endings, never CR or CRLF."),
     ("yaml-syntax", _E, "format", "Annotation and corpus front matter parse as YAML."),
