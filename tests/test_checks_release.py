@@ -236,6 +236,7 @@ def test_release_card_front_matter_that_does_not_read_is_located(tiny_project: P
     card = tiny_project / "dataset_card.md"
     body = card.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     card.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    assert [(f.check, f.path) for f in validate(root=tiny_project, gx=False)[1]] == [(check, "dataset_card.md")]  # found before any build
     with pytest.raises(KhabarError) as raised:
         build(root=tiny_project, out=tmp_path / "out", baselines=False)
     assert [(f.check, f.path) for f in raised.value.findings] == [(check, "dataset_card.md")]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from khabar.changelog import HEADING
 from khabar.checks.release_built import _shown, check_card_features, check_roundtrip
-from khabar.findings import Finding, finding
+from khabar.findings import Finding, KhabarError, finding
 
 GIT_TIMEOUT = 30  # seconds per git call
 PYPROJECT, CHANGELOG, CARD = "pyproject.toml", "CHANGELOG.md", "dataset_card.md"
@@ -104,6 +104,17 @@ def _not_utf8(root: Path) -> list[Finding]:
     return found
 
 
+def _front_matter(template: str) -> list[Finding]:
+    """The card template's front matter problems, found now rather than when the build renders the card."""
+    from khabar.card import split_front_matter
+
+    try:
+        split_front_matter(template)
+    except KhabarError as exc:
+        return exc.findings
+    return []
+
+
 def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | None = None) -> list[Finding]:
     """pyproject.toml, CHANGELOG.md, the card template and (given) a built folder agree on the version.
 
@@ -126,6 +137,7 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
             found.append(finding("version-mismatch", f"pyproject.toml:{vline} states version {version} but {seen}; add a `## [{version}] - YYYY-MM-DD` section at the top (or fix the version)", path=CHANGELOG, line=hline))
     template = (root / CARD).read_text(encoding="utf-8") if (root / CARD).exists() else None
     if template is not None:
+        found += _front_matter(template)
         if "${version}" not in template:
             found.append(finding("version-mismatch", "the card template never states the version; write `${version}` where it belongs (the build fills it in)", path=CARD, line=1))
         literal = re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w.])")
