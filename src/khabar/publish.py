@@ -52,31 +52,33 @@ def folder_files(built: Path) -> list[str]:
     return sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
 
 
-def read_manifest(built: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
+def read_manifest(built: Path, *, check: str = "publish-integrity") -> tuple[dict[str, Any] | None, list[Finding]]:
+    """``built``'s manifest, or the ``check`` finding that says why it cannot be trusted."""
     path = built / MANIFEST
     shown = path.as_posix()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return None, [finding("publish-integrity", f"cannot read {MANIFEST} ({exc}); build the folder with `khabar build`", path=shown, line=1)]
+        return None, [finding(check, f"expected a readable {MANIFEST}; found {type(exc).__name__}: {exc} (build the folder with `khabar build`)", path=shown, line=1)]
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str) or not isinstance(manifest.get("files"), dict):
-        return None, [finding("publish-integrity", f"{MANIFEST} lacks a `version` string or a `files` mapping; rebuild with `khabar build`", path=shown, line=1)]
+        return None, [finding(check, f"expected {MANIFEST} with a `version` string and a `files` mapping; found otherwise (rebuild with `khabar build`)", path=shown, line=1)]
     return manifest, []
 
 
-def check_integrity(*, built: Path, manifest: dict[str, Any]) -> list[Finding]:
-    """Every manifest file exists with its sha256; nothing else but the manifest is in the folder."""
+def check_integrity(*, built: Path, manifest: dict[str, Any], under: str = "", check: str = "publish-integrity") -> list[Finding]:
+    """Every manifest file (whose path starts with ``under``) exists with its sha256, and no other
+    file but the manifest is there: ``publish`` checks the whole folder, ``evaluate`` its gold's shards."""
     found: list[Finding] = []
-    listed: dict[str, str] = manifest["files"]
+    listed: dict[str, str] = {name: digest for name, digest in manifest["files"].items() if name.startswith(under)}
     for name, expected in sorted(listed.items()):
         path = built / name
         if not path.is_file():
-            found.append(finding("publish-integrity", f"{name} is listed in {MANIFEST} but missing; rebuild with `khabar build`", path=path.as_posix()))
+            found.append(finding(check, f"expected {name}, listed in {MANIFEST}; found it missing (rebuild with `khabar build`)", path=path.as_posix(), line=1))
         elif (actual := file_sha256(path)) != expected:
-            found.append(finding("publish-integrity", f"sha256 of {name} is {actual}, the manifest states {expected}: the file changed after the build; rebuild with `khabar build`", path=path.as_posix()))
+            found.append(finding(check, f"expected sha256 {expected} for {name}, as {MANIFEST} states; found {actual}: the file changed after the build (rebuild with `khabar build`)", path=path.as_posix(), line=1))
     for name in folder_files(built):
-        if name != MANIFEST and name not in listed:
-            found.append(finding("publish-integrity", f"{name} is not listed in {MANIFEST} and would be uploaded; remove it or rebuild with `khabar build`", path=(built / name).as_posix()))
+        if name != MANIFEST and name.startswith(under) and name not in listed:
+            found.append(finding(check, f"expected only the files {MANIFEST} lists; found {name}, not listed there (remove it, or rebuild with `khabar build`)", path=(built / name).as_posix(), line=1))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from khabar.evaluate.gold import MANIFEST, built_documents, built_texts, gold_shards
+from khabar.evaluate.gold import MANIFEST, built_documents, built_texts, trusted_shards
 from khabar.evaluate.layers import NEEDS, SCORERS, pooled
 from khabar.evaluate.predictions import Prediction, read_predictions
 from khabar.findings import KhabarError, errors
@@ -26,10 +26,7 @@ CHUNK = 500
 def load_gold(*, path: Path) -> list[Document]:
     """Gold documents from a built dataset folder (``manifest.json`` present) or a project folder."""
     if (path / MANIFEST).exists():
-        shards, found = gold_shards(path)
-        if found:
-            raise KhabarError(found)
-        return list(built_documents(shards))
+        return list(built_documents(trusted_shards(path)))
     from khabar.checks import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
@@ -84,9 +81,7 @@ def score_file(*, gold_path: Path, pred_path: Path) -> dict[str, Any]:
     alone and the documents are then read in chunks: the gold is never all in memory."""
     gold: Iterable[Document]
     if (gold_path / MANIFEST).exists():
-        shards, found = gold_shards(gold_path)
-        if found:
-            raise KhabarError(found)
+        shards = trusted_shards(gold_path)
         texts, gold = built_texts(shards), built_documents(shards)
     else:
         gold = load_gold(path=gold_path)

@@ -9,12 +9,11 @@ time, so the gold is never all in memory.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from sys import intern
 from typing import Any, Iterator
 
-from khabar.findings import Finding, finding
+from khabar.findings import Finding, KhabarError
 from khabar.schema.model import Document, Token, shared_offsets
 
 MANIFEST = "manifest.json"
@@ -22,31 +21,23 @@ SHARDS = "data/documents/"
 
 
 def gold_shards(built: Path) -> tuple[list[Path], list[Finding]]:
-    """The ``documents`` shards of ``built``, in order, and a finding for each one that cannot be trusted."""
-    manifest = built / MANIFEST
-    try:
-        listed = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-        digests = {name: digest for name, digest in listed.items() if name.startswith(SHARDS)}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        return [], [_problem(manifest, f"expected a readable {MANIFEST} with a `files` mapping; found {type(exc).__name__}: {exc} (rebuild the gold with `khabar build`)")]
-    found = []
-    for name, digest in sorted(digests.items()):
-        path = built / name
-        if not path.is_file():
-            found.append(_problem(path, f"expected {name}, listed in {MANIFEST}; found no such file (rebuild the gold with `khabar build`)"))
-        else:
-            from khabar.build import file_sha256
+    """The ``documents`` shards of ``built``, in order, and a finding for each one that cannot be trusted
+    (:func:`khabar.publish.check_integrity` on the shards alone)."""
+    from khabar.publish import check_integrity, read_manifest
 
-            if (actual := file_sha256(path)) != digest:
-                found.append(_problem(path, f"expected sha256 {digest} as {MANIFEST} states; found {actual}: the shard changed after the build (rebuild the gold with `khabar build`)"))
-    for path in sorted((built / SHARDS).glob("*.parquet")):
-        if path.relative_to(built).as_posix() not in digests:
-            found.append(_problem(path, f"expected only the shards {MANIFEST} lists; found this one besides (remove it, or rebuild the gold with `khabar build`)"))
-    return [built / name for name in sorted(digests)], found
+    manifest, found = read_manifest(built, check="gold-integrity")
+    if manifest is None:
+        return [], found
+    found = check_integrity(built=built, manifest=manifest, under=SHARDS, check="gold-integrity")
+    return [built / name for name in sorted(manifest["files"]) if name.startswith(SHARDS)], found
 
 
-def _problem(path: Path, message: str) -> Finding:
-    return finding("gold-integrity", message, path=path.as_posix(), line=1)
+def trusted_shards(built: Path) -> list[Path]:
+    """:func:`gold_shards`, raising :class:`KhabarError` with every finding when there is one."""
+    shards, found = gold_shards(built)
+    if found:
+        raise KhabarError(found)
+    return shards
 
 
 def built_texts(shards: list[Path]) -> dict[str, str]:

@@ -42,24 +42,22 @@ class BlancScores:
     def __add__(self, other: BlancScores) -> BlancScores:
         return BlancScores(self.coref + other.coref, self.non_coref + other.non_coref)
 
-    def _sides(self) -> tuple[PRF, ...]:
-        """The link types the key has (both, one, or none)."""
-        return tuple(prf for prf in (self.coref, self.non_coref) if prf.recall_den)
+    def _mean(self, ratio: str) -> Fraction:
+        """The mean of ``ratio`` over the link types the key has (both, one, or none: 0)."""
+        sides = [getattr(prf, ratio) for prf in (self.coref, self.non_coref) if prf.recall_den]
+        return sum(sides, Fraction(0)) / len(sides) if sides else Fraction(0)
 
     @property
     def recall_fraction(self) -> Fraction:
-        sides = self._sides()
-        return sum((p.recall_fraction for p in sides), Fraction(0)) / len(sides) if sides else Fraction(0)
+        return self._mean("recall_fraction")
 
     @property
     def precision_fraction(self) -> Fraction:
-        sides = self._sides()
-        return sum((p.precision_fraction for p in sides), Fraction(0)) / len(sides) if sides else Fraction(0)
+        return self._mean("precision_fraction")
 
     @property
     def f1_fraction(self) -> Fraction:
-        sides = self._sides()
-        return sum((p.f1_fraction for p in sides), Fraction(0)) / len(sides) if sides else Fraction(0)
+        return self._mean("f1_fraction")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -93,6 +91,7 @@ def blanc_document(key: Sequence[tuple[Hashable, ...]], response: Sequence[tuple
 
 def blanc(*, key: Mapping[Hashable, Sequence[object]], response: Mapping[Hashable, Sequence[object]], singletons: bool = True) -> BlancScores:
     """BLANC's counts pooled over the key's documents (inputs as :func:`khabar.scoring.coref.muc`'s)."""
-    from khabar.scoring.coref import score_coreference
+    from khabar.scoring.coref import _document_pairs, _overlaps
 
-    return score_coreference(key=key, response=response, singletons=singletons).blanc  # type: ignore[arg-type]
+    pairs = _document_pairs(key, response, singletons)  # type: ignore[arg-type]
+    return sum((blanc_document(k, r, _overlaps(k, r)) for k, r in pairs), BlancScores())
