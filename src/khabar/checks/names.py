@@ -114,23 +114,29 @@ def name_strings(summaries: Iterable[NameHeads]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class NameIndex:
-    """Every annotated name string, found by its first characters (a prefix table, not
-    a regular expression of thousands of alternatives: that tried each at every position)."""
+    """Every annotated name string, found by its first characters: a prefix table of
+    small regular expressions (one of thousands of alternatives tried each at every position).
 
-    by_prefix: dict[str, tuple[str, ...]]  # the first PREFIX characters -> the names, longest first
-    short: tuple[str, ...]  # the names shorter than PREFIX, longest first
+    Each pattern is the alternation of its names, longest first; ``re`` takes the first
+    alternative that matches, so a match is the longest name at that position."""
+
+    by_prefix: dict[str, re.Pattern[str]]  # the first PREFIX characters -> its names' pattern
+    short: re.Pattern[str] | None  # the names shorter than PREFIX (all shorter than any above)
 
     PREFIX = 3
 
     def longest_at(self, text: str, start: int) -> int | None:
         """The end of the longest name that occurs at ``start`` of ``text``, or None."""
-        for name in self.by_prefix.get(text[start : start + self.PREFIX], ()):
-            if text.startswith(name, start):
-                return start + len(name)
-        for name in self.short:  # all shorter than any name above
-            if text.startswith(name, start):
-                return start + len(name)
+        pattern = self.by_prefix.get(text[start : start + self.PREFIX])
+        if pattern is not None and (found := pattern.match(text, start)):
+            return found.end()
+        if self.short is not None and (found := self.short.match(text, start)):
+            return found.end()
         return None
+
+
+def _alternatives(names: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, names)))
 
 
 def name_index(names: Sequence[str]) -> NameIndex:
@@ -139,7 +145,8 @@ def name_index(names: Sequence[str]) -> NameIndex:
     for name in names:
         if len(name) >= NameIndex.PREFIX:
             by_prefix[name[: NameIndex.PREFIX]].append(name)
-    return NameIndex({k: tuple(v) for k, v in by_prefix.items()}, tuple(n for n in names if len(n) < NameIndex.PREFIX))
+    short = [n for n in names if len(n) < NameIndex.PREFIX]
+    return NameIndex({k: _alternatives(v) for k, v in by_prefix.items()}, _alternatives(short) if short else None)
 
 
 def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
@@ -152,10 +159,13 @@ def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
     text, size, prefixes, short = h.text, index.PREFIX, index.by_prefix, index.short
     reported, found = (-1, -1), []
     for s in h.starts:
-        if not short and text[s : s + size] not in prefixes:
+        pattern = prefixes.get(text[s : s + size])
+        if pattern is None and short is None:
             continue  # no name starts here: most tokens
-        e = index.longest_at(text, s)
-        if e is None or e not in ends:
+        match = pattern.match(text, s) if pattern is not None else None  # NameIndex.longest_at, inline
+        if match is None and short is not None:
+            match = short.match(text, s)
+        if match is None or (e := match.end()) not in ends:
             continue
         if (s, e) in exact:
             continue
