@@ -8,11 +8,14 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from khabar.findings import Finding
 from khabar.io.project import Corpus, Locate
 from khabar.schema.model import Document, Entity
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: pronoun -> the agreement class it needs (see GUIDELINES.md, "Pronouns").
 PRONOUNS = {
@@ -115,13 +118,17 @@ def name_strings(summaries: Iterable[NameHeads]) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class NameIndex:
     """Every annotated name string, found by its first characters: a prefix table of
-    small regular expressions (one of thousands of alternatives tried each at every position).
+    small regular expressions (not one regular expression of thousands of alternatives,
+    tried at every position).
 
     Each pattern is the alternation of its names, longest first; ``re`` takes the first
-    alternative that matches, so a match is the longest name at that position."""
+    alternative that matches, so a match is the longest name at that position.
+    ``windows`` holds the same prefixes as integers (:func:`windows`), for finding the
+    token starts where a name may start without a Python step per token."""
 
     by_prefix: dict[str, re.Pattern[str]]  # the first PREFIX characters -> its names' pattern
     short: re.Pattern[str] | None  # the names shorter than PREFIX (all shorter than any above)
+    windows: tuple[tuple[int, np.ndarray], ...]  # (bits to drop, the sorted codes of the prefixes of that length)
 
     PREFIX = 3
 
@@ -135,6 +142,29 @@ class NameIndex:
         return None
 
 
+_BITS = 21  # a character's code point fits in 21 bits; three fit in an int64
+_PAD = (1 << _BITS) - 1  # above every code point: a window that runs past the text matches no name
+
+
+def _code(chars: str) -> int:
+    return sum(ord(c) << (_BITS * (len(chars) - 1 - i)) for i, c in enumerate(chars))
+
+
+def windows(text: str, starts: array[int]) -> np.ndarray:
+    """The first :attr:`NameIndex.PREFIX` characters at each of ``starts`` as one integer
+    (:func:`_code`), padded past the end of ``text``; a name of n < PREFIX characters is the
+    window's code shifted right by (PREFIX - n) characters."""
+    import numpy as np
+
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    chars = np.append(chars, np.full(NameIndex.PREFIX - 1, _PAD, dtype=np.int64))
+    at = np.frombuffer(starts, dtype=np.int64)
+    codes = chars[at]
+    for step in range(1, NameIndex.PREFIX):
+        codes = (codes << _BITS) | chars[at + step]
+    return codes
+
+
 def _alternatives(names: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, names)))
 
@@ -145,23 +175,38 @@ def name_index(names: Sequence[str]) -> NameIndex:
     for name in names:
         if len(name) >= NameIndex.PREFIX:
             by_prefix[name[: NameIndex.PREFIX]].append(name)
+    import numpy as np
+
     short = [n for n in names if len(n) < NameIndex.PREFIX]
-    return NameIndex({k: _alternatives(v) for k, v in by_prefix.items()}, _alternatives(short) if short else None)
+    prefixes = [*by_prefix, *short]
+    codes = ((_BITS * (NameIndex.PREFIX - size), np.unique(np.array([_code(p) for p in prefixes if len(p) == size], dtype=np.int64)))
+             for size in range(NameIndex.PREFIX, 0, -1))
+    return NameIndex({k: _alternatives(v) for k, v in by_prefix.items()}, _alternatives(short) if short else None,
+                     tuple((shift, found) for shift, found in codes if len(found)))
 
 
 def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
     """``name-unannotated``: each token start where an annotated name occurs (the longest
     one there, :meth:`NameIndex.longest_at`) and ends on a token end, unless a name mention's head covers it."""
+    import numpy as np
+
+    if not index.windows or not h.starts:
+        return []
+    codes = windows(h.text, h.starts)
+    maybe = np.zeros(len(codes), dtype=bool)
+    for shift, prefixes in index.windows:  # the token starts where some name's first characters are: most tokens are not
+        window = codes >> shift
+        at = np.minimum(np.searchsorted(prefixes, window), len(prefixes) - 1)  # sorted codes: faster than np.isin on small arrays
+        maybe |= prefixes[at] == window
     heads = sorted((s, e) for s, e, _, _ in h.heads)
     exact = set(heads)  # most occurrences are a head: a set lookup first
     firsts, reach = [s for s, _ in heads], list(accumulate((e for _, e in heads), max))  # reach[k]: the furthest end of heads[:k + 1]
     ends = set(h.ends)
-    text, size, prefixes, short = h.text, index.PREFIX, index.by_prefix, index.short
+    text, size, prefixes, short, starts = h.text, index.PREFIX, index.by_prefix, index.short, h.starts
     reported, found = (-1, -1), []
-    for s in h.starts:
+    for i in np.flatnonzero(maybe).tolist():
+        s = starts[i]
         pattern = prefixes.get(text[s : s + size])
-        if pattern is None and short is None:
-            continue  # no name starts here: most tokens
         match = pattern.match(text, s) if pattern is not None else None  # NameIndex.longest_at, inline
         if match is None and short is not None:
             match = short.match(text, s)
