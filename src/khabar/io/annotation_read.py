@@ -143,18 +143,29 @@ _BUILDERS = {"entities": _entity, "mentions": _mention, "values": _value, "relat
 
 def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list[Finding]]:
     """Parse an annotation file into :class:`Layers`, collecting every problem."""
+    from khabar.io.annotation_fast import read_canonical
+
     raw_text, found = decode(path, path.read_bytes(), shown)
     if raw_text is None:
         return None, found
+    canonical = read_canonical(raw_text)  # the layout khabar writes, with nothing to report: straight into the model
+    if canonical is not None:
+        return canonical, found
+    layers, problems = read_annotation_text(raw_text, shown=shown, stem=path.stem)
+    return layers, found + problems
+
+
+def read_annotation_text(raw_text: str, *, shown: str, stem: str) -> tuple[Layers | None, list[Finding]]:
+    """The general path of :func:`read_annotation_file`, for any layout: YAML (with line
+    numbers), then each item checked and built. ``stem`` is the file's name without ``.yaml``."""
     reader = _Reader(shown)
-    reader.found.extend(found)
     try:
         data = load_yaml(raw_text)
     except YamlSyntaxError as exc:
         reader.add("yaml-syntax", f"{exc.message} (the file must be valid YAML; check indentation and quoting near this line)", exc.line)
         return None, reader.found
     if data is None:
-        data = LDict(document=path.stem)
+        data = LDict(document=stem)
         data.line, data.key_lines = 1, {}
     if not reader.keys(data, 1, ("document",), LAYERS + ("unreviewed",), "the annotation file"):
         if not isinstance(data, LDict):

@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from sys import intern
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 from khabar.io.yamlnodes import LDict, LList
 from khabar.schema.model import SHARED_INTS
@@ -32,6 +32,8 @@ _INT = r"(0|[1-9][0-9]*)"
 _PLAINS = rf"\[((?>{PLAIN})(?:, (?>{PLAIN}))*)?\]"
 _INTS = r"\[((?:0|[1-9][0-9]*)(?:, (?:0|[1-9][0-9]*))*)?\]"
 _PIECES = {"text": _TEXT, "int": _INT, "plains": _PLAINS, "ints": _INTS}
+_SCALAR = re.compile(_TEXT)
+_WORDS = re.compile(_PLAINS)
 
 Kind = Union[str, tuple[tuple[str, str], ...]]  # a piece, or a nested mapping of pieces
 SPAN: tuple[tuple[str, str], ...] = (("start", "int"), ("end", "int"), ("text", "text"))
@@ -59,20 +61,20 @@ class _Shape:
     regex: re.Pattern[str]
     keys: tuple[str, ...]  # the outer keys
     nested: tuple[str, ...] | None  # the keys of the last value when it is a mapping (a mention's head)
-    texts: tuple[int, ...]  # the groups of each kind
-    ints: tuple[int, ...]
-    plains: tuple[int, ...]
-    int_lists: tuple[int, ...]
+    kinds: tuple[str, ...]  # each group's kind (a key of _PIECES)
+    lists: tuple[int, ...]  # the groups that are lists
 
 
 def _compile(shape: tuple[tuple[str, Kind], ...]) -> _Shape:
-    kinds = _flat(shape)
+    kinds = tuple(_flat(shape))
     last = shape[-1][1]
     return _Shape(re.compile(_regex(shape)), tuple(k for k, _ in shape), tuple(k for k, _ in last) if isinstance(last, tuple) else None,
-                  *(tuple(i for i, k in enumerate(kinds) if k == kind) for kind in ("text", "int", "plains", "ints")))
+                  kinds, tuple(i for i, k in enumerate(kinds) if k in ("plains", "ints")))
 
 
-_COMPILED = tuple(_compile(shape) for shape in SHAPES)
+#: The layouts' names, in :data:`SHAPES` order.
+LAYOUTS = ("mention", "entity", "entity-members", "value", "relation")
+_COMPILED = dict(zip(LAYOUTS, (_compile(shape) for shape in SHAPES)))
 _SHARED = len(SHARED_INTS)
 
 
@@ -98,6 +100,27 @@ def _text(raw: str) -> str:
         raise _Outside from None
 
 
+def scalar(raw: str) -> str | None:
+    """A string value in the subset (plain, or double-quoted as JSON reads it the same), or None."""
+    if _SCALAR.fullmatch(raw) is None:
+        return None
+    try:
+        return _text(raw)
+    except _Outside:
+        return None
+
+
+def words(raw: str) -> list[str] | None:
+    """The plain scalars of a one-line list ``[a, b]`` in the subset, or None."""
+    match = _WORDS.fullmatch(raw)
+    if match is None:
+        return None
+    try:
+        return _plains(match[1])
+    except _Outside:
+        return None
+
+
 def _mapping(keys: tuple[str, ...], values: list[Any], line: int) -> LDict:
     out = LDict(zip(keys, values))
     out.line, out.key_lines = line, dict.fromkeys(keys, line)
@@ -110,29 +133,47 @@ def _list(items: list[Any], line: int) -> LList:
     return out
 
 
+def _plains(raw: str | None) -> list[str]:
+    found = raw.split(", ") if raw is not None else []
+    if not RESERVED.isdisjoint(found):
+        raise _Outside
+    return [intern(w) for w in found]
+
+
+def _ints(raw: str | None) -> list[int]:
+    return [_int(d) for d in raw.split(", ")] if raw is not None else []
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {"text": _text, "int": _int, "plains": _plains, "ints": _ints}
+#: Each layout's converter of each group, in order.
+_CONVERTERS = {layout: tuple(_CONVERT[kind] for kind in shape.kinds) for layout, shape in _COMPILED.items()}
+
+
+def line_values(layout: str, text: str) -> list[Any] | None:
+    """The values of the flow mapping ``text`` in ``layout`` (one of :data:`LAYOUTS`), in key
+    order, a nested mapping's values in place of it and lists as Python lists; None when
+    ``text`` is not in that layout or a value is outside the subset."""
+    match = _COMPILED[layout].regex.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        return [convert(raw) for convert, raw in zip(_CONVERTERS[layout], match.groups())]
+    except _Outside:
+        return None
+
+
 def shaped(text: str, line: int) -> LDict | None:
-    """The value of the flow mapping ``text`` (one line, ``line``), or None when it is not in :data:`SHAPES`."""
-    for shape in _COMPILED:
-        match = shape.regex.fullmatch(text)
-        if match is not None:
+    """The value of the flow mapping ``text`` (one line, ``line``), or None when it is not in :data:`SHAPES`.
+
+    The shapes' keys differ, so at most one layout's expression matches a line."""
+    for layout, shape in _COMPILED.items():
+        values = line_values(layout, text)
+        if values is not None:
             break
     else:
         return None
-    values: list[Any] = list(match.groups())
-    try:
-        for i in shape.texts:
-            values[i] = _text(values[i])
-    except _Outside:
-        return None
-    for i in shape.ints:
-        values[i] = _int(values[i])
-    for i in shape.plains:
-        words = values[i].split(", ") if values[i] is not None else []
-        if not RESERVED.isdisjoint(words):
-            return None
-        values[i] = _list([intern(w) for w in words], line)
-    for i in shape.int_lists:
-        values[i] = _list([_int(d) for d in values[i].split(", ")] if values[i] is not None else [], line)
+    for i in shape.lists:
+        values[i] = _list(values[i], line)
     if shape.nested is not None:
         size = len(shape.nested)
         values[-size:] = [_mapping(shape.nested, values[-size:], line)]
@@ -144,9 +185,9 @@ _FRAGMENTS = re.compile(rf"\[(?:{_FRAGMENT.pattern}(?:, {_FRAGMENT.pattern})*)?\
 _SPAN_KEYS = tuple(k for k, _ in SPAN)
 
 
-def fragment_list(text: str, line: int) -> LList | None:
-    """The value of ``[{start: 0, end: 4, text: said}, ...]`` (an attribution role on one line,
-    ``line``), or None when ``text`` is not such a list of spans in the canonical layout."""
+def fragment_values(text: str) -> list[tuple[int, int, str]] | None:
+    """The (start, end, text) of each span of ``[{start: 0, end: 4, text: said}, ...]`` (an
+    attribution role on one line), or None when ``text`` is not such a list in the canonical layout."""
     if _FRAGMENTS.fullmatch(text) is None:
         return None
     items, at = [], 1
@@ -159,6 +200,15 @@ def fragment_list(text: str, line: int) -> LList | None:
             words = _text(raw)
         except _Outside:
             return None
-        items.append(_mapping(_SPAN_KEYS, [_int(start), _int(end), words], line))
+        items.append((_int(start), _int(end), words))
         at = match.end() + 2  # past ", "
-    return _list(items, line)
+    return items
+
+
+def fragment_list(text: str, line: int) -> LList | None:
+    """The value of an attribution role's list of spans on one line, ``line`` (see
+    :func:`fragment_values`), or None when ``text`` is not in the canonical layout."""
+    items = fragment_values(text)
+    if items is None:
+        return None
+    return _list([_mapping(_SPAN_KEYS, list(item), line) for item in items], line)
