@@ -49,7 +49,8 @@ def _entity(text: str, layers: Layers) -> Entity:
 
 def _mention(text: str, layers: Layers) -> Mention:
     ident, entity, kind, start, end, words_, head_start, head_end, head_text = _values("mention", text)
-    Fragment(start=head_start, end=head_end, text=head_text)  # the head as the general path checks it
+    if not 0 <= head_start < head_end or len(head_text) != head_end - head_start:
+        raise _Aside  # the head fails Fragment's checks (offsets are ints here): the general path reports it
     layers.head_texts[len(layers.mentions)] = head_text
     return Mention(id=ident, entity=entity, kind=kind, start=start, end=end, text=words_, head_start=head_start, head_end=head_end)
 
