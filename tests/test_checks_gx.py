@@ -254,3 +254,23 @@ def test_checks_gx_duplicate_entity_ids_in_a_document_fire_once() -> None:
     found = run_suites([clean_document(entities=entities)])
     assert [(f.check, f.annotation) for f in found] == [("gx-unique-ids", "e3")]
     assert "fails for 2 row(s)" in found[0].message
+
+
+@pytest.mark.parametrize("values, keys", [
+    (["d/a", None, "d/x", "d/b", None], ["d/a", "d/b", None]),  # nulls on both sides, and a key that is no entity's
+    ([None, None], ["d/a"]),  # an all-None column is pandas' object dtype
+    ([], []),
+    (["d/a", "d/b"], [None, None]),  # a pool with no key
+])
+def test_checks_gx_references_are_blanked_as_a_set_lookup_would(values: list[str | None], keys: list[str | None]) -> None:
+    """``_resolved`` blanks each reference that names a key of its pool, in Arrow; the definition is a Python set."""
+    from khabar.checks.gx import Expect, _resolved
+
+    as_str = lambda items: pd.Series(items, dtype="str" if any(v is not None for v in items) else object)  # noqa: E731 - as tables() makes them
+    frames = {"relations": pd.DataFrame({"head_key": as_str(values)}), "entities": pd.DataFrame({"key": as_str(keys)})}
+    expect = Expect("gx-references", "ExpectColumnValuesToBeNull", {"column": "head_key"}, "every reference names a key", pool=("entities", "key"))
+    named = set(frames["entities"]["key"].dropna())
+    expected = frames["relations"]["head_key"].where([v not in named for v in frames["relations"]["head_key"]])
+    got = _resolved(frames, "relations", [expect])["head_key"]
+    assert got.equals(expected) and got.dtype == expected.dtype
+    assert frames["relations"]["head_key"].tolist() == as_str(values).tolist()  # the input is not changed
