@@ -16,7 +16,7 @@ two on every annotation file of the repository, synthetic documents and random e
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from yaml.reader import Reader
 
@@ -32,7 +32,7 @@ class _Aside(Exception):
     """Not the canonical layout, or not valid: the general path reads the file."""
 
 
-def _values(layout: str, text: str) -> list:  # type: ignore[type-arg]
+def _values(layout: str, text: str) -> list[Any]:
     found = line_values(layout, text)
     if found is None:
         raise _Aside
