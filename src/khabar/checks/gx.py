@@ -192,12 +192,12 @@ def _resolved(frames: Mapping[str, pd.DataFrame], table: str, expects: Sequence[
 
     frame = frames[table]
     refs = [e for e in expects if e.pool is not None]
+    text = pa.large_string()  # the key columns hold strings or None (an all-None column is pandas' object)
     if refs:
         frame = frame.copy()
         for e in refs:
             column, (pool, key) = e.kwargs["column"], e.pool  # type: ignore[misc]
             # In Arrow: pandas' isin on string columns, or a Python set over the column, costs seconds on a large corpus.
-            text = pa.large_string()  # the key columns hold strings or None (an all-None column is pandas' object)
             named = pc.is_in(pa.array(frame[column], type=text), value_set=pa.array(frames[pool][key].dropna(), type=text))
             frame[column] = frame[column].mask(named.to_numpy(zero_copy_only=False))
     return frame

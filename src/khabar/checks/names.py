@@ -171,12 +171,12 @@ def _alternatives(names: Sequence[str]) -> re.Pattern[str]:
 
 def name_index(names: Sequence[str]) -> NameIndex:
     """The :class:`NameIndex` of ``names`` (longest first, as :func:`name_strings` gives them)."""
+    import numpy as np
+
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for name in names:
         if len(name) >= NameIndex.PREFIX:
             by_prefix[name[: NameIndex.PREFIX]].append(name)
-    import numpy as np
-
     short = [n for n in names if len(n) < NameIndex.PREFIX]
     prefixes = [*by_prefix, *short]
     codes = ((_BITS * (NameIndex.PREFIX - size), np.unique(np.array([_code(p) for p in prefixes if len(p) == size], dtype=np.int64)))
@@ -202,15 +202,12 @@ def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
     exact = set(heads)  # most occurrences are a head: a set lookup first
     firsts, reach = [s for s, _ in heads], list(accumulate((e for _, e in heads), max))  # reach[k]: the furthest end of heads[:k + 1]
     ends = set(h.ends)
-    text, size, prefixes, short, starts = h.text, index.PREFIX, index.by_prefix, index.short, h.starts
+    text, starts = h.text, h.starts
     reported, found = (-1, -1), []
     for i in np.flatnonzero(maybe).tolist():
         s = starts[i]
-        pattern = prefixes.get(text[s : s + size])
-        match = pattern.match(text, s) if pattern is not None else None  # NameIndex.longest_at, inline
-        if match is None and short is not None:
-            match = short.match(text, s)
-        if match is None or (e := match.end()) not in ends:
+        e = index.longest_at(text, s)
+        if e is None or e not in ends:
             continue
         if (s, e) in exact:
             continue

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from yaml.reader import Reader
-
 from khabar.io.annotation_read import LAYERS, Layers
+from khabar.io.yamlfast import plain_characters
 from khabar.io.yamlshapes import fragment_values, line_values, scalar, words
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Entity, Fragment, Mention, Relation, SchemaError, Value
@@ -143,8 +142,8 @@ def _read(lines: list[str]) -> Layers:
 def read_canonical(text: str) -> Layers | None:
     """The layers of an annotation file's ``text`` when it is in the canonical layout and
     every value is one the model takes; otherwise None (the general path decides)."""
-    if not text.endswith("\n") or "\r" in text or "\t" in text or Reader.NON_PRINTABLE.search(text):
-        return None  # as khabar.io.yamlfast: what PyYAML reads differently or refuses
+    if not plain_characters(text):
+        return None
     try:
         return _read(text[:-1].split("\n"))
     except (_Aside, SchemaError, TypeError):

@@ -149,9 +149,15 @@ def _block_mapping(value: _Values, first: str, lines: list[str], i: int) -> tupl
         text = lines[i][2:]
 
 
+def plain_characters(text: str) -> bool:
+    """Whether ``text`` ends with a newline and has no CR, tab or character YAML refuses:
+    the fast paths read nothing else (PyYAML reads such text differently, or reports it)."""
+    return text.endswith("\n") and "\r" not in text and "\t" not in text and not Reader.NON_PRINTABLE.search(text)
+
+
 def parse_canonical(text: str) -> Any:
     """The value of ``text`` with line numbers, or :data:`SLOW` when it is outside the canonical subset."""
-    if not text.endswith("\n") or "\r" in text or "\t" in text or Reader.NON_PRINTABLE.search(text):
+    if not plain_characters(text):
         return SLOW
     lines = text[:-1].split("\n")
     root = LDict()

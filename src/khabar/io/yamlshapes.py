@@ -197,10 +197,10 @@ def fragment_values(text: str) -> list[tuple[int, int, str]] | None:
             return None
         start, end, raw = match.groups()
         try:
-            words = _text(raw)
+            value = _text(raw)
         except _Outside:
             return None
-        items.append((_int(start), _int(end), words))
+        items.append((_int(start), _int(end), value))
         at = match.end() + 2  # past ", "
     return items
 
