@@ -1,12 +1,17 @@
 """Tokens and sentences from spaCy with no downloaded model.
 
-``spacy.blank("en")`` plus the rule-based sentencizer. Whitespace-only tokens
-(the newlines between paragraphs) are dropped, and each sentence is trimmed to
-its first and last non-space token, so every stored span is real text.
+``spacy.blank("en")`` plus the rule-based sentencizer, with two corrections
+for news text stored one paragraph a line: a line break always ends a sentence
+(a headline, a dateline or a caption is a sentence of its own, never glued to
+the next line), and an opening quotation mark that the sentencizer leaves at the
+end of a sentence (``uncrowded. "Had it``) starts the next one. Whitespace-only
+tokens (the newlines between paragraphs) are dropped, and each sentence is
+trimmed to its first and last non-space token, so every stored span is real text.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -39,7 +44,28 @@ def tokenize(text: str) -> tuple[tuple[Token, ...], tuple[Sentence, ...]]:
     ends = starts + rows[kept, 1]
     tokens = tokens_at(text, zip(starts.tolist(), ends.tolist()))
     # A sentence is the run of kept tokens between two sentence starts (a run of none is no sentence).
-    sentence = np.cumsum(rows[:, 3] == 1)[kept]
+    sentence = np.cumsum(_sentence_starts(text, rows))[kept]
     firsts = np.flatnonzero(np.diff(sentence, prepend=-1))
     lasts = np.append(firsts[1:] - 1, len(sentence) - 1)
     return tokens, tuple(Sentence(s, e) for s, e in zip(starts[firsts].tolist(), ends[lasts].tolist()))
+
+
+#: Quotation marks that open a quote when written before a word.
+OPENING_QUOTES = frozenset('"\u201c')
+
+
+def _sentence_starts(text: str, rows: "np.ndarray") -> "np.ndarray":
+    """Whether each token starts a sentence: the sentencizer's starts, plus the first
+    token after a line break, with an opening quote moved to the sentence it opens."""
+    import numpy as np
+
+    starts = rows[:, 3] == 1
+    idx, length = rows[:, 0], rows[:, 1]
+    breaks = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
+    after = np.searchsorted(idx, breaks, side="right")  # the first token starting after each line break
+    starts[after[after < len(rows)]] = True
+    for i in np.flatnonzero(starts[1:]).tolist():  # token i+1 starts a sentence; is token i an opening quote?
+        j = i + 1
+        if text[idx[i] : idx[i] + length[i]] in OPENING_QUOTES and idx[i] + length[i] == idx[j] and idx[i] > 0 and text[idx[i] - 1].isspace() and not starts[i]:
+            starts[i], starts[j] = True, False
+    return starts
