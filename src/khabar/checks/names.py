@@ -26,18 +26,21 @@ PRONOUNS = {
 COLLECTIVE_TYPES = ("ORG", "NORP")  # "they" may refer to an organisation or a people
 
 
-def _agrees(need: str, entity: Entity) -> bool:
+def _agrees(need: str, entity: Entity, *, named: bool) -> bool:
+    """``named``: the entity has a name mention, so it is an individual, not an unnamed set."""
     group = bool(entity.members)
     if need == "person":
         return entity.type == "PERSON" and not group
     if need == "thing":
         return entity.type != "PERSON" and not group
-    return group or entity.type in COLLECTIVE_TYPES
+    # "they" takes a group, a collective body, or an unnamed set ("official sources", "36 shells").
+    return group or entity.type in COLLECTIVE_TYPES or not named
 
 
 def check_pronouns(corpus: Corpus) -> Iterator[Finding]:
     for doc in corpus.documents:
         entities = {e.id: e for e in doc.entities}
+        named = {m.entity for m in doc.mentions if m.kind == "NAM"}
         for m in doc.mentions:
             entity = entities.get(m.entity)
             need = PRONOUNS.get(m.text.lower())
@@ -45,9 +48,9 @@ def check_pronouns(corpus: Corpus) -> Iterator[Finding]:
                 continue
             if need is None:
                 yield corpus.locate("pronoun-agreement", f"{m.text!r} is marked PRO but is not in the pronoun lexicon; expected one of {', '.join(sorted(PRONOUNS))} (or kind NOM)", document=doc.id, annotation=m.id)
-            elif not _agrees(need, entity):
+            elif not _agrees(need, entity, named=entity.id in named):
                 kind = "a group" if entity.members else entity.type
-                yield corpus.locate("pronoun-agreement", f"pronoun {m.text!r} needs {dict(person='a single PERSON', thing='a single non-person', plural='a group, an ORG or a NORP')[need]} but its entity {entity.id} is {kind}; fix the mention's entity or the entity's type", document=doc.id, annotation=m.id)
+                yield corpus.locate("pronoun-agreement", f"pronoun {m.text!r} needs {dict(person='a single PERSON', thing='a single non-person', plural='a group, an ORG, a NORP or an unnamed set')[need]} but its entity {entity.id} is {kind}; fix the mention's entity or the entity's type", document=doc.id, annotation=m.id)
 
 
 def _words(text: str) -> list[str]:
