@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 #: pronoun -> the agreement class it needs (see GUIDELINES.md, "Pronouns").
 PRONOUNS = {
     **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself", "i", "me", "my", "mine", "myself"), "person"),
-    **dict.fromkeys(("it", "its", "itself"), "thing"),
-    **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "we", "us", "our", "ours", "ourselves"), "plural"),
+    **dict.fromkeys(("it", "its", "itself", "this", "that"), "thing"),
+    **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "we", "us", "our", "ours", "ourselves", "these", "those"), "plural"),
 }
 COLLECTIVE_TYPES = ("ORG", "NORP")  # "they" may refer to an organisation or a people
 
