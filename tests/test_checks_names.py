@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from khabar.checks.names import NameHeads, name_heads, name_index, name_strings, unannotated
+from khabar.checks.names import PRONOUNS, NameHeads, _agrees, name_heads, name_index, name_strings, unannotated
+from khabar.schema.model import Entity
 from khabar.io import load_project
 from khabar.synthetic import synthetic_document
 from khabar.tokenize import tokenize
@@ -98,3 +99,19 @@ def test_checks_names_scan_windows_equal_the_reference(text: str) -> None:
     expected = reference([h, named])[0]
     assert unannotated(h, name_index(name_strings([h, named]))) == expected
     assert expected  # each text has names left unannotated
+
+
+@pytest.mark.parametrize(
+    ("pronoun", "entity", "named", "agrees"),
+    [
+        ("they", Entity("e", "PERSON", "official sources"), False, True),  # an unnamed set
+        ("they", Entity("e", "PERSON", "Ismail Khan"), True, False),  # a named individual
+        ("each other", Entity("g", "PERSON", "the parents", ("a", "b")), True, True),  # a reciprocal takes a group
+        ("each other", Entity("e", "PERSON", "Ismail Khan"), True, False),
+        ("this", Entity("e", "EVENT", "the meeting"), False, True),
+        ("these", Entity("e", "GPE", "Iran"), True, False),
+        ("it", Entity("g", "GPE", "Iran and Tehran", ("a", "b")), True, False),  # "it" never takes a group
+    ],
+)
+def test_checks_names_pronoun_agreement_classes(pronoun: str, entity: Entity, named: bool, agrees: bool) -> None:
+    assert _agrees(PRONOUNS[pronoun], entity, named=named) is agrees

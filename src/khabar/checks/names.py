@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 PRONOUNS = {
     **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself", "i", "me", "my", "mine", "myself"), "person"),
     **dict.fromkeys(("it", "its", "itself", "this", "that"), "thing"),
-    **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "we", "us", "our", "ours", "ourselves", "these", "those"), "plural"),
+    **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "we", "us", "our", "ours", "ourselves", "these", "those",
+                      "each other", "each other's", "one another", "one another's"), "plural"),
 }
 COLLECTIVE_TYPES = ("ORG", "NORP")  # "they" may refer to an organisation or a people
 
