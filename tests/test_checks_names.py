@@ -109,6 +109,8 @@ def test_checks_names_scan_windows_equal_the_reference(text: str) -> None:
         ("each other", Entity("g", "PERSON", "the parents", ("a", "b")), True, True),  # a reciprocal takes a group
         ("each other", Entity("e", "PERSON", "Ismail Khan"), True, False),
         ("this", Entity("e", "EVENT", "the meeting"), False, True),
+        ("someone", Entity("e", "PERSON", "the person who passed the document on"), False, True),
+        ("someone", Entity("e", "ORG", "Twitter"), True, False),
         ("these", Entity("e", "GPE", "Iran"), True, False),
         ("it", Entity("g", "GPE", "Iran and Tehran", ("a", "b")), True, False),  # "it" never takes a group
     ],

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 #: pronoun -> the agreement class it needs (see GUIDELINES.md, "Pronouns").
 PRONOUNS = {
-    **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself", "i", "me", "my", "mine", "myself"), "person"),
+    **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself", "i", "me", "my", "mine", "myself",
+                      "someone", "somebody"), "person"),
     **dict.fromkeys(("it", "its", "itself", "this", "that"), "thing"),
     **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "we", "us", "our", "ours", "ourselves", "these", "those",
                       "each other", "each other's", "one another", "one another's"), "plural"),
