@@ -45,9 +45,9 @@ def check_pronouns(corpus: Corpus) -> Iterator[Finding]:
         named = {m.entity for m in doc.mentions if m.kind == "NAM"}
         for m in doc.mentions:
             entity = entities.get(m.entity)
-            need = PRONOUNS.get(m.text.lower())
             if m.kind != "PRO" or entity is None:
                 continue
+            need = PRONOUNS.get(doc.text[m.head_start : m.head_end].lower())  # the head: "someone who gave it …" is a pronoun
             if need is None:
                 yield corpus.locate("pronoun-agreement", f"{m.text!r} is marked PRO but is not in the pronoun lexicon; expected one of {', '.join(sorted(PRONOUNS))} (or kind NOM)", document=doc.id, annotation=m.id)
             elif not _agrees(need, entity, named=entity.id in named):
