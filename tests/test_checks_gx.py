@@ -40,8 +40,8 @@ def clean_document(doc_id: str = "tiny", **layers: object) -> Document:
                                   content=(_fragment(55, 74),), source_entity="e1"),),
     )
     base.update(layers)
-    return Document(id=doc_id, title=None, source=None, url=None, published=None, language="en", licence=None,
-                    text=TEXT, sentences=sentences, tokens=tokens, **base)  # type: ignore[arg-type]
+    return Document(id=doc_id, title=None, source=None, url=None, published=None, language="en", licence="CC0-1.0",
+                    attribution=None, split="test", provenance=None, text=TEXT, sentences=sentences, tokens=tokens, **base)  # type: ignore[arg-type]
 
 
 def test_checks_gx_clean_document_has_no_findings() -> None:
@@ -203,7 +203,7 @@ def _project(root: Path) -> Path:
     (root / "corpus").mkdir(parents=True)
     (root / "annotations").mkdir()
     (root / "corpus" / "tiny.txt").write_text(
-        "---\nid: tiny\ntitle: null\nsource: null\nurl: null\npublished: null\nlanguage: en\nlicence: null\n---\n" + TEXT + "\n",
+        "---\nid: tiny\ntitle: null\nsource: null\nurl: null\npublished: null\nlanguage: en\nlicence: CC0-1.0\nsplit: test\n---\n" + TEXT + "\n",
         encoding="utf-8",
     )
     (root / "annotations" / "tiny.yaml").write_text(
@@ -222,7 +222,7 @@ def _long_sentence_project(root: Path) -> Path:
     (root / "corpus").mkdir(parents=True)
     (root / "annotations").mkdir()
     text = " ".join(["word"] * 205) + "."
-    (root / "corpus" / "long.txt").write_text("---\nid: long\nlanguage: en\n---\n" + text, encoding="utf-8")
+    (root / "corpus" / "long.txt").write_text("---\nid: long\nlanguage: en\nlicence: CC0-1.0\nsplit: test\n---\n" + text, encoding="utf-8")
     (root / "annotations" / "long.yaml").write_text("document: long\n", encoding="utf-8")
     return root
 

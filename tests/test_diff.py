@@ -13,6 +13,7 @@ from khabar.cli import main
 from khabar.diff import KINDS, Change, diff_annotations, load_revision
 from khabar.findings import KhabarError
 from khabar.io import load_project, render_annotations, render_corpus_file
+from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, VALUE_TYPES
 from khabar.schema.model import Document, Fragment
 from khabar.schema.relations import RELATIONS
@@ -27,8 +28,7 @@ def write_project(root: Path, *docs: Document) -> Path:
     (root / "corpus").mkdir(parents=True)
     (root / "annotations").mkdir()
     for doc in docs:
-        meta = {"id": doc.id, "title": doc.title, "source": doc.source, "url": doc.url, "published": doc.published,
-                "language": doc.language, "licence": doc.licence}
+        meta = {key: getattr(doc, key) for key in DOCUMENT_META}
         (root / "corpus" / f"{doc.id}.txt").write_text(render_corpus_file(meta=meta, text=doc.text), encoding="utf-8")
         (root / "annotations" / f"{doc.id}.yaml").write_text(render_annotations(doc), encoding="utf-8")
     return root

@@ -203,8 +203,8 @@ def test_export_brat_imports_a_folder_without_metadata_files(talks: tuple[Docume
     ann.with_name(f"{doc.id}.meta.json").unlink()
     [back], found = brat_to_docs(folder=ann.parent)
     assert found == []
-    assert replace(back, title=doc.title, source=doc.source, licence=doc.licence) == doc
-    assert (back.title, back.language) == (None, "en")
+    assert replace(back, title=doc.title, source=doc.source, licence=doc.licence, split=doc.split) == doc
+    assert (back.title, back.language, back.split, back.licence) == (None, "en", None, None)
 
 
 def test_export_brat_docs_list_every_relation_label(project_root: Path) -> None:

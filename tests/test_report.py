@@ -23,7 +23,7 @@ def _project(root: Path, *, broken: bool = True) -> Path:
     (root / "corpus").mkdir(parents=True)
     (root / "annotations").mkdir()
     (root / "corpus" / "tiny.txt").write_text(
-        "---\nid: tiny\ntitle: null\nsource: null\nurl: null\npublished: null\nlanguage: en\nlicence: null\n---\n" + TEXT + "\n",
+        "---\nid: tiny\ntitle: null\nsource: null\nurl: null\npublished: null\nlanguage: en\nlicence: CC0-1.0\nsplit: test\n---\n" + TEXT + "\n",
         encoding="utf-8",
     )
     mentions = "- {id: m1, entity: e1, kind: NAM, start: 0, end: 13, text: Ahmad Massoud, head: {start: 0, end: 13, text: Ahmad Massoud}}\n"

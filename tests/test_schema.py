@@ -20,7 +20,8 @@ PROJECTS = ["repository", "valid-fixture"]
 
 #: The documents config's contract: top-level fields, and the fields of each layer's items.
 CONTRACT: dict[str, tuple[str, ...]] = {
-    "id": (), "title": (), "source": (), "url": (), "published": (), "language": (), "text": (),
+    "id": (), "title": (), "source": (), "url": (), "published": (), "language": (), "licence": (), "attribution": (),
+    "split": (), "provenance": (), "text": (),
     "sentences": (), "tokens": (), "values": (), "ner": (),
     "entities": ("id", "type", "name", "members"),
     "mentions": ("id", "entity", "kind", "start", "end", "text", "head_start", "head_end"),

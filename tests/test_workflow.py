@@ -13,11 +13,50 @@ from khabar.cli import main
 from khabar.findings import KhabarError
 from khabar.workflow import format_annotations, new_document
 
+SPLIT_AND_LICENCE = {"split": "test", "licence": "CC0-1.0"}
+
+
+def test_workflow_new_writes_every_front_matter_key(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("Officials met in Lisbon.", encoding="utf-8")
+    args = ["--split", "dev", "--licence", "CC-BY-2.5", "--attribution", "Wikinews contributors", "--provenance", "also in GUM as GUM_news_x, split train"]
+    assert main(["--root", str(tiny_project), "new", "wiki", "--text", str(text), *args]) == 0
+    corpus, found = validate(root=tiny_project, gx=False)
+    assert [f for f in found if f.level == "error"] == []
+    doc = next(d for d in corpus.documents if d.id == "wiki")
+    assert (doc.split, doc.licence, doc.attribution, doc.provenance) == ("dev", "CC-BY-2.5", "Wikinews contributors", "also in GUM as GUM_news_x, split train")
+    header = (tiny_project / "corpus" / "wiki.txt").read_text(encoding="utf-8").split("---\n")[1]
+    assert [line.split(":")[0] for line in header.splitlines()] == ["id", "title", "source", "url", "published", "language", "licence",
+                                                                    "attribution", "split", "provenance", "seed"]
+
+
+@pytest.mark.parametrize(("meta", "checks"), [
+    ({"licence": "CC0-1.0"}, {"split-missing"}),
+    ({"split": "train", "licence": "CC0-1.0"}, {"split-unknown"}),
+    ({"split": "dev", "licence": "CC BY"}, {"licence-unknown"}),
+    ({"split": "dev"}, {"licence-unknown"}),
+])
+def test_workflow_new_refuses_a_document_in_no_split_or_of_no_known_licence(tmp_path: Path, tiny_project: Path, meta: dict, checks: set) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("Some text.", encoding="utf-8")
+    with pytest.raises(KhabarError) as raised:
+        new_document(root=tiny_project, doc_id="fresh", text_file=text, meta=meta)
+    assert {f.check for f in raised.value.findings} == checks
+    assert not (tiny_project / "corpus" / "fresh.txt").exists()
+
+
+def test_workflow_new_requires_split_and_licence_on_the_command_line(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "t.txt"
+    text.write_text("Some text.", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["--root", str(tiny_project), "new", "fresh", "--text", str(text), "--licence", "CC0-1.0"])
+    assert "--split" in capsys.readouterr().err and not (tiny_project / "corpus" / "fresh.txt").exists()
+
 
 def test_workflow_new_normalises_and_reports(tmp_path: Path, tiny_project: Path) -> None:
     text = tmp_path / "t.txt"
     text.write_bytes("Cafe\u0301 in Lisbon.\r\nSomeone spoke.".encode())
-    made = new_document(root=tiny_project, doc_id="new-doc", text_file=text, meta={"source": "Somebody"})
+    made = new_document(root=tiny_project, doc_id="new-doc", text_file=text, meta={"source": "Somebody", **SPLIT_AND_LICENCE})
     stored = made.corpus_path.read_text(encoding="utf-8")
     assert made.crlf_fixed == 1 and made.nfc_changed
     assert "\r" not in stored and "Caf\u00e9" in stored
@@ -33,7 +72,7 @@ def test_workflow_new_refuses_and_writes_nothing(tmp_path: Path, tiny_project: P
         doc_id = next((tiny_project / "corpus").glob("*.txt")).stem
     before = sorted(p.name for p in (tiny_project / "corpus").iterdir())
     with pytest.raises(KhabarError) as raised:
-        new_document(root=tiny_project, doc_id=doc_id, text_file=text, meta={})
+        new_document(root=tiny_project, doc_id=doc_id, text_file=text, meta=SPLIT_AND_LICENCE)
     assert {f.check for f in raised.value.findings} == {check}
     assert sorted(p.name for p in (tiny_project / "corpus").iterdir()) == before
 
@@ -41,7 +80,7 @@ def test_workflow_new_refuses_and_writes_nothing(tmp_path: Path, tiny_project: P
 def test_workflow_new_rejects_non_utf8(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = tmp_path / "t.txt"
     text.write_bytes(b"ok line\nbad \xff byte")
-    assert main(["--root", str(tiny_project), "new", "latin", "--text", str(text)]) == 1
+    assert main(["--root", str(tiny_project), "new", "latin", "--text", str(text), "--split", "test", "--licence", "CC0-1.0"]) == 1
     assert f"{text}:2: error[file-encoding]" in capsys.readouterr().err
 
 
@@ -103,7 +142,7 @@ def test_workflow_preannotate_marks_proposals_unreviewed(tmp_path: Path, tiny_pr
     nlp.to_disk(model)
     text = tmp_path / "t.txt"
     text.write_text("Officials met in Lisbon on Tuesday. Lisbon was calm.", encoding="utf-8")
-    made = new_document(root=tiny_project, doc_id="proposed", text_file=text, meta={}, model=str(model))
+    made = new_document(root=tiny_project, doc_id="proposed", text_file=text, meta=SPLIT_AND_LICENCE, model=str(model))
     data = yaml.safe_load(made.annotation_path.read_text(encoding="utf-8"))
     assert [m["text"] for m in data["mentions"]] == ["Lisbon", "Lisbon"]
     assert len(data["entities"]) == 1 and data["values"][0]["text"] == "Tuesday"
@@ -117,7 +156,8 @@ def test_workflow_preannotate_marks_proposals_unreviewed(tmp_path: Path, tiny_pr
 def test_workflow_preannotate_without_a_pipeline_is_a_clear_error(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = tmp_path / "t.txt"
     text.write_text("Some text.", encoding="utf-8")
-    code = main(["--root", str(tiny_project), "new", "x", "--text", str(text), "--preannotate", "--model", str(tmp_path / "no-such-pipeline")])
+    code = main(["--root", str(tiny_project), "new", "x", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0",
+                 "--preannotate", "--model", str(tmp_path / "no-such-pipeline")])
     err = capsys.readouterr().err
     assert code == 1 and "error[preannotate-model]" in err and "Traceback" not in err
     assert not (tiny_project / "corpus" / "x.txt").exists()

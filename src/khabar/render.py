@@ -199,7 +199,8 @@ class _Page:
 
     def page(self) -> str:
         doc = self.doc
-        meta = " · ".join(escape(f"{k}: {v}") for k, v in (("source", doc.source), ("published", doc.published), ("url", doc.url)) if v)
+        meta = " · ".join(escape(f"{k}: {v}") for k, v in (("split", doc.split), ("licence", doc.licence), ("source", doc.source),
+                                                            ("published", doc.published), ("url", doc.url)) if v)
         counts = (f"{len(doc.sentences)} sentences · {len(doc.entities)} entities · {len(doc.mentions)} mentions · {len(doc.values)} values · "
                   f"{len(doc.relations)} relations · {len(doc.attributions)} attributions")
         legend = ('<p class="legend"><span class="mention k-NAM" style="--h:210;--lv:0">name (NAM)</span>'

@@ -3,7 +3,8 @@
 ``generate_corpus(root=..., n=..., seed=...)`` writes a buildable project (pyproject.toml,
 CHANGELOG.md, dataset_card.md, corpus/, annotations/) whose documents have about the gold's
 annotation density per document (tokens, sentences, mentions, chains, values, relations,
-attributions). The texts come from :mod:`khabar.synthetic_text`, which computes every offset
+attributions). Every fifth document (the first included) is in the dev split, the others in
+test (:func:`split_of`); every text is CC0-1.0. The texts come from :mod:`khabar.synthetic_text`, which computes every offset
 while writing. ``perturb(documents=..., seed=...)`` degrades documents into predictions.
 """
 
@@ -14,18 +15,24 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from khabar.io.annotation_write import render_annotations
-from khabar.io.corpus_files import render_corpus_file
+from khabar.io.corpus_files import DOCUMENT_META, render_corpus_file
 from khabar.schema.labels import ATTRIBUTION_ROLES, NER_LABELS
 from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, Value
 from khabar.schema.relations import RELATIONS
 from khabar.synthetic_text import TEMPLATES, Span, Writer
 
 VERSION = "0.1.0"
+LICENCE = "CC0-1.0"  # synthetic text: no rights reserved
 _CARD = "---\npretty_name: Khabar (synthetic)\nlicense: cc0-1.0\n---\n# Khabar (synthetic)\n\nVersion ${version}.\n"  # without the repository's card
 
 
-def synthetic_document(doc_id: str, rng: random.Random) -> Document:
-    """One random, valid document with about the gold's annotation density."""
+def split_of(index: int) -> str:
+    """The split of the ``index``-th synthetic document: every fifth one (0, 5, 10, ...) is dev, the others test."""
+    return "dev" if index % 5 == 0 else "test"
+
+
+def synthetic_document(doc_id: str, rng: random.Random, *, split: str = "test") -> Document:
+    """One random, valid document with about the gold's annotation density, in ``split``."""
     d = Writer(rng)
     for _ in range(rng.randint(22, 27)):
         rng.choices([t for t, _ in TEMPLATES], weights=[w for _, w in TEMPLATES])[0](d)
@@ -54,7 +61,7 @@ def synthetic_document(doc_id: str, rng: random.Random) -> Document:
 
     return Document(
         id=doc_id, title=None, source="synthetic", url=None, published=None, language="en",
-        licence="Synthetic text for benchmarks; no rights reserved.", text=text, sentences=(), tokens=(),
+        licence=LICENCE, attribution=None, split=split, provenance=None, text=text, sentences=(), tokens=(),
         entities=tuple(Entity(e.id, e.type, e.name, e.members) for e in sorted(cast, key=lambda e: order[e.id])),
         mentions=tuple(Mention(f"m{i}", ent, kind, s, e, text[s:e], hs, he) for i, (ent, kind, s, e, hs, he) in enumerate(mentions, 1)),
         values=tuple(Value(f"v{i}", t, s, e, text[s:e]) for i, (t, s, e) in enumerate(sorted(d.values, key=lambda v: v[1]), 1)),
@@ -73,8 +80,8 @@ def generate_corpus(*, root: Path, n: int, seed: int) -> None:
     (root / "pyproject.toml").write_text(f'[project]\nname = "khabar-synthetic"\nversion = "{VERSION}"\n', encoding="utf-8")
     (root / "CHANGELOG.md").write_text(f"# Changelog\n\n## [{VERSION}] - 2026-01-01\n\n### Added\n- {n} synthetic documents (seed {seed}).\n", encoding="utf-8")
     for i in range(n):
-        doc = synthetic_document(f"syn{seed}-{i:06d}", random.Random(f"{seed}/{i}"))
-        meta = {"id": doc.id, "source": doc.source, "language": doc.language, "licence": doc.licence}
+        doc = synthetic_document(f"syn{seed}-{i:06d}", random.Random(f"{seed}/{i}"), split=split_of(i))
+        meta = {key: getattr(doc, key) for key in DOCUMENT_META}
         (root / "corpus" / f"{doc.id}.txt").write_text(render_corpus_file(meta=meta, text=doc.text), encoding="utf-8")
         (root / "annotations" / f"{doc.id}.yaml").write_text(render_annotations(doc), encoding="utf-8")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from khabar.findings import KhabarError, finding
 from khabar.io.annotation_write import render_annotations
-from khabar.io.corpus_files import SAFE_ID, decode, render_corpus_file
+from khabar.io.corpus_files import DOCUMENT_META, SAFE_ID, decode, render_corpus_file, split_and_licence
 from khabar.io.project import Paths
 from khabar.schema.labels import NAME_TYPES, VALUE_TYPES
 from khabar.schema.model import Document, Entity, Mention, Value
@@ -76,8 +76,9 @@ def _slug(text: str, taken: set[str]) -> str:
 def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, Any], model: str | None = None) -> NewDocument:
     """Add ``corpus/<doc_id>.txt`` (normalised NFC + LF) and ``annotations/<doc_id>.yaml``.
 
+    ``meta`` holds the front matter's keys (``split`` and ``licence`` are required).
     Refuses (KhabarError, nothing written) on an unsafe id, an existing
-    document, or a text file that is not UTF-8.
+    document, a missing or unknown split, an unknown licence, or a text file that is not UTF-8.
     """
     paths = Paths(root)
     corpus_path, ann_path = paths.corpus / f"{doc_id}.txt", paths.annotations / f"{doc_id}.yaml"
@@ -87,6 +88,7 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
     for path in (corpus_path, ann_path):
         if path.exists():
             problems.append(finding("doc-id-mismatch", f"{paths.show(path)} already exists; choose another id (khabar new never overwrites)", path=paths.show(path), line=1))
+    problems += split_and_licence(meta, shown="<command line>", line=lambda _: 1)  # --split, --licence
     raw, found = decode(text_file, text_file.read_bytes(), str(text_file))
     problems += [f for f in found if f.check == "file-encoding"]
     if problems or raw is None:
@@ -95,7 +97,8 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
     from khabar.tokenize import tokenize
 
     tokens, sentences = tokenize(text)
-    doc = Document(id=doc_id, title=meta.get("title"), source=meta.get("source"), url=meta.get("url"), published=meta.get("published"), language=meta.get("language") or "en", licence=meta.get("licence"), text=text, sentences=sentences, tokens=tokens, entities=(), mentions=(), values=(), relations=(), attributions=())
+    stated = {key: meta.get(key) for key in DOCUMENT_META} | {"id": doc_id, "language": meta.get("language") or "en"}
+    doc = Document(**stated, text=text, sentences=sentences, tokens=tokens, entities=(), mentions=(), values=(), relations=(), attributions=())
     unreviewed: list[str] = []
     if model:
         doc, unreviewed = propose(doc=doc, model=model)

@@ -2,8 +2,8 @@
 :mod:`khabar.export.brat_read`), lossless both ways.
 
 Per document: ``<id>.txt`` (the text), ``<id>.ann`` and ``<id>.meta.json`` (title,
-source, url, published, language, licence: brat has no document metadata; brat
-ignores the file). One ``annotation.conf`` for the folder.
+source, url, published, language, licence, attribution, split, provenance: brat has no
+document metadata; brat ignores the file). One ``annotation.conf`` for the folder.
 
 ``<id>.ann`` holds, in this order (each section in Khabar's annotation order, which
 is how the import recovers that order):

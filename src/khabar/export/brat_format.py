@@ -10,6 +10,7 @@ import re
 from types import MappingProxyType
 from typing import Mapping
 
+from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
 from khabar.schema.relations import RELATIONS
 
@@ -25,7 +26,7 @@ NOTE = "AnnotatorNotes"
 #: of the source entity, Parent the enclosing attribution's event.
 ROLES = ("Source", "Content", "Speaker", "Parent")
 META_SUFFIX = ".meta.json"
-META_KEYS = ("title", "source", "url", "published", "language", "licence")
+META_KEYS = tuple(key for key in DOCUMENT_META if key != "id")  # the document's front matter but its id (the file name)
 
 
 def brat_label(*, label: str) -> str:

@@ -14,7 +14,8 @@ plus the sentencizer): every spaCy token, whitespace tokens included, so
 ``doc.spans["attribution_cue"]`` (also ``_source``, ``_content``)
                            every fragment of that role; label = attribution id,
                            kb_id = attribution type
-``doc.user_data["khabar"]``  ``{"id", "title", "source", "url", "published", "language", "licence"}``
+``doc.user_data["khabar"]``  ``{"id", "title", "source", "url", "published", "language", "licence",
+                           "attribution", "split", "provenance"}``
 =========================  ===============================================================
 
 Read it back with ``DocBin().from_disk(path).get_docs(nlp.vocab)``. Not carried:
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from khabar.export.common import require_references
+from khabar.io.corpus_files import DOCUMENT_META
 from khabar.findings import KhabarError, finding
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 FILE_NAME = "khabar.spacy"
-META = ("id", "title", "source", "url", "published", "language", "licence")
+META = DOCUMENT_META
 
 
 def docs_to_spacy(*, documents: Sequence[Document], out: Path) -> list[Path]:
@@ -68,6 +70,11 @@ def to_spacy_doc(*, doc: Document) -> Doc:
 
     require_references(doc=doc)
     sdoc = pipeline()(doc.text)
+    # Khabar's sentences, not the bare sentencizer's: khabar.tokenize also ends a sentence at a line
+    # break and moves an opening quote to the sentence it opens (the relation evidence counts these).
+    starts = {s.start for s in doc.sentences}
+    for token in sdoc[1:]:
+        token.is_sent_start = token.idx in starts
     types = {e.id: e.type for e in doc.entities}
     sdoc.ents = [_span(sdoc, doc, s.start, s.end, what="ner span", label=s.label) for s in doc.ner]
     sdoc.spans["mentions"] = [

@@ -17,14 +17,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from khabar.findings import Finding, finding
 from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-META_KEYS = ("id", "title", "source", "url", "published", "language", "licence", "seed")
-REQUIRED_META = ("id", "language")
+META_KEYS = ("id", "title", "source", "url", "published", "language", "licence", "attribution", "split", "provenance", "seed")
+#: The keys that are fields of :class:`~khabar.schema.model.Document` too (all but ``seed``), in its order.
+DOCUMENT_META = tuple(key for key in META_KEYS if key != "seed")
+REQUIRED_META = ("id", "language")  # `split` and `licence` are required too, each with a check of its own
 DELIMITER = "---\n"
 
 
@@ -81,6 +83,8 @@ def read_corpus_file(path: Path, *, shown: str) -> tuple[CorpusFile | None, list
         found.append(finding("yaml-type", f"expected the front matter to be a mapping of {', '.join(META_KEYS)}; found {type(meta).__name__}", path=shown, line=2))
         return None, found
     found += _check_meta(meta, shown, path.stem)
+    # At the key's line, or at the closing `---` line, where an absent key would go.
+    found += split_and_licence(meta, shown=shown, line=lambda key: line_of(meta, key, 0) + 1 if key in meta else text_line - 1)
     bad_line = first_non_nfc_line(text)
     if bad_line is not None:
         found.append(finding("text-nfc", "expected the text in Unicode NFC; found a non-NFC sequence (normalise with `khabar new`, which applies NFC)", path=shown, line=text_line + bad_line - 1))
@@ -107,6 +111,27 @@ def _check_meta(meta: LDict, shown: str, stem: str) -> list[Finding]:
             found.append(finding("doc-id-unsafe", f"document id {doc_id!r} is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", path=shown, line=line_of(meta, "id", 2) + 1))
         elif doc_id != stem:
             found.append(finding("doc-id-mismatch", f"the file is named {stem!r} but its id is {doc_id!r}; rename the file or fix the id", path=shown, line=line_of(meta, "id", 2) + 1))
+    return found
+
+
+def split_and_licence(meta: Mapping[str, Any], *, shown: str, line: Callable[[str], int]) -> list[Finding]:
+    """``split-missing``, ``split-unknown`` and ``licence-unknown`` of a document's metadata, each at
+    ``line(key)``. A value that is not a string is ``yaml-type`` (reported by the reader), not reported here."""
+    from khabar.schema.labels import SPLITS, TEXT_LICENCES
+
+    found = []
+    split, licence = meta.get("split"), meta.get("licence")
+    choices = " or ".join(f"`split: {s}`" for s in SPLITS)
+    if split is None:
+        found.append(finding("split-missing", f"expected a `split` ({', '.join(SPLITS)}); found {'`split: null`' if 'split' in meta else 'no `split` key'}: "
+                             f"the document is in no split (add {choices} to the front matter)", path=shown, line=line("split")))
+    elif isinstance(split, str) and split not in SPLITS:
+        found.append(finding("split-unknown", f"expected `split` to be one of {', '.join(SPLITS)}; found {split!r} (write {choices})", path=shown, line=line("split")))
+    if licence is None or (isinstance(licence, str) and licence not in TEXT_LICENCES):
+        stated = "no `licence` key" if "licence" not in meta else "`licence: null`" if licence is None else repr(licence)
+        found.append(finding("licence-unknown", f"expected `licence` to be the id of the text's licence, one of {', '.join(TEXT_LICENCES)}; found {stated} "
+                             "(every document states its licence; a licence not listed is added to khabar.schema.labels.TEXT_LICENCES with its name and URL)",
+                             path=shown, line=line("licence")))
     return found
 
 

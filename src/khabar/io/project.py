@@ -14,7 +14,7 @@ from typing import Callable
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
 from khabar.io.annotation_read import Layers, read_annotation_file
-from khabar.io.corpus_files import CorpusFile, read_corpus_file
+from khabar.io.corpus_files import DOCUMENT_META, CorpusFile, read_corpus_file
 from khabar.parallel import chunked_map
 from khabar.progress import Progress, no_progress
 from khabar.schema.model import Document
@@ -129,9 +129,7 @@ def _assemble(cf: CorpusFile, layers: Layers) -> Document:
 
     tokens, sentences = tokenize(cf.text)
     return Document(
-        id=cf.meta["id"], title=cf.meta["title"], source=cf.meta["source"], url=cf.meta["url"],
-        published=cf.meta["published"], language=cf.meta["language"], licence=cf.meta["licence"],
-        text=cf.text, sentences=sentences, tokens=tokens,
+        **{key: cf.meta[key] for key in DOCUMENT_META}, text=cf.text, sentences=sentences, tokens=tokens,
         entities=tuple(layers.entities), mentions=tuple(layers.mentions), values=tuple(layers.values),
         relations=tuple(layers.relations), attributions=tuple(layers.attributions),
     )

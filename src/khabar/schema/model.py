@@ -234,7 +234,10 @@ class Document:
     url: str | None
     published: str | None
     language: str
-    licence: str | None
+    licence: str | None  # an id of labels.TEXT_LICENCES; every corpus file states one (``licence-unknown``)
+    attribution: str | None  # the credit line the licence asks for
+    split: str | None  # one of labels.SPLITS; every corpus file states one (``split-missing``)
+    provenance: str | None  # where else the text is published (e.g. in GUM), free text
     text: str
     sentences: tuple[Sentence, ...]
     tokens: tuple[Token, ...]
@@ -248,8 +251,12 @@ class Document:
     def __post_init__(self) -> None:
         for name in ("id", "language", "text"):
             _need(self, name, str)
-        for name in ("title", "source", "url", "published", "licence"):
+        for name in ("title", "source", "url", "published", "licence", "attribution", "split", "provenance"):
             _need(self, name, str, optional=True)
+        if self.split is not None and self.split not in labels.SPLITS:
+            raise SchemaError("split-unknown", f"`split` must be one of {', '.join(labels.SPLITS)}; found {self.split!r}")
+        if self.licence is not None and self.licence not in labels.TEXT_LICENCES:
+            raise SchemaError("licence-unknown", f"`licence` must be one of {', '.join(labels.TEXT_LICENCES)}; found {self.licence!r}")
         from khabar.schema.derive import derive_ner  # local: derive imports this module
 
         object.__setattr__(self, "ner", derive_ner(self))
