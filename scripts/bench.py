@@ -9,7 +9,7 @@ in a fresh subprocess: ``khabar validate``; ``khabar build --no-load --no-baseli
 validates again before it writes: its time is the time to validate and build); with ``--baselines``,
 also the default build, whose card runs and scores every baseline; ``load_dataset`` of
 ``documents`` with a cold Hugging Face cache (a temporary HF_HOME), then again cached; ``khabar
-evaluate`` of the built gold against a perturbed copy; and a bare pyarrow write of the same
+evaluate`` of the built gold's test split against a perturbed copy; and a bare pyarrow write of the same
 ``documents`` rows (the floor). Per step: wall seconds, CPU seconds (user + system, children
 included), the largest single process's max RSS (``os.wait4``) and the peak RSS summed over the
 step's process tree (PSS, sampled from /proc every 200 ms, so worker processes count once); for the
@@ -45,9 +45,9 @@ import json, sys, time
 t0 = time.perf_counter()
 from datasets import load_dataset
 t1 = time.perf_counter()
-ds = load_dataset(sys.argv[1], "documents", split="test")
+ds = load_dataset(sys.argv[1], "documents")  # every split: dev and test
 t2 = time.perf_counter()
-print(json.dumps({"seconds": t2 - t1, "import_seconds": t1 - t0, "rows": ds.num_rows}))
+print(json.dumps({"seconds": t2 - t1, "import_seconds": t1 - t0, "rows": sum(split.num_rows for split in ds.values())}))
 """
 FLOOR = """
 import json, sys, tempfile, time
@@ -79,7 +79,7 @@ from pathlib import Path
 from khabar.evaluate import load_gold
 from khabar.synthetic import perturb
 with open(sys.argv[2], "w", encoding="utf-8") as f:
-    for p in perturb(documents=load_gold(path=Path(sys.argv[1])), seed=int(sys.argv[3])):
+    for p in perturb(documents=load_gold(path=Path(sys.argv[1]), split="test"), seed=int(sys.argv[3])):  # the split evaluate scores
         f.write(json.dumps(p) + "\\n")
 """
 
@@ -158,7 +158,7 @@ def bench(n: int, *, baselines: bool, progress: Any) -> dict[str, Any]:
             ("load_cold", [PY, "-c", LOAD, str(built)], True),
             ("load_cached", [PY, "-c", LOAD, str(built)], True),
             ("predict", [PY, "-c", PREDICT, str(built), str(pred), str(SEED)], False),
-            ("evaluate", KHABAR + ["evaluate", "--gold", str(built), "--pred", str(pred), "--json"], False),
+            ("evaluate", KHABAR + ["evaluate", "--gold", str(built), "--pred", str(pred), "--split", "test", "--json"], False),
             ("floor", [PY, "-c", FLOOR, str(built)], True),
         ]
         if baselines:  # the default build: the card's baseline table too (run, score and tabulate every baseline)

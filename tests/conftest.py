@@ -38,6 +38,18 @@ def copy_project(source: Path, dest: Path) -> Path:
     return dest
 
 
+def two_split_project(dest: Path) -> Path:
+    """A copy of the valid project (tests/fixtures/valid, whose document ``talks`` is in the test split) with a
+    second document, ``talks-dev``: the same text and annotations, in the dev split. Every config has rows in both."""
+    copy_project(FIXTURES / "valid", dest)
+    corpus = (dest / "corpus" / "talks.txt").read_text(encoding="utf-8")
+    assert corpus.count("split: test\n") == 1 and corpus.count("id: talks\n") == 1
+    (dest / "corpus" / "talks-dev.txt").write_text(corpus.replace("id: talks\n", "id: talks-dev\n").replace("split: test\n", "split: dev\n"), encoding="utf-8")
+    annotations = (dest / "annotations" / "talks.yaml").read_text(encoding="utf-8")
+    (dest / "annotations" / "talks-dev.yaml").write_text(annotations.replace("document: talks\n", "document: talks-dev\n", 1), encoding="utf-8")
+    return dest
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     """The repository root: the real project."""
@@ -66,6 +78,23 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from khabar.build import build
 
     root = copy_project(FIXTURES / "valid", tmp_path_factory.mktemp("tiny") / "project")
+    out = root.parent / "khabar"
+    build(root=root, out=out)
+    return out
+
+
+@pytest.fixture
+def split_project(tmp_path: Path) -> Path:
+    """A writable small valid project with one document in each split (:func:`two_split_project`), buildable."""
+    return two_split_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def split_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:func:`two_split_project` built once per session: every config has rows in the dev and the test split."""
+    from khabar.build import build
+
+    root = two_split_project(tmp_path_factory.mktemp("splits") / "project")
     out = root.parent / "khabar"
     build(root=root, out=out)
     return out

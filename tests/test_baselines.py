@@ -391,10 +391,25 @@ def test_baselines_cli_writes_predictions_from_a_built_dataset(tiny_built: Path,
 def test_baselines_cli_reads_the_project_root_and_passes_the_model(project_root: Path, ruler_pipeline: str,
                                                                   tmp_path: Path) -> None:
     out = tmp_path / "pred.jsonl"
-    argv = ["--root", str(project_root), "baseline", "spacy-ner", "--model", ruler_pipeline, "--out", str(out)]
+    split = str(load_gold(path=project_root)[0].split)  # a split with documents
+    argv = ["--root", str(project_root), "baseline", "spacy-ner", "--model", ruler_pipeline, "--out", str(out), "--split", split]
     args = _parser().parse_args(argv)
     assert args.func(args) == 0
-    assert all("ner" in json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(load_gold(path=project_root, split=split)) and all("ner" in json.loads(line) for line in lines)
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_baselines_cli_predicts_the_split_evaluate_scores(split_built: Path, tmp_path: Path, split: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from khabar.cli import main
+
+    out = tmp_path / "pred.jsonl"
+    assert main(["baseline", "string-match-coref", "--gold", str(split_built), "--out", str(out), *(["--split", split] if split == "dev" else [])]) == 0
+    assert f"wrote 1 document(s) of the {split} split" in capsys.readouterr().out
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == [d.id for d in load_gold(path=split_built, split=split)]
+    assert main(["evaluate", "--gold", str(split_built), "--pred", str(out), "--split", split, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["split"] == split
 
 
 def test_baselines_cli_rejects_an_option_the_baseline_lacks(tiny_project: Path, tmp_path: Path,

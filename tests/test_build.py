@@ -17,7 +17,7 @@ from khabar.build import build, load_back
 from khabar.card import split_front_matter
 from khabar.findings import KhabarError
 from khabar.io import load_project
-from khabar.schema.labels import BIO_TAGS, NER_LABELS
+from khabar.schema.labels import BIO_TAGS, NER_LABELS, SPLITS
 from khabar.schema.model import Document
 from khabar.views import CONFIGS, view_rows
 
@@ -34,9 +34,15 @@ def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def load(folder: Path, config: str, cache: Path):  # noqa: ANN201 (a datasets.Dataset)
-    """Load a config into its own cache: datasets caches a local folder by name and card, not content."""
-    return load_dataset(str(folder), config, split="test", cache_dir=str(cache))
+def load(folder: Path, config: str, cache: Path, split: str):  # noqa: ANN201 (a datasets.Dataset)
+    """Load a config's split into its own cache: datasets caches a local folder by name and card, not content."""
+    return load_dataset(str(folder), config, split=split, cache_dir=str(cache))
+
+
+def splits_of(folder: Path) -> list[str]:
+    """The splits of a build that have documents."""
+    rows = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["rows"]["documents"]
+    return [split for split in SPLITS if rows.get(split)]
 
 
 def card_meta(built: Path) -> dict:
@@ -46,23 +52,58 @@ def card_meta(built: Path) -> dict:
 
 @pytest.mark.parametrize("config", CONFIG_NAMES)
 def test_build_every_config_loads_offline(built: Path, repo_docs: list[Document], config: str, tmp_path: Path) -> None:
-    expected = sum(1 for _ in view_rows(config, repo_docs))
+    expected = {split: sum(1 for _ in view_rows(config, [d for d in repo_docs if d.split == split])) for split in SPLITS}
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
-    listed = [c["config_name"] for c in card_meta(built)["configs"]]
+    listed = {c["config_name"]: [d["split"] for d in c["data_files"]] for c in card_meta(built)["configs"]}
     assert manifest["rows"][config] == expected
-    if expected == 0:
-        assert config not in listed  # datasets cannot load an empty split
-        return
-    assert config in listed
-    assert load(built, config, tmp_path).num_rows == expected
+    assert listed.get(config, []) == [split for split in SPLITS if expected[split]]  # datasets cannot load an empty split
+    for split in listed.get(config, []):
+        assert load(built, config, tmp_path, split).num_rows == expected[split]
 
 
-def test_build_documents_is_the_default_config(built: Path, tmp_path: Path) -> None:
-    defaults = [c["config_name"] for c in card_meta(built)["configs"] if c.get("default")]
+@pytest.mark.parametrize("split", SPLITS)
+@pytest.mark.parametrize("config", CONFIG_NAMES)
+def test_build_every_config_loads_each_split_of_a_two_split_corpus(split_built: Path, config: str, split: str, tmp_path: Path) -> None:
+    manifest = json.loads((split_built / "manifest.json").read_text(encoding="utf-8"))
+    loaded = load(split_built, config, tmp_path, split)
+    assert loaded.num_rows == manifest["rows"][config][split] > 0
+    files = sorted((split_built / "data" / config).glob(f"{split}-*.parquet"))
+    assert files and loaded.num_rows == sum(pq.read_metadata(f).num_rows for f in files)
+    if config == "documents":
+        assert set(loaded["split"]) == {split}
+        assert loaded["id"] == (["talks"] if split == "test" else ["talks-dev"])
+
+
+def test_build_a_split_without_rows_is_left_out_of_its_config(tiny_built: Path, tmp_path: Path) -> None:
+    manifest = json.loads((tiny_built / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rows"]["documents"] == {"dev": 0, "test": 1}  # the valid fixture is one test document
+    for config in card_meta(tiny_built)["configs"]:
+        assert [d["split"] for d in config["data_files"]] == ["test"]
+    assert not list((tiny_built / "data").glob("*/dev-*"))
+    with pytest.raises(ValueError, match="dev"):
+        load(tiny_built, "documents", tmp_path, "dev")
+
+
+def test_build_documents_is_the_default_config(split_built: Path, tmp_path: Path) -> None:
+    defaults = [c["config_name"] for c in card_meta(split_built)["configs"] if c.get("default")]
     assert defaults == ["documents"]
-    default = load_dataset(str(built), split="test", cache_dir=str(tmp_path))
-    assert default.num_rows == load(built, "documents", tmp_path).num_rows
-    assert default.features == load(built, "documents", tmp_path).features
+    for split in SPLITS:
+        default = load_dataset(str(split_built), split=split, cache_dir=str(tmp_path))
+        assert default.num_rows == load(split_built, "documents", tmp_path, split).num_rows
+        assert default.features == load(split_built, "documents", tmp_path, split).features
+
+
+def test_build_card_dataset_info_states_each_split_as_loaded(split_built: Path, tmp_path: Path) -> None:
+    for info in card_meta(split_built)["dataset_info"]:
+        name = info["config_name"]
+        stated = {s["name"]: s for s in info["splits"]}
+        assert list(stated) == list(SPLITS)
+        files = sorted((split_built / "data" / name).glob("*.parquet"))
+        assert info["download_size"] == sum(f.stat().st_size for f in files)
+        assert info["dataset_size"] == sum(s["num_bytes"] for s in stated.values())
+        for split, dataset in load_dataset(str(split_built), name, cache_dir=str(tmp_path)).items():
+            assert stated[split]["num_examples"] == dataset.num_rows
+            assert stated[split]["num_bytes"] == dataset.info.splits[split].num_bytes  # as datasets measures it
 
 
 def test_build_twice_gives_identical_bytes(built: Path, project_root: Path, tmp_path: Path) -> None:
@@ -104,7 +145,7 @@ def test_build_card_features_equal_parquet_schema(built: Path) -> None:
     declared = {info["config_name"]: Features._from_yaml_list(info["features"]) for info in meta["dataset_info"]}
     assert set(declared) == {c["config_name"] for c in meta["configs"]}
     for name, features in declared.items():
-        files = sorted((built / "data" / name).glob("test-*.parquet"))
+        files = sorted((built / "data" / name).glob("*.parquet"))
         assert files, name
         for path in files:
             assert Features.from_arrow_schema(pq.read_schema(path)) == features, path
@@ -118,7 +159,7 @@ def test_build_manifest_hashes_match_files(built: Path) -> None:
 
 
 def test_build_ner_tags_are_classlabel_with_bio_names(built: Path, tmp_path: Path) -> None:
-    ner = load(built, "ner", tmp_path)
+    ner = load(built, "ner", tmp_path, splits_of(built)[0])
     tags = ner.features["ner_tags"].feature
     assert isinstance(tags, ClassLabel)
     assert tags.names == list(BIO_TAGS)
@@ -126,11 +167,12 @@ def test_build_ner_tags_are_classlabel_with_bio_names(built: Path, tmp_path: Pat
     assert sum(len(t) for t in ner["tokens"]) == sum(len(t) for t in ner["ner_tags"])
 
 
-@pytest.mark.parametrize("which", ["built", "tiny_built"])
+@pytest.mark.parametrize("which", ["built", "tiny_built", "split_built"])
 def test_build_coref_clusters_map_back_to_mention_texts(which: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     folder: Path = request.getfixturevalue(which)
-    documents = {row["id"]: row for row in load(folder, "documents", tmp_path)}
-    for row in load(folder, "coref", tmp_path):
+    splits = splits_of(folder)
+    documents = {row["id"]: row for split in splits for row in load(folder, "documents", tmp_path, split)}
+    for row in (row for split in splits for row in load(folder, "coref", tmp_path, split)):
         doc = documents[row["id"]]
         tokens, text = doc["tokens"], doc["text"]
         assert [w for sentence in row["sentences"] for w in sentence] == [t["text"] for t in tokens]
@@ -144,18 +186,42 @@ def test_build_readme_yaml_is_hub_metadata(built: Path) -> None:
     text = (built / "README.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(text.split("---\n")[1])
     assert {"configs", "dataset_info", "license", "pretty_name"} <= set(meta)
-    assert all(c["data_files"][0]["split"] == "test" for c in meta["configs"])
+    assert all(c["data_files"] and {d["split"] for d in c["data_files"]} <= set(SPLITS) for c in meta["configs"])
+    for config in meta["configs"]:
+        for files in config["data_files"]:
+            assert all(Path(path).name.startswith(f"{files['split']}-00000-of-") for path in files["path"])
 
 
-def test_build_load_back_reads_this_build_not_a_cached_one(built: Path, tiny_built: Path, tmp_path: Path) -> None:
+def test_build_load_back_reads_this_build_not_a_cached_one(split_built: Path, tiny_built: Path, tmp_path: Path) -> None:
     out = tmp_path / "khabar"
-    shutil.copytree(built, out)
+    shutil.copytree(split_built, out)
     earlier = load_back(out=out)
-    for config in earlier:
-        load_dataset(str(out), config, split="test")  # fills the session's default cache
+    for config, splits in earlier.items():
+        for split in splits:
+            load_dataset(str(out), config, split=split)  # fills the session's default cache
     shutil.rmtree(out)
     shutil.copytree(tiny_built, out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    now = {name: rows for name, rows in manifest["rows"].items() if rows}
+    now = {name: {split: n for split, n in rows.items() if n} for name, rows in manifest["rows"].items() if any(rows.values())}
     assert now != earlier  # the two builds differ, so a stale cache would show
     assert load_back(out=out) == now
+
+
+def test_build_load_back_gives_rows_per_config_per_split(split_built: Path) -> None:
+    manifest = json.loads((split_built / "manifest.json").read_text(encoding="utf-8"))
+    loaded = load_back(out=split_built)
+    assert loaded == manifest["rows"] and set(loaded["ner"]) == set(SPLITS)
+
+
+def test_build_licence_file_lists_every_document(split_built: Path) -> None:
+    from khabar.licences import LICENCE_FILE
+
+    text = (split_built / LICENCE_FILE).read_text(encoding="utf-8")
+    meta = card_meta(split_built)
+    assert meta["license"] == "other" and meta["license"] != "cc-by-4.0"
+    assert meta["license_name"] == "khabar-mixed" and meta["license_link"] == LICENCE_FILE
+    rows = [line for line in text.splitlines() if line.startswith("| talks")]
+    assert sorted(row.split(" | ")[0].strip("| ") for row in rows) == ["talks", "talks-dev"]
+    assert all("https://creativecommons.org/licenses/by/4.0/" in row for row in rows)
+    manifest = json.loads((split_built / "manifest.json").read_text(encoding="utf-8"))
+    assert LICENCE_FILE in manifest["files"]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+import pytest
+from conftest import two_split_project
 
 from khabar.card import placeholders, size_category, split_front_matter
 from khabar.card_baselines import baseline_scores
 from khabar.io import load_project
-from khabar.stats import corpus_stats
+from khabar.io.corpus_files import DOCUMENT_META
+from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
+from khabar.splits import by_split
+from khabar.stats import corpus_stats, split_stats
 from khabar.views import CONFIGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,26 +40,49 @@ def test_card_template_states_no_figure_of_its_own() -> None:
     assert set(numbers) <= set(NAMED_VERSIONS), sorted(set(numbers) - set(NAMED_VERSIONS))
 
 
-def test_card_figures_equal_the_data() -> None:
-    docs = load_project(root=ROOT).documents
-    stats = corpus_stats(docs)
-    values = placeholders(root=ROOT, version="0.0.0", stats=stats, rows={"documents": len(docs)}, example=docs[0], baselines=baseline_scores(docs))
-    for key, value in stats.items():
+def _meta(docs: list) -> list[dict]:
+    return [{key: getattr(d, key) for key in DOCUMENT_META} for d in docs]
+
+
+@pytest.mark.parametrize("project", ["repository", "two splits"])
+def test_card_figures_equal_the_data(project: str, tmp_path: Path) -> None:
+    root = ROOT if project == "repository" else two_split_project(tmp_path / "p")
+    docs = load_project(root=root).documents
+    stats = split_stats(docs)
+    groups = by_split(docs)
+    rows = {"documents": {split: len(groups.get(split, [])) for split in SPLITS}}
+    values = placeholders(root=root, version="0.0.0", stats=stats, rows=rows, documents=_meta(docs), example=docs[0],
+                          baselines={split: baseline_scores(group) for split, group in groups.items()})
+    shown = [split for split in SPLITS_TEST_FIRST if split in groups]
+    assert stats["total"] == corpus_stats(docs)
+    for key, value in stats["total"].items():
         rendered = values[key.replace(" ", "_")]
         if isinstance(value, dict):
+            assert rendered.splitlines()[0] == f"| {key.split(' by ')[1]} | " + " | ".join(shown) + " | total |"  # the held-out split first
             for label, count in value.items():
-                assert f"| {label} | {count} |" in rendered
+                per_split = " | ".join(str(corpus_stats(groups[s])[key].get(label, 0)) for s in shown)
+                assert f"| {label} | {per_split} | {count} |" in rendered
         else:
             assert rendered == str(value)
+            per_split = " | ".join(str(corpus_stats(groups[s])[key]) for s in shown)
+            assert f"| {key} | {per_split} | {value} |" in values["figures_by_split"]
 
 
 def test_card_baseline_table_is_measured(built: Path) -> None:
     from khabar.baselines import BASELINES
 
     body = (built / "README.md").read_text(encoding="utf-8")
-    section = body[body.index("## Baseline results") : body.index("## Licensing")]
+    section = body[body.index("## Baseline results") : body.index("## Citation")]
     for name, (_, _, version) in BASELINES.items():
         assert f"| {name} {version} |" in section or (name in section and "Not run at build time" in section)
+
+
+def test_card_baseline_tables_per_split_test_first(split_built: Path) -> None:
+    body = (split_built / "README.md").read_text(encoding="utf-8")
+    section = body[body.index("## Baseline results") : body.index("## Citation")]
+    assert section.index("**Split `test`**") < section.index("**Split `dev`**")
+    tables = section.split("**Split `")[1:]
+    assert all("| string-match-coref 1.0 | coreference |" in t for t in tables)
 
 
 def test_card_built_readme_has_no_placeholder_left_and_every_config(built: Path) -> None:
@@ -66,15 +96,34 @@ def test_card_built_readme_has_no_placeholder_left_and_every_config(built: Path)
     assert f"Documents: {len(docs)};" in body
 
 
-def test_card_load_examples_run_for_every_config(built: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("which", ["built", "split_built"])
+def test_card_load_examples_run_for_every_config_and_split(which: str, request: pytest.FixtureRequest) -> None:
+    built: Path = request.getfixturevalue(which)
     text = (built / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
     code = next(b for b in blocks if "load_dataset" in b)
-    assert {c.name for c in CONFIGS} <= set(re.findall(r'load_dataset\("[^"]+", "([a-z]+)"', code))
+    rows = json.loads((built / "manifest.json").read_text(encoding="utf-8"))["rows"]
+    loads = re.findall(r'load_dataset\("[^"]+", "([a-z]+)", split="([a-z]+)"\)', code)
+    assert sorted(loads) == sorted((c, s) for c, per in rows.items() for s, n in per.items() if n)
+    assert loads[0][1] == next(s for s in SPLITS_TEST_FIRST if rows["documents"][s])  # the held-out split first
     namespace: dict = {}
     exec(compile(code.replace("path/to/khabar", str(built)), "card-example", "exec"), namespace)
-    assert namespace["docs"].num_rows == len(load_project(root=ROOT).documents)
-    assert namespace["ner"].num_rows == sum(len(d.sentences) for d in load_project(root=ROOT).documents)
+    for config, split in loads:
+        assert namespace[f"{config}_{split}"].num_rows == rows[config][split]
+
+
+def test_card_licences_are_mixed_and_listed_per_document(built: Path) -> None:
+    from khabar.licences import LICENCE_FILE
+
+    meta, body = split_front_matter((built / "README.md").read_text(encoding="utf-8"))
+    assert (meta["license"], meta["license_name"], meta["license_link"]) == ("other", "khabar-mixed", LICENCE_FILE)
+    section = body[body.index("## Licences") : body.index("## Changelog")]
+    licence_file = (built / LICENCE_FILE).read_text(encoding="utf-8")
+    for doc in load_project(root=ROOT).documents:
+        row = next(line for line in section.splitlines() if line.startswith(f"| {doc.id} |"))
+        assert row in licence_file and f"| {doc.split} |" in row and (doc.attribution or "–") in row
+        if doc.licence == "all-rights-reserved":
+            assert "not openly licensed" in row and f"`{doc.id}`" in section and "**not openly licensed**" in section
 
 
 def test_card_no_baselines_says_so_instead_of_a_table(tiny_project: Path, tmp_path: Path) -> None:
@@ -84,5 +133,32 @@ def test_card_no_baselines_says_so_instead_of_a_table(tiny_project: Path, tmp_pa
     out = tmp_path / "built"
     assert main(["--root", str(tiny_project), "build", "--no-baselines", "--no-load", "--quiet", "--out", str(out)]) == 0
     body = (out / "README.md").read_text(encoding="utf-8")
-    section = body[body.index("## Baseline results") : body.index("## Licensing")]
+    section = body[body.index("## Baseline results") : body.index("## Citation")]
     assert NO_BASELINES in section and "| system | layer |" not in section
+
+
+def test_card_contamination_lists_the_texts_also_in_gum(split_project: Path, tmp_path: Path) -> None:
+    from khabar.build import build
+
+    corpus = split_project / "corpus" / "talks.txt"
+    corpus.write_text(corpus.read_text(encoding="utf-8").replace("split: test\n", "split: test\nprovenance: also in GUM as GUM_news_talks, split dev\n"), encoding="utf-8")
+    build(root=split_project, out=tmp_path / "khabar", baselines=False)
+    _, body = split_front_matter((tmp_path / "khabar" / "README.md").read_text(encoding="utf-8"))
+    section = body[body.index("### Contamination") : body.index("## Baseline results")]
+    assert "1 text(s) of Khabar are also in GUM" in section and "OntoGUM" in section
+    assert "| talks | test | GUM_news_talks | dev |" in section
+    assert "talks-dev" not in section  # no provenance: not listed
+
+
+def test_card_contamination_reads_name_and_split_from_provenance() -> None:
+    from khabar.licences import contamination, contamination_section
+
+    docs = [
+        {"id": "b", "split": "test", "provenance": "also in GUM as GUM_news_b, split test"},
+        {"id": "a", "split": "dev", "provenance": "also in GUM as GUM_news_a"},
+        {"id": "c", "split": "test", "provenance": "first published by a wire service"},
+        {"id": "d", "split": "dev", "provenance": None},
+    ]
+    assert contamination(docs) == [("b", "GUM_news_b", "test"), ("a", "GUM_news_a", None)]  # the held-out split first
+    assert "| a | dev | GUM_news_a | not stated |" in contamination_section(docs)
+    assert "No document's provenance" in contamination_section(docs[2:])

@@ -230,3 +230,39 @@ def test_checks_unannotated_name_inside_unannotated_name_is_reported_once(tmp_pa
     # "Massoud" in "Ahmad Massoud" (0-13) and "Khan" in "Ismail Khan" (18-29) are not reported again.
     assert spans == [(0, 13), (18, 29), (33, 39), (41, 45), (102, 106), (112, 119), (134, 138)]
     assert {f.check for f in found} == {"name-unannotated"}
+
+
+def _front_matter_variant(tmp_path: Path, old: str, new: str) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(VALID, root)
+    path = root / "corpus" / "talks.txt"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("split: test\n", "split: null\n", [("split-missing", "corpus/talks.txt", 7)]),  # a document in no split, at the key
+    ("split: test\n", "split:\n", [("split-missing", "corpus/talks.txt", 7)]),
+    ("split: test\n", "split: Test\n", [("split-unknown", "corpus/talks.txt", 7)]),
+    ("split: test\n", "split: 3\n", [("yaml-type", "corpus/talks.txt", 7)]),  # not a string: one finding, not two
+    ("licence: CC-BY-4.0\n", "licence: null\n", [("licence-unknown", "corpus/talks.txt", 6)]),  # every document states its licence
+    ("licence: CC-BY-4.0\n", "", [("licence-unknown", "corpus/talks.txt", 7)]),  # absent: at the closing `---`
+    ("licence: CC-BY-4.0\nsplit: test\n", "", [("licence-unknown", "corpus/talks.txt", 6), ("split-missing", "corpus/talks.txt", 6)]),
+])
+def test_checks_split_and_licence_are_located(tmp_path: Path, old: str, new: str, expected: list) -> None:
+    corpus, found = validate(root=_front_matter_variant(tmp_path, old, new), gx=False)
+    assert sorted(_where(found)) == sorted(expected)
+    assert corpus.documents == []  # a format error: the document is not checked further, nor built
+    assert all("expected" in f.message and "found" in f.message for f in found if f.check != "yaml-type")
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_checks_every_split_and_licence_of_the_tables_is_accepted(tmp_path: Path, split: str) -> None:
+    from khabar.schema.labels import TEXT_LICENCES
+
+    for licence in TEXT_LICENCES:
+        root = _front_matter_variant(tmp_path / f"{split}-{licence}", "licence: CC-BY-4.0\nsplit: test\n", f"licence: {licence}\nsplit: {split}\n")
+        corpus, found = validate(root=root, gx=False)
+        assert found == [] and [(d.split, d.licence) for d in corpus.documents] == [(split, licence)]

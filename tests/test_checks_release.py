@@ -201,7 +201,7 @@ def test_release_build_roundtrip_fires_at_the_changed_parquet_file(broken_build:
 def test_release_build_roundtrip_fires_on_row_counts(broken_build: Callable[[str], Path], config: str) -> None:
     built = broken_build("build-roundtrip")
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
-    manifest["rows"][config] += 1
+    manifest["rows"][config]["test"] += 1
     (built / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     findings = release_findings(root=FIXTURES / "build-roundtrip", built=built)
     assert [(f.check, f.path) for f in findings] == [("build-roundtrip", (built / "data" / config).as_posix())]
@@ -241,3 +241,13 @@ def test_release_card_front_matter_that_does_not_read_is_located(tiny_project: P
         build(root=tiny_project, out=tmp_path / "out", baselines=False)
     assert [(f.check, f.path) for f in raised.value.findings] == [(check, "dataset_card.md")]
     assert not (tmp_path / "out").exists()
+
+
+def test_release_build_roundtrip_fires_on_rows_not_per_split(broken_build: Callable[[str], Path]) -> None:
+    built = broken_build("build-roundtrip")
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    manifest["rows"]["ner"] = sum(manifest["rows"]["ner"].values())  # the 0.1 layout: one count per config
+    (built / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    findings = release_findings(root=FIXTURES / "build-roundtrip", built=built)
+    assert [(f.check, f.path) for f in findings] == [("build-roundtrip", (built / "manifest.json").as_posix())]
+    assert "per split" in findings[0].message

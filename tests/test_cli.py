@@ -12,6 +12,7 @@ import pytest
 from khabar import __version__
 from khabar.cli import main
 from khabar.io import load_project
+from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document
 from khabar.stats import corpus_stats
 
@@ -62,7 +63,27 @@ def test_cli_locate_missing_string_fails_cleanly(project_root: Path, first_docum
 def test_cli_stats_json_matches_the_corpus(project_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(project_root), "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
-    assert stats == json.loads(json.dumps(corpus_stats(load_project(root=project_root).documents)))
+    docs = load_project(root=project_root).documents
+    assert stats["total"] == json.loads(json.dumps(corpus_stats(docs)))
+    assert stats["splits"] == json.loads(json.dumps({s: corpus_stats([d for d in docs if d.split == s]) for s in SPLITS if any(d.split == s for d in docs)}))
+
+
+def test_cli_stats_per_split(split_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = {d.id: d for d in load_project(root=split_project).documents}
+    assert main(["--root", str(split_project), "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert list(stats["splits"]) == ["dev", "test"]
+    assert stats["splits"]["dev"] == json.loads(json.dumps(corpus_stats([docs["talks-dev"]])))
+    assert stats["total"]["mentions"] == stats["splits"]["dev"]["mentions"] + stats["splits"]["test"]["mentions"] == 2 * len(docs["talks"].mentions)
+    assert main(["--root", str(split_project), "stats", "--json", "--split", "test"]) == 0
+    only = json.loads(capsys.readouterr().out)
+    assert list(only["splits"]) == ["test"] and only["total"] == stats["splits"]["test"] and only["total"]["documents"] == 1
+    assert main(["--root", str(split_project), "stats"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["test", "dev", "total"]  # the held-out split first
+    assert next(line for line in lines if line.startswith("mentions ")).split()[1:] == [str(len(docs["talks"].mentions))] * 2 + [str(stats["total"]["mentions"])]
+    assert main(["--root", str(split_project), "stats", "--sentences", "--split", "dev"]) == 0
+    assert {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()} == {"talks-dev"}
 
 
 def test_cli_build_writes_and_loads_back(tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,9 +92,20 @@ def test_cli_build_writes_and_loads_back(tiny_project: Path, tmp_path: Path, cap
     printed = capsys.readouterr().out
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert f"version {manifest['version']}" in printed
-    for config, rows in manifest["rows"].items():
-        if rows:
-            assert f"{config!r}, split='test'): {rows} rows" in printed
+    for config, splits in manifest["rows"].items():
+        for split, rows in splits.items():
+            assert (f"{config!r}, split={split!r}): {rows} rows" in printed) == bool(rows)
+
+
+def test_cli_build_prints_rows_per_config_per_split(split_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "khabar"
+    assert main(["--root", str(split_project), "build", "--out", str(out), "--no-baselines"]) == 0
+    printed = capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for config, splits in manifest["rows"].items():
+        assert set(splits) == set(SPLITS)
+        for split, rows in splits.items():
+            assert rows > 0 and f"{config!r}, split={split!r}): {rows} rows" in printed
 
 
 def test_cli_corrupt_project_reports_findings_not_a_traceback(tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -97,10 +129,11 @@ def test_cli_stats_sentences_lists_the_evidence_indices(project_root: Path, caps
     assert main(["--root", str(project_root), "stats", "--sentences"]) == 0
     rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert len(rows) == sum(len(d.sentences) for d in docs)
-    doc = docs[0]
+    by_id = {d.id: d for d in docs}
     for doc_id, index, span, text in rows:
         start, end = (int(x) for x in span.split("-"))
-        assert doc_id == doc.id and doc.text[start:end] == text and doc.sentences[int(index)].start == start
+        doc = by_id[doc_id]
+        assert doc.text[start:end] == text and doc.sentences[int(index)].start == start
 
 
 def _refused_path(tmp_path: Path) -> Path:

@@ -44,9 +44,10 @@ def manifest(built: Path) -> dict[str, Any]:
 
 
 def parquet_rows(built: Path, config: str) -> list[dict[str, Any]]:
+    """The rows of a config's files, each with its split (a column of ``documents``, else the file name's first part)."""
     rows: list[dict[str, Any]] = []
     for path in sorted((built / "data" / config).glob("*.parquet")):
-        rows += pq.read_table(path).to_pylist()
+        rows += [{"split": path.name.split("-", 1)[0], **row} for row in pq.read_table(path).to_pylist()]
     return rows
 
 
@@ -79,7 +80,7 @@ def read_back(built: Path, config: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("config", CONFIG_NAMES)
 def test_croissant_record_count_equals_manifest_rows(built: Path, config: str, offline: None) -> None:
-    assert len(read_back(built, config)) == manifest(built)["rows"][config] > 0
+    assert len(read_back(built, config)) == sum(manifest(built)["rows"][config].values()) > 0
 
 
 @pytest.mark.parametrize("config", CONFIG_NAMES)
@@ -119,29 +120,34 @@ def test_croissant_is_listed_in_the_manifest(built: Path) -> None:
     assert manifest(built)["files"][FILE] == digest
 
 
-def test_croissant_states_licence_version_and_citation(built: Path) -> None:
+def test_croissant_states_licence_version_and_citation(built: Path, project_root: Path) -> None:
+    from khabar.io import load_project
+    from khabar.schema.labels import TEXT_LICENCES
+
     meta = metadata(built)
-    assert meta["license"] == "https://creativecommons.org/licenses/by/4.0/"
-    assert "CC BY 4.0" in meta["description"] and "publisher" in meta["description"]
+    in_use = {d.licence for d in load_project(root=project_root).documents}
+    assert meta["license"][0] == "https://creativecommons.org/licenses/by/4.0/"  # the annotations'
+    assert set(meta["license"][1:]) == {TEXT_LICENCES[i][1] or TEXT_LICENCES[i][0] for i in in_use} - {meta["license"][0]}
+    assert "LICENSE.md" in meta["description"] and "CC-BY-4.0" in meta["description"]
     assert meta["version"] == manifest(built)["version"]
     assert meta["citeAs"].startswith("@misc{khabar")
     assert "datePublished" in meta  # the release date from the changelog, never the build time
 
 
 def test_croissant_metadata_is_deterministic() -> None:
-    args = dict(version="1.2.3", configs_rows={"documents": 2, "ner": 5}, files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"], card_meta={"pretty_name": "Khabar", "license": "cc-by-4.0"})
+    args = dict(version="1.2.3", configs_rows={"documents": {"test": 2}, "ner": {"test": 5}}, files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"], card_meta={"pretty_name": "Khabar"})
     assert dumps(croissant_metadata(**args)) == dumps(croissant_metadata(**args))
 
 
 def test_croissant_leaves_out_configs_without_rows() -> None:
-    meta = croissant_metadata(version="1.0.0", configs_rows={"documents": 1, "ner": 0}, files=["data/documents/test-00000-of-00001.parquet"], card_meta={})
+    meta = croissant_metadata(version="1.0.0", configs_rows={"documents": {"dev": 1, "test": 0}, "ner": {"dev": 0, "test": 0}}, files=["data/documents/dev-00000-of-00001.parquet"], card_meta={})
     assert [rs["@id"] for rs in meta["recordSet"]] == ["documents"]
     assert [fs["@id"] for fs in meta["distribution"]] == ["documents-parquet"]
 
 
 def test_croissant_rejects_rows_without_files() -> None:
     with pytest.raises(ValueError, match="ner"):
-        croissant_metadata(version="1.0.0", configs_rows={"ner": 3}, files=[], card_meta={})
+        croissant_metadata(version="1.0.0", configs_rows={"ner": {"test": 3}}, files=[], card_meta={})
 
 
 def test_croissant_field_types_follow_the_features(built: Path) -> None:
@@ -154,3 +160,19 @@ def test_croissant_field_types_follow_the_features(built: Path) -> None:
     attributions = documents["attributions"]
     assert attributions["repeated"] and {s["name"] for s in attributions["subField"]} == {"id", "type", "source_entity", "parent"}
     assert "`cue`" in attributions["description"]  # the left-out fragment lists are named
+
+
+def test_croissant_documents_carry_split_and_licence_per_document(split_built: Path, offline: None) -> None:
+    from khabar.licences import licences_in_use
+
+    dataset = mlc.Dataset(jsonld=str(split_built / FILE))
+    assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings
+    fields = {f["name"] for f in next(rs for rs in metadata(split_built)["recordSet"] if rs["@id"] == "documents")["field"]}
+    assert {"split", "licence", "attribution", "provenance"} <= fields
+    records = {r["id"]: r for r in read_back(split_built, "documents")}
+    assert {(i, r["split"], r["licence"]) for i, r in records.items()} == {("talks", "test", "CC-BY-4.0"), ("talks-dev", "dev", "CC-BY-4.0")}
+    assert metadata(split_built)["license"] == licences_in_use([{"licence": "CC-BY-4.0"}]) == ["https://creativecommons.org/licenses/by/4.0/"]
+    for config in CONFIG_NAMES:  # both splits' shards are read, each row with its split
+        back = read_back(split_built, config)
+        assert sorted(r["split"] for r in back) == sorted(s for s, n in manifest(split_built)["rows"][config].items() for _ in range(n))
+        assert all(r["split"] == ("dev" if r["id"].startswith("talks-dev") else "test") for r in back)

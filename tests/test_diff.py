@@ -12,6 +12,7 @@ import pytest
 from khabar.cli import main
 from khabar.diff import KINDS, Change, diff_annotations, load_revision
 from khabar.findings import KhabarError
+from khabar.checks import validate
 from khabar.io import load_project, render_annotations, render_corpus_file
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, VALUE_TYPES
@@ -288,6 +289,26 @@ def test_diff_between_git_revisions(gold: Document, tmp_path: Path, capsys: pyte
     out = capsys.readouterr().out.splitlines()
     assert out[0] == gold.id and "relation-removed (1)" in out[1] and dropped.id in out[2]
     assert out[-1] == "khabar diff: 1 change(s) in 1 document(s): 1 relation-removed"
+
+
+def test_diff_reads_a_revision_of_the_earlier_front_matter(gold: Document, tmp_path: Path) -> None:
+    """0.1's corpus files had a free-text licence and no split: a diff (and `khabar release`, against the last tag) still reads them."""
+    repo = write_project(tmp_path / "repo", gold)
+    corpus = repo / "corpus" / f"{gold.id}.txt"
+    current = corpus.read_text(encoding="utf-8")
+    corpus.write_text(current.replace(f"split: {gold.split}\n", "").replace(f"licence: {gold.licence}\n", "licence: Article text (c) its publisher\n"), encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "0.1 front matter")
+    corpus.write_text(current, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "0.2 front matter")
+    old = load_revision(root=repo, spec="HEAD~1")
+    assert (old[gold.id].split, old[gold.id].licence) == (None, None)
+    assert diff_annotations(old=old, new=load_revision(root=repo, spec="HEAD")) == []
+    _, found = validate(root=repo, gx=False)
+    corpus.write_text(current.replace(f"split: {gold.split}\n", ""), encoding="utf-8")
+    _, missing = validate(root=repo, gx=False)
+    assert found == [] and [f.check for f in missing] == ["split-missing"]  # validation stays strict
 
 
 def test_diff_reads_an_annotation_folder_over_the_corpus(gold: Document, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from khabar.build import Shards, build
 from khabar.checks import run_checks
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
 from khabar.checks.release import check_changelog, check_roundtrip, check_versions
+from khabar.splits import by_split
 from khabar.findings import Finding, KhabarError
 from khabar.io.project import Paths, load_project
 from khabar.pipeline import stream
@@ -72,11 +73,11 @@ def test_pipeline_build_in_workers_equals_build_in_one_process(tmp_path: Path, m
     one = build(root=tmp_path / "p", out=tmp_path / "one", baselines=False)
     in_workers(monkeypatch)
     many = build(root=tmp_path / "p", out=tmp_path / "many", baselines=False)
-    assert many["files"] == one["files"] and many["rows"]["documents"] == 7  # the same bytes, file by file
+    assert many["files"] == one["files"] and many["rows"]["documents"] == {"dev": 2, "test": 5}  # the same bytes, file by file (documents 0 and 5 are dev)
 
 
 def test_pipeline_stats_count_singletons_per_document(project_root: Path) -> None:
-    [doc] = load_project(root=project_root).documents
+    doc = load_project(root=project_root).documents[0]
     twin = replace(doc, id="twin")  # the same entity ids in another document are other entities
     assert corpus_stats([doc, twin])["singleton entities"] == 2 * corpus_stats([doc])["singleton entities"] > 0
 
@@ -87,13 +88,14 @@ def test_pipeline_shards_hold_at_most_shard_rows(rows: int, tmp_path: Path, monk
 
     monkeypatch.setattr(building, "SHARD_ROWS", 4)
     schema = views.config("relations").features().arrow_schema
-    [doc] = load_project(root=project_root).documents
+    doc = load_project(root=project_root).documents[0]
     made = pa.Table.from_pylist(list(views.view_rows("relations", [doc]))[:rows], schema=schema)
-    shards = Shards(name="relations", folder=tmp_path)
+    shards = Shards(name="relations", split="dev", folder=tmp_path)
     for i in range(rows):  # one row at a time, as the smallest chunks come
         shards.add(made.slice(i, 1))
     count, files = shards.close()
     assert count == rows and [pq.read_metadata(f).num_rows for f in files] == [4] * (rows // 4) + ([rows % 4] if rows % 4 else [])
+    assert all(f.name.startswith(f"dev-{i:05d}-of-{len(files):05d}-") for i, f in enumerate(files))
     assert pa.concat_tables([pq.read_table(f) for f in files]).equals(made)
 
 
@@ -109,13 +111,15 @@ def test_pipeline_row_changed_by_arrow_is_a_build_roundtrip_error(tiny_project: 
     assert {f.check for f in failed.value.findings} == {"build-roundtrip"} and not (tmp_path / "out").exists()
 
 
-def test_pipeline_roundtrip_in_arrow_fires_on_other_ids(tiny_project: Path, tmp_path: Path) -> None:
+def test_pipeline_roundtrip_in_arrow_fires_on_other_ids(split_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    manifest = build(root=tiny_project, out=out, baselines=False)
-    ids = stream(root=tiny_project, gx=False).ids
-    assert check_roundtrip(root=tiny_project, built=out, ids=ids) == [] and manifest["rows"]["documents"] == len(ids)
-    found = check_roundtrip(root=tiny_project, built=out, ids=[*ids, "missing"])
-    assert [f.check for f in found] == ["build-roundtrip"] and "were read" in found[0].message
+    manifest = build(root=split_project, out=out, baselines=False)
+    ids = stream(root=split_project, gx=False).ids
+    assert ids == ["talks", "talks-dev"] and sum(manifest["rows"]["documents"].values()) == len(ids)
+    assert check_roundtrip(root=split_project, built=out, ids=["talks-dev", "talks"]) == []  # as they load: dev, then test
+    for wrong in (ids, ["talks-dev", "talks", "missing"]):
+        found = check_roundtrip(root=split_project, built=out, ids=wrong)
+        assert [f.check for f in found] == ["build-roundtrip"] and "were read" in found[0].message
 
 
 def test_pipeline_suites_in_their_own_processes_find_what_they_find_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,7 +141,9 @@ def test_pipeline_baseline_table_pooled_over_chunks_equals_one_process(tmp_path:
     generate_corpus(root=tmp_path / "p", n=4, seed=8)
     monkeypatch.setenv("KHABAR_WORKERS", "1")
     docs = load_project(root=tmp_path / "p").documents
-    at_once = baselines_markdown(baseline_scores(docs), khabar_version="0")
-    in_workers(monkeypatch)  # four chunks of one document, scored apart and pooled
+    at_once = baselines_markdown({split: baseline_scores(group) for split, group in by_split(docs).items()}, khabar_version="0")
+    in_workers(monkeypatch)  # four chunks of one document, scored apart and pooled per split
     pooled = stream(root=tmp_path / "p", gx=False, baselines=True).baselines
+    assert list(pooled) == ["dev", "test"]  # document 0 is dev, 1-3 test
     assert baselines_markdown(pooled, khabar_version="0") == at_once and "| string-match-coref 1.0 | coreference |" in at_once
+    assert at_once.index("**Split `test`**") < at_once.index("**Split `dev`**")

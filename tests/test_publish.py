@@ -112,10 +112,30 @@ def test_publish_card_glob_matching_nothing_gives_card_finding(folder: Path, no_
 
 def test_publish_card_missing_keys_give_card_findings(folder: Path, no_network: None) -> None:
     readme = folder / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8").replace("pretty_name: Khabar\n", "").replace("license: cc-by-4.0\n", ""), encoding="utf-8")
+    readme.write_text(readme.read_text(encoding="utf-8").replace("pretty_name: Khabar\n", "").replace("license: other\n", ""), encoding="utf-8")
     restamp(folder, "README.md")
     messages = [m for check, m in findings_of(folder) if check == "publish-card"]
     assert any("`pretty_name`" in m for m in messages) and any("`license`" in m for m in messages)
+
+
+@pytest.mark.parametrize("key", ["license_name", "license_link"])
+def test_publish_card_other_licence_needs_its_name_and_file(folder: Path, no_network: None, key: str) -> None:
+    readme = folder / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith(f"{key}: "))
+    readme.write_text(text.replace(line + "\n", ""), encoding="utf-8")
+    restamp(folder, "README.md")
+    assert findings_of(folder) == [("publish-card", f"the card's `license: other` needs `{key}`; rebuild with `khabar build`")]
+
+
+def test_publish_card_licence_link_must_be_a_file_of_the_folder(folder: Path, no_network: None) -> None:
+    from khabar.licences import LICENCE_FILE
+
+    (folder / LICENCE_FILE).unlink()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"][LICENCE_FILE]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert findings_of(folder) == [("publish-card", f"the card's `license_link` names '{LICENCE_FILE}', which is not a file of the folder; rebuild with `khabar build`")]
 
 
 def test_publish_uploads_the_folder_and_tags_the_commit(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

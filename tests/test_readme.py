@@ -2,7 +2,8 @@
 
 Every fenced ```python block of the README runs, with the working directory set
 to a temporary folder holding a build at ``dist/khabar`` (the path the examples
-use). A block whose first line starts with ``# Not run by the tests`` is only
+use): a small project with a document in each split, so that every split the
+examples load has rows. A block whose first line starts with ``# Not run by the tests`` is only
 compiled (it needs optional packages or the Hub).
 """
 
@@ -31,12 +32,12 @@ def test_readme_has_runnable_python_examples() -> None:
 
 
 @pytest.mark.parametrize("index", range(len(PYTHON)))
-def test_readme_python_block_runs(index: int, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_python_block_runs(index: int, split_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     block = PYTHON[index]
     code = compile(block, f"README.md python block {index + 1}", "exec")
     if block.startswith(NOT_RUN):
         pytest.skip(block.splitlines()[0])
-    shutil.copytree(built, tmp_path / "dist" / "khabar")
+    shutil.copytree(split_built, tmp_path / "dist" / "khabar")  # a small build with both splits (the examples load each)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__readme__"}
     exec(code, namespace)

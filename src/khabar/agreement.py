@@ -16,8 +16,10 @@ from typing import Any, Sequence
 
 from khabar.evaluate import evaluate
 from khabar.evaluate.predictions import Prediction
-from khabar.schema.model import Document
+from khabar.schema.labels import ATTRIBUTION_ROLES
+from khabar.schema.model import Attribution, Document
 from khabar.schema.rows import to_row
+from khabar.scoring import PRF
 
 
 def as_prediction(doc: Document) -> Prediction:
@@ -62,19 +64,62 @@ def _label_pairs(a: Sequence[Document], b: Sequence[Document]) -> dict[str, list
     return out
 
 
+def _source_entities(a: Sequence[Document], b: Sequence[Document]) -> PRF:
+    """Source-entity agreement: of the attributions both passes made (paired as the attribution
+    scorer pairs them), those whose source entities are the same entity (B's entities aligned to
+    A's through their mention extents, as relation scoring aligns them). Precision over B's
+    attributions with a source entity, recall over A's."""
+    from khabar.scoring import align_entities, pair_attributions
+
+    agreed = gold = predicted = 0
+    others = {d.id: d for d in b}
+    for doc in a:
+        other = others.get(doc.id)
+        gold += sum(x.source_entity is not None for x in doc.attributions)
+        if other is None:
+            continue
+        predicted += sum(y.source_entity is not None for y in other.attributions)
+        spans = [{d.id: _extents(d)} for d in (doc, other)]
+        mapping = align_entities(gold=spans[0], predicted=spans[1])[doc.id]
+        pairs = pair_attributions(gold=[_roles(x) for x in doc.attributions], predicted=[_roles(y) for y in other.attributions],
+                                  tokens=[(t.start, t.end) for t in doc.tokens])
+        for i, j in pairs:
+            x, y = doc.attributions[i], other.attributions[j]
+            agreed += x.source_entity is not None and y.source_entity is not None and mapping.get(y.source_entity) == x.source_entity
+    return PRF.from_counts(true_positives=agreed, gold=gold, predicted=predicted)
+
+
+def _extents(doc: Document) -> dict[str, set[tuple[int, int]]]:
+    out: dict[str, set[tuple[int, int]]] = {}
+    for m in doc.mentions:
+        out.setdefault(m.entity, set()).add((m.start, m.end))
+    return out
+
+
+def _roles(x: Attribution) -> dict[str, list[tuple[int, int]]]:
+    return {role: [(f.start, f.end) for f in getattr(x, role)] for role in ATTRIBUTION_ROLES}
+
+
+def _spans(docs: Sequence[Document], head: bool) -> set[tuple[str, int, int]]:
+    return {(d.id, m.head_start, m.head_end) if head else (d.id, m.start, m.end) for d in docs for m in d.mentions}
+
+
 def agreement(*, a: Sequence[Document], b: Sequence[Document]) -> dict[str, Any]:
-    """Per-layer agreement of annotation ``b`` with annotation ``a``."""
-    results = evaluate(gold=list(a), predictions=[as_prediction(d) for d in b])
+    """Per-layer agreement of annotation ``b`` with annotation ``a``, pooled over the documents."""
+    from khabar.evaluate.layers import relation_pairs, relations_results
+
+    predictions = [as_prediction(d) for d in b]
+    results = evaluate(gold=list(a), predictions=predictions)
     kappas = {}
     for name, pairs in _label_pairs(a, b).items():
         value = cohen_kappa(pairs)
         kappas[name] = {"items": len(pairs), "kappa": None if value is None else float(value)}
     results["kappa"] = kappas
-    gold_spans = {(d.id, m.start, m.end) for d in a for m in d.mentions}
-    other_spans = {(d.id, m.start, m.end) for d in b for m in d.mentions}
-    from khabar.scoring import PRF
-
-    results["mention_extents"] = PRF.from_counts(true_positives=len(gold_spans & other_spans), gold=len(gold_spans), predicted=len(other_spans)).as_dict()
+    for key, head in (("mention_extents", False), ("mention_heads", True)):
+        ours, theirs = _spans(a, head), _spans(b, head)
+        results[key] = PRF.from_counts(true_positives=len(ours & theirs), gold=len(ours), predicted=len(theirs)).as_dict()
+    results["relation_pairs"] = relations_results(relation_pairs(list(a), {p.id: p for p in predictions}))["relation"]
+    results["source_entity"] = _source_entities(a, b).as_dict()
     return results
 
 
@@ -82,22 +127,33 @@ def _f1(d: dict[str, Any]) -> str:
     return f"{100 * d['f1']:.1f}"
 
 
+#: The coreference setting the summary reports every metric of: extents, singletons included.
+COREF_SETTING = "extent, with singletons"
+
+
 def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(layer, measure, value) rows: the figures the card and `khabar agree` show."""
+    """(layer, measure, value) rows: the figures the card and `khabar agree` show (F1 in percent)."""
+    coref = results["coref"][COREF_SETTING]
     rows = [
         ("mentions", "extent F1", _f1(results["mention_extents"])),
+        ("mentions", "head F1", _f1(results["mention_heads"])),
         ("entities (NER)", "strict span+label F1", _f1(results["ner"]["micro"])),
     ]
+    rows += [(f"coreference ({COREF_SETTING})", f"{name} F1", _f1(coref[key])) for key, name in (("muc", "MUC"), ("b_cubed", "B3"), ("ceafe", "CEAFe"))]
+    rows.append((f"coreference ({COREF_SETTING})", "CoNLL F1 (mean of MUC, B3, CEAFe)", f"{100 * coref['conll_f1']:.1f}"))
+    rows.append((f"coreference ({COREF_SETTING})", "LEA F1", _f1(coref["lea"])))
     for setting, scores in results["coref"].items():
-        rows.append(("coreference", f"CoNLL F1 ({setting})", f"{100 * scores['conll_f1']:.1f}"))
-        rows.append(("coreference", f"LEA F1 ({setting})", _f1(scores["lea"])))
-    rows.append(("relations", "F1 (entities aligned through mentions)", _f1(results["relations"]["relation"])))
+        if setting != COREF_SETTING:
+            rows.append((f"coreference ({setting})", "CoNLL F1 / LEA F1", f"{100 * scores['conll_f1']:.1f} / {_f1(scores['lea'])}"))
+    rows.append(("relations", "labelled F1 (entities aligned through mentions)", _f1(results["relations"]["relation"])))
+    rows.append(("relations", "unlabelled F1 (the entity pair, either order, any label)", _f1(results["relation_pairs"])))
     rows.append(("relations", "evidence F1", _f1(results["relations"]["evidence"])))
     for role in ("cue", "source", "content", "attribution"):
         exact, partial = results["attributions"]["exact"][role], results["attributions"]["partial"][role]
         rows.append(("attribution", f"{role}: exact F1 / token-overlap F1", f"{_f1(exact)} / {_f1(partial)}"))
+    rows.append(("attribution", "source entity agreement F1 (paired attributions, entities aligned)", _f1(results["source_entity"])))
     for name, k in results["kappa"].items():
-        rows.append(("label decisions", f"Cohen's kappa, {name} ({k['items']} items)", "n/a" if k["kappa"] is None else f"{k['kappa']:.3f}"))
+        rows.append(("label decisions", f"Cohen's kappa, {name}", ("n/a" if k["kappa"] is None else f"{k['kappa']:.3f}") + f" ({k['items']} items)"))
     return rows
 
 
@@ -115,18 +171,3 @@ def load_annotation_set(*, root: Path, folder: Path) -> list[Document]:
     if failed := errors(corpus.findings):
         raise KhabarError(failed)
     return sorted(corpus.documents, key=lambda d: d.id)
-
-
-def agreement_markdown(*, root: Path, first: Path, second: Path) -> str:
-    """The card's table: two independent passes over the same documents."""
-    a = load_annotation_set(root=root, folder=first)
-    b = load_annotation_set(root=root, folder=second)
-    results = agreement(a=a, b=b)
-    lines = [
-        f"Agreement between the two independent passes (`{first.relative_to(root).as_posix()}` and `{second.relative_to(root).as_posix()}`, {len(b)} document(s), before reconciliation), computed at build time with the project's scorers (`khabar agree`):",
-        "",
-        "| layer | measure | value |",
-        "|---|---|---:|",
-    ]
-    lines += [f"| {x} | {y} | {z} |" for x, y, z in summary_rows(results)]
-    return "\n".join(lines)

@@ -1,7 +1,8 @@
 """Building the Hugging Face dataset folder: validate, write, swap into place.
 
 The output is laid out like a Hub dataset repo: ``README.md`` (the rendered
-card, with YAML ``configs:``), ``data/<config>/test-*.parquet``,
+card, with YAML ``configs:``), ``data/<config>/<split>-*.parquet`` (one set of
+shards per config and split), ``LICENSE.md`` (the licence of every document),
 ``croissant.json`` (Croissant 1.0 metadata) and ``manifest.json``. Everything is written into a temporary sibling folder and
 renamed into place only when complete, so a failed build leaves the last good
 build untouched.
@@ -23,9 +24,9 @@ from khabar.atomic import replacing
 from khabar.findings import Finding, KhabarError, errors, finding
 from khabar.gcpause import gc_paused
 from khabar.progress import Progress, Timings, no_progress
+from khabar.schema.labels import SPLITS
 from khabar.views import CONFIGS
 
-SPLIT = "test"
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
 
 
@@ -65,18 +66,21 @@ def source_commit(root: Path) -> str | None:
 
 
 class Shards:
-    """One config's parquet shards, written as rows arrive (:func:`khabar.pipeline.stream`'s ``views``).
+    """One config's parquet shards of one split, written as rows arrive (:func:`khabar.pipeline.stream`'s ``views``).
 
     Holds at most one shard's rows (as Arrow). A shard has :data:`SHARD_ROWS`
     rows, the last one fewer; its bytes are those of ``pq.write_table`` on all
-    its rows at once. A config with no rows gets no files (``datasets`` cannot
-    load an empty split), and the card leaves it out of ``configs``. The shard
-    count in the names is known at the end, so :meth:`close` renames the files."""
+    its rows at once. A split with no rows gets no files (``datasets`` cannot
+    load an empty split), and the card leaves it out of its config (a config
+    with no rows at all, out of ``configs``). The shard count in the names is
+    known at the end, so :meth:`close` renames the files
+    ``<split>-00000-of-00001-<sha256[:12]>.parquet``."""
 
-    def __init__(self, *, name: str, folder: Path) -> None:
+    def __init__(self, *, name: str, split: str, folder: Path) -> None:
         from khabar.views import config
 
         self.schema = config(name).features().arrow_schema  # carries the HF features (ClassLabel names too)
+        self.split = split
         self.folder = folder
         self.pending: list[pa.Table] = []
         self.partial: list[Path] = []
@@ -95,7 +99,7 @@ class Shards:
 
     def _write(self, rows: pa.Table) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.partial.append(self.folder / f".{SPLIT}-{len(self.partial):05d}.partial")
+        self.partial.append(self.folder / f".{self.split}-{len(self.partial):05d}.partial")
         pq.write_table(rows.cast(self.schema).combine_chunks(), self.partial[-1], compression="zstd", write_statistics=True)
 
     def close(self) -> tuple[int, list[Path]]:
@@ -105,7 +109,7 @@ class Shards:
             self.pending = []
         paths = []
         for i, path in enumerate(self.partial):
-            named = path.rename(self.folder / f"{SPLIT}-{i:05d}-of-{len(self.partial):05d}.parquet")
+            named = path.rename(self.folder / f"{self.split}-{i:05d}-of-{len(self.partial):05d}.parquet")
             paths.append(named.rename(content_named(named)))
         return self.rows, paths
 
@@ -147,17 +151,19 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     from khabar.card import render_card
     from khabar.croissant import write_croissant
     from khabar.io.project import Paths, load_document
+    from khabar.licences import LICENCE_FILE, licence_file
     from khabar.pipeline import stream
-    from khabar.stats import stats_from_counts
+    from khabar.stats import split_stats_from_counts
 
     clock = timings if timings is not None else Timings()
     out = out.resolve()
     with replacing(out, purpose="building") as stage:
-        shards = {cfg.name: Shards(name=cfg.name, folder=stage / "data" / cfg.name) for cfg in CONFIGS}
+        shards = {(cfg.name, split): Shards(name=cfg.name, split=split, folder=stage / "data" / cfg.name) for cfg in CONFIGS for split in SPLITS}
 
-        def write(views: dict[str, pa.Table]) -> None:
-            for name, table in views.items():
-                shards[name].add(table)
+        def write(views: dict[str, dict[str, pa.Table]]) -> None:
+            for split, tables in views.items():
+                for name, table in tables.items():
+                    shards[(name, split)].add(table)
 
         with gc_paused():
             result = stream(root=root, views=write, baselines=baselines, progress=progress, timings=clock)
@@ -166,29 +172,34 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
         version = project_version(root)
         if result.unviewed:  # cannot happen when the pipeline is right: never build without a document silently
             raise KhabarError([finding("build-roundtrip", f"{len(result.unviewed)} valid document(s) got no rows (first: {result.unviewed[0]}); a bug in khabar.pipeline", document=result.unviewed[0])])
-        rows, files = {}, []
+        rows: dict[str, dict[str, int]] = {cfg.name: {} for cfg in CONFIGS}
+        files: list[Path] = []
         with clock.stage("write_parquet"):
-            for name, shard in shards.items():
-                rows[name], paths = shard.close()
+            for (name, split), shard in shards.items():
+                rows[name][split], paths = shard.close()
                 files += paths
-        stats = stats_from_counts(result.counts)
+        stats = split_stats_from_counts(result.counts)
+        meta = [result.meta[doc_id] for doc_id in result.ids]
         example = load_document(Paths(root), result.ids[0])[0] if result.ids else None  # the card shows the first document
         with clock.stage("card"):
-            card = render_card(root=root, version=version, stats=stats, rows=rows, files=files, stage=stage, example=example,
+            card = render_card(root=root, version=version, stats=stats, rows=rows, files=files, stage=stage, example=example, documents=meta,
                                baselines=result.baselines if baselines else None)
         (stage / "README.md").write_text(card, encoding="utf-8")
-        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files)
+        (stage / LICENCE_FILE).write_text(licence_file(documents=meta), encoding="utf-8")
+        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta)
         manifest = {
             "name": "khabar",
             "version": version,
             "source_commit": source_commit(root),
             "rows": rows,
             "counts": stats,
-            "files": {p.relative_to(stage).as_posix(): file_sha256(p) for p in sorted(files + [stage / "README.md", croissant])},
+            "files": {p.relative_to(stage).as_posix(): file_sha256(p) for p in sorted(files + [stage / "README.md", stage / LICENCE_FILE, croissant])},
         }
         (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         with clock.stage("release_checks"):
-            staged = release_checks(root=root, stage=stage, out=out, ids=result.ids)
+            # The documents as they load back: split by split, each in the order read.
+            ids = [doc_id for split in SPLITS for doc_id in result.ids if result.meta[doc_id]["split"] == split]
+            staged = release_checks(root=root, stage=stage, out=out, ids=ids)
         if errors(staged):
             raise KhabarError(errors(staged))
     return manifest
@@ -209,8 +220,8 @@ def release_checks(*, root: Path, stage: Path, out: Path, ids: list[str]) -> lis
     )
 
 
-def load_back(*, out: Path) -> dict[str, int]:
-    """Load every config of a built folder with ``datasets.load_dataset``; rows per config.
+def load_back(*, out: Path) -> dict[str, dict[str, int]]:
+    """Load every config and split of a built folder with ``datasets.load_dataset``; rows per config per split.
 
     Loads into a throwaway cache: ``datasets`` keys a local folder's cache by the folder's
     name and card, not its content, so the user's cache could answer with an earlier build."""
@@ -219,7 +230,8 @@ def load_back(*, out: Path) -> dict[str, int]:
     built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
     with tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
         return {
-            cfg.name: load_dataset(str(out), cfg.name, split=SPLIT, cache_dir=cache).num_rows
+            cfg.name: {split: load_dataset(str(out), cfg.name, split=split, cache_dir=cache).num_rows
+                       for split in SPLITS if built.get(cfg.name, {}).get(split)}
             for cfg in CONFIGS
-            if built.get(cfg.name)
+            if any(built.get(cfg.name, {}).values())
         }

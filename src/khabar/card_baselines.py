@@ -75,17 +75,12 @@ def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any
     return out
 
 
-def baselines_markdown(scores: BaselineScores, *, khabar_version: str) -> str:
-    """The card's table of ``scores`` (P / R / F1, percent)."""
+def _split_table(scores: BaselineScores) -> tuple[list[str], list[str]]:
+    """One split's table lines, and the baselines not run."""
     from khabar.baselines import BASELINES
     from khabar.evaluate.layers import SCORERS
 
-    lines = [
-        f"Scores of the baselines on Khabar {khabar_version}, computed at build time (`khabar baseline NAME --out FILE`, then `khabar evaluate --pred FILE`). Precision / recall / F1 in percent.",
-        "",
-        "| system | layer | metric | P / R / F1 |",
-        "|---|---|---|---|",
-    ]
+    lines = ["| system | layer | metric | P / R / F1 |", "|---|---|---|---|"]
     skipped = []
     for name, (_, _, version) in sorted(BASELINES.items()):
         layers = scores.get(name)
@@ -93,7 +88,26 @@ def baselines_markdown(scores: BaselineScores, *, khabar_version: str) -> str:
             skipped.append(name)
             continue
         lines += _rows(name, version, {layer: SCORERS[layer][1](layers[layer]) if layer in layers else None for layer in SCORERS})
+    return lines, skipped
+
+
+def baselines_markdown(scores: Mapping[str, BaselineScores], *, khabar_version: str) -> str:
+    """The card's tables of ``scores`` per split (P / R / F1, percent), the held-out split first."""
+    from khabar.splits import held_out_first
+
+    lines = [
+        f"Scores of the baselines on Khabar {khabar_version}, per split (the held-out `test` split first), computed at build time "
+        "(`khabar baseline NAME --out FILE`, then `khabar evaluate --pred FILE --split SPLIT`). Precision / recall / F1 in percent.",
+    ]
+    skipped: set[str] = set()
+    for split, per_split in held_out_first(scores):
+        table, missed = _split_table(per_split)
+        skipped.update(missed)
+        lines += ["", f"**Split `{split}`**", "", *table]
+    if not scores:
+        lines += ["", "_No document yet._"]
     if skipped:
-        lines += ["", f"Not run at build time: {', '.join(skipped)} (it needs an installed spaCy pipeline; see `docs/baselines.md`)."]
-    lines += ["", "The rule-based baselines were written while looking at the corpus's only document, so their scores are development scores, not held-out ones; they set a floor, not a target."]
+        lines += ["", f"Not run at build time: {', '.join(sorted(skipped))} (it needs an installed spaCy pipeline; see `docs/baselines.md`)."]
+    lines += ["", "The rule-based baselines were written while looking at the seed document, which is in the dev split: their dev scores are "
+              "development scores, not held-out ones. They set a floor, not a target."]
     return "\n".join(lines)

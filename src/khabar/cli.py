@@ -6,10 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
 from khabar import __version__
 from khabar.findings import Finding, KhabarError, finding
+from khabar.schema.labels import SPLITS
 
 if TYPE_CHECKING:
     from khabar.progress import Progress
@@ -80,9 +81,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"built {out} (version {manifest['version']})")
     if not args.no_load:
-        for config, rows in load_back(out=out).items():
-            if not args.quiet:
-                print(f"  load_dataset({str(out)!r}, {config!r}, split='test'): {rows} rows")
+        for config, splits in load_back(out=out).items():
+            for split, rows in splits.items():
+                if not args.quiet:
+                    print(f"  load_dataset({str(out)!r}, {config!r}, split={split!r}): {rows} rows")
     return 0
 
 
@@ -106,29 +108,40 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from khabar.checks import validate
-    from khabar.stats import corpus_stats
+    from khabar.stats import split_stats
 
     corpus, findings = validate(root=args.root, gx=False)
     if any(f.level == "error" for f in findings):
         return _report(findings)
+    documents = [d for d in corpus.documents if args.split in (None, d.split)]
     if args.sentences:
-        for doc in corpus.documents:
+        for doc in documents:
             if args.doc in (None, doc.id):
                 for index, sentence in enumerate(doc.sentences):
                     print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{doc.text[sentence.start:sentence.end]}")
         return 0
-    stats = corpus_stats(corpus.documents)
+    stats = split_stats(documents)
     if args.json:
         print(json.dumps(stats, indent=2, sort_keys=True))
         return 0
-    for section, counts in stats.items():
-        if isinstance(counts, dict):
-            print(f"{section}:")
-            for key, value in counts.items():
-                print(f"  {key:<34} {value:>6}")
-        else:
-            print(f"{section:<36} {counts:>6}")
+    for line in stats_lines(stats):
+        print(line)
     return 0
+
+
+def stats_lines(stats: dict[str, Any]) -> list[str]:
+    """``khabar stats`` as text: one column per split (the held-out split first), then the total."""
+    from khabar.splits import held_out_first
+
+    columns = [(split, figures) for split, figures in held_out_first(stats["splits"])] + [("total", stats["total"])]
+    lines = [f"{'':36}" + "".join(f" {name:>8}" for name, _ in columns)]
+    for section, counts in stats["total"].items():
+        if isinstance(counts, dict):
+            lines.append(f"{section}:")
+            lines += [f"  {key:<34}" + "".join(f" {figures[section].get(key, 0):>8}" for _, figures in columns) for key in counts]
+        else:
+            lines.append(f"{section:<36}" + "".join(f" {figures[section]:>8}" for _, figures in columns))
+    return lines
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -222,8 +235,9 @@ def parser() -> argparse.ArgumentParser:
 
     cli_benchmark.register(add)
     cli_release.register(add)
-    p = add("stats", cmd_stats, "counts per layer and type")
-    p.add_argument("--json", action="store_true")
+    p = add("stats", cmd_stats, "counts per layer and type, per split and in total")
+    p.add_argument("--json", action="store_true", help='{"total": figures, "splits": {split: figures}}')
+    p.add_argument("--split", choices=SPLITS, help="only the documents of this split")
     p.add_argument("--sentences", action="store_true", help="list every sentence (document, index, offsets, text): the indices relation evidence uses")
     p.add_argument("--doc", help="with --sentences: only this document")
     p = add("render", cmd_render, "validate, then write one document's self-contained HTML review page")

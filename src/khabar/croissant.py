@@ -1,8 +1,13 @@
 """Croissant 1.0 metadata (``croissant.json``) for the built dataset folder.
 
-One ``cr:FileSet`` per config (its parquet shards, by a relative glob) and one
-``cr:RecordSet`` per config, with a ``cr:Field`` per top-level column. Configs
-without rows have no files and are left out, as in the card's ``configs``.
+One ``cr:FileSet`` per config (its parquet shards of every split, by a relative
+glob) and one ``cr:RecordSet`` per config, with a ``cr:Field`` per top-level
+column. Configs without rows have no files and are left out, as in the card's
+``configs``. The ``documents`` record set carries each document's ``split`` and
+``licence`` (they are columns); every other record set has a ``split`` field
+read from each row's file name (``<split>-*.parquet``, a ``fileProperty`` with a
+``regex`` transform); ``license`` lists the licence of the annotations
+and of every text in use (:func:`khabar.licences.licences_in_use`).
 
 How ``datasets`` features map to fields (chosen so that ``mlcroissant``, the
 reference reader, reads every record back):
@@ -35,14 +40,16 @@ from typing import Any, Mapping, Sequence
 
 from datasets import ClassLabel, Value
 
+from khabar.licences import Meta, licences_in_use
+from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
 from khabar.views import CONFIGS
 
 FILE = "croissant.json"
 PARQUET = "application/x-parquet"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
-LICENSES = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/"}
-DEFAULT_TERMS = "The annotations are released under CC BY 4.0. The article text is not; it remains the property of its publisher."
-DESCRIPTION = "Khabar: a hand-annotated newswire benchmark with entities, coreference, relations and attribution, one test split per task config."
+DEFAULT_TERMS = "The annotations are released under CC BY 4.0. Each text keeps its own licence, listed per document in LICENSE.md."
+DESCRIPTION = ("Khabar: a hand-annotated newswire benchmark with entities, coreference, relations and attribution; every task config has "
+               "a dev and a test split (the split of a row is the first part of its file's name, and a column of `documents`).")
 
 #: The recommended Croissant 1.0 JSON-LD context (as the spec's appendix and mlcroissant give it).
 CONTEXT: dict[str, Any] = {
@@ -151,36 +158,46 @@ def record_set(*, name: str, description: str, features: Mapping[str, Any]) -> d
         if made is None:  # a list of lists of records: no Croissant 1.0 shape a reader can read
             raise TypeError(f"config {name!r}: column {column!r} ({feature!r}) has no readable Croissant field; flatten it or extend khabar.croissant")
         fields.append(made)
+    if "split" not in features:  # each row's split, from its file's name (``documents`` has it as a column)
+        fields.append({
+            "@type": "cr:Field", "@id": f"{name}/split", "name": "split", "dataType": "sc:Text",
+            "description": "The row's split: the first part of its parquet file's name.",
+            "source": {"fileSet": {"@id": f"{name}-parquet"}, "extract": {"fileProperty": "filename"},
+                       "transform": {"regex": rf"^({'|'.join(SPLITS)})-.*\.parquet$"}},
+        })
     rs: dict[str, Any] = {"@type": "cr:RecordSet", "@id": name, "name": name, "description": description, "field": fields}
     if "id" in features:
         rs["key"] = {"@id": f"{name}/id"}
     return rs
 
 
-def croissant_metadata(*, version: str, configs_rows: Mapping[str, int], files: Sequence[str], card_meta: Mapping[str, Any]) -> dict[str, Any]:
+def croissant_metadata(*, version: str, configs_rows: Mapping[str, Mapping[str, int]], files: Sequence[str], card_meta: Mapping[str, Any],
+                       documents: Sequence[Meta] = ()) -> dict[str, Any]:
     """Croissant 1.0 JSON-LD describing every config that has rows.
 
-    ``files``: the parquet files, relative to the dataset folder (``data/<config>/*.parquet``).
+    ``configs_rows``: rows per config per split. ``documents``: each document's front matter (for the licences in use).
+    ``files``: the parquet files, relative to the dataset folder (``data/<config>/<split>-*.parquet``).
     ``card_meta``: the card's YAML front matter; ``pretty_name``, ``license``,
     ``license_details``, ``language``, ``tags``, ``task_ids``, ``url`` (when known),
     ``citation`` (a BibTeX entry) and ``date_published`` (the release date) are used."""
     distribution, record_sets = [], []
     for cfg in CONFIGS:
-        if not configs_rows.get(cfg.name):
+        splits = [split for split in SPLITS_TEST_FIRST if configs_rows.get(cfg.name, {}).get(split)]
+        if not splits:
             continue
         pattern = f"data/{cfg.name}/*.parquet"
         if not any(re.fullmatch(rf"data/{re.escape(cfg.name)}/[^/]+\.parquet", f) for f in files):
-            raise ValueError(f"config {cfg.name!r} has {configs_rows[cfg.name]} rows but no file matches {pattern}")
+            raise ValueError(f"config {cfg.name!r} has rows {dict(configs_rows[cfg.name])} but no file matches {pattern}")
         distribution.append({
             "@type": "cr:FileSet",
             "@id": f"{cfg.name}-parquet",
             "name": f"{cfg.name}-parquet",
-            "description": f"The parquet shards of the `{cfg.name}` config (split `test`).",
+            "description": f"The parquet shards of the `{cfg.name}` config, splits {', '.join(f'`{s}`' for s in splits)} "
+                           "(each file's name starts with its split).",
             "encodingFormat": PARQUET,
             "includes": pattern,
         })
         record_sets.append(record_set(name=cfg.name, description=cfg.description, features=cfg.features()))
-    licence = str(card_meta.get("license", "cc-by-4.0"))
     terms = str(card_meta.get("license_details") or DEFAULT_TERMS)
     name = str(card_meta.get("pretty_name") or "Khabar")
     meta: dict[str, Any] = {
@@ -189,7 +206,7 @@ def croissant_metadata(*, version: str, configs_rows: Mapping[str, int], files: 
         "conformsTo": CONFORMS_TO,
         "name": name,
         "description": f"{DESCRIPTION} Licensing: {terms}",
-        "license": LICENSES.get(licence.lower(), licence),
+        "license": licences_in_use(documents),
         "version": version,
         "citeAs": str(card_meta.get("citation") or f"{name}, version {version}."),
         "keywords": sorted({*map(str, card_meta.get("tags") or []), *map(str, card_meta.get("task_ids") or [])}),
@@ -221,7 +238,7 @@ def released(card_body: str, version: str) -> str | None:
     return found[1] if found else None
 
 
-def write_croissant(*, folder: Path, version: str, rows: Mapping[str, int], files: Sequence[Path]) -> Path:
+def write_croissant(*, folder: Path, version: str, rows: Mapping[str, Mapping[str, int]], files: Sequence[Path], documents: Sequence[Meta]) -> Path:
     """Write ``croissant.json`` into the (staged) dataset ``folder``, from its rendered README.md."""
     from khabar.card import split_front_matter
 
@@ -229,5 +246,5 @@ def write_croissant(*, folder: Path, version: str, rows: Mapping[str, int], file
     card_meta = {**front, "citation": citation(body), "date_published": released(body, version)}
     relative = sorted(p.relative_to(folder).as_posix() for p in files)
     path = folder / FILE
-    path.write_text(dumps(croissant_metadata(version=version, configs_rows=rows, files=relative, card_meta=card_meta)), encoding="utf-8")
+    path.write_text(dumps(croissant_metadata(version=version, configs_rows=rows, files=relative, card_meta=card_meta, documents=documents)), encoding="utf-8")
     return path

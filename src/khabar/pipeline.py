@@ -28,10 +28,12 @@ from khabar.checks.exceptions import Exemption, apply_exceptions, read_exception
 from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_index, name_strings, type_findings, unannotated, unannotated_finding
 from khabar.findings import Finding, finding
 from khabar.gcpause import gc_paused
+from khabar.io.corpus_files import DOCUMENT_META
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
 from khabar.parallel import chunk_size, map_chunks, parallel
 from khabar.progress import Progress, Timings, no_progress
 from khabar.schema.model import Document
+from khabar.splits import by_split, split_of
 from khabar.stats import document_counts
 
 if TYPE_CHECKING:
@@ -40,8 +42,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-#: Receives each chunk's rows, config name -> Arrow table, in document order.
-ViewSink = Callable[[dict[str, "pa.Table"]], None]
+#: Receives each chunk's rows, split -> config name -> Arrow table, in document order.
+ViewSink = Callable[[dict[str, dict[str, "pa.Table"]]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +65,12 @@ class Part:
     reading: list[Finding]
     checks: list[list[Finding]]  # one list per entry of LOCAL_CHECKS
     names: list[NameHeads]
-    counts: Counter[tuple[str, str]]
+    counts: dict[str, Counter[tuple[str, str]]]  # per split
+    meta: dict[str, dict[str, str | None]]  # document id -> its front matter (split, licence, ...), of the documents read
     tables: dict[str, pd.DataFrame] | None
-    views: dict[str, pa.Table] | None
+    views: dict[str, dict[str, pa.Table]] | None  # per split, per config
     unviewed: list[str]  # with ``views``: documents read but left out of them (they have errors)
-    baselines: BaselineScores | None
+    baselines: dict[str, BaselineScores] | None  # per split
     documents: list[Document] | None
     sources: dict[str, Source] | None
 
@@ -80,8 +83,9 @@ class Streamed:
     corpus: Corpus  # documents and sources only with ``documents=True``
     ids: list[str] = field(default_factory=list)  # the documents read, in order
     unviewed: list[str] = field(default_factory=list)  # read, but not given to ``views`` (they have errors)
-    baselines: BaselineScores = field(default_factory=dict)  # pooled over the chunks, with ``baselines=True``
-    counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # summed khabar.stats.document_counts
+    baselines: dict[str, BaselineScores] = field(default_factory=dict)  # per split, pooled over the chunks, with ``baselines=True``
+    counts: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # per split, summed khabar.stats.document_counts
+    meta: dict[str, dict[str, str | None]] = field(default_factory=dict)  # document id -> its front matter, of the documents read
 
 
 def _work(ids: list[str], plan: Plan) -> Part:
@@ -92,21 +96,25 @@ def _work(ids: list[str], plan: Plan) -> Part:
         for doc_id in ids:
             corpus.add(*load_document(plan.paths, doc_id))
         checks = [list(check(corpus)) for check in LOCAL_CHECKS]
-        counts: Counter[tuple[str, str]] = Counter()
+        counts: dict[str, Counter[tuple[str, str]]] = {}
         for doc in corpus.documents:
-            counts.update(document_counts(doc))
-        # What is built (views, baseline scores) is built of the documents that would pass.
+            counts.setdefault(split_of(doc), Counter()).update(document_counts(doc))
+        # What is built (views, baseline scores) is built of the documents that would pass, split by split.
         dirty = {f.document for found in [corpus.findings, *checks] for f in found
                  if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
-        clean = [d for d in corpus.documents if d.id not in dirty]
-        views, unviewed = None, []
+        clean = by_split(d for d in corpus.documents if d.id not in dirty)
+        views: dict[str, dict[str, pa.Table]] | None = None
+        unviewed: list[str] = []
         if plan.views:
             unviewed = [d.id for d in corpus.documents if d.id in dirty]
-            views, broken = _views(clean, corpus.sources)
-            corpus.findings.extend(broken)
+            views = {}
+            for split, docs in clean.items():
+                views[split], broken = _views(docs, corpus.sources)
+                corpus.findings.extend(broken)
         return Part(corpus.findings, checks, [name_heads(d) for d in corpus.documents], counts,
+                    {d.id: {key: getattr(d, key) for key in DOCUMENT_META} for d in corpus.documents},
                     tables(corpus.documents) if plan.gx else None, views, unviewed,
-                    baseline_scores(clean) if plan.baselines else None,
+                    {split: baseline_scores(docs) for split, docs in clean.items()} if plan.baselines else None,
                     corpus.documents if plan.documents else None, corpus.sources if plan.documents else None)
 
 
@@ -136,9 +144,9 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
     ``documents=True`` keeps the documents (``Streamed.corpus``); otherwise
     findings of the corpus-wide checks and suites are located by reading their
     documents again. ``views``, if given, receives every config's rows of the
-    documents without error findings, chunk by chunk, as they come; with
+    documents without error findings, split by split, chunk by chunk, as they come; with
     ``baselines=True`` the workers also run and score every baseline on those
-    documents (``Streamed.baselines``, for the card). The other
+    documents (``Streamed.baselines``, per split, for the card). The other
     arguments are :func:`khabar.checks.validate`'s; ``timings`` gets the stages
     ``documents`` (the workers' part), ``corpus_checks`` and ``great_expectations`` (the
     wait for the suites, which run meanwhile in two more processes on a large corpus)."""
@@ -180,10 +188,12 @@ def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None
                 so_far += more
             names += part.names
             result.ids += [h.document for h in part.names]
-            result.counts.update(part.counts)
+            for split, counts in part.counts.items():
+                result.counts.setdefault(split, Counter()).update(counts)
+            result.meta.update(part.meta)
             result.unviewed += part.unviewed
-            if part.baselines is not None:
-                result.baselines = pool_scores(result.baselines, part.baselines)
+            for split, scores in (part.baselines or {}).items():
+                result.baselines[split] = pool_scores(result.baselines.get(split, {}), scores)
             for name, frame in (part.tables or {}).items():
                 frames.setdefault(name, []).append(frame)
             if part.documents is not None and part.sources is not None:

@@ -5,8 +5,9 @@ Before anything is uploaded the folder is checked offline:
 * ``publish-integrity``: ``manifest.json`` is readable, every file it lists
   exists with the listed sha256, and no other file would be uploaded;
 * ``publish-card``: README.md's YAML parses as a ``huggingface_hub`` dataset card
-  with ``pretty_name``, ``license`` and ``configs``, exactly one config is the
-  default and every config's ``data_files`` globs match files of the folder.
+  with ``pretty_name``, ``license`` and ``configs`` (``license: other`` with a
+  ``license_name`` and a ``license_link`` to a file of the folder), exactly one
+  config is the default and every config's ``data_files`` globs match files of the folder.
 
 ``DatasetCard.validate()`` is never called: it posts the card to the Hub.
 The upload itself is ``create_repo`` + ``upload_folder`` + ``create_tag``, so
@@ -108,6 +109,11 @@ def check_card(*, built: Path) -> list[Finding]:
     except (OSError, ValueError) as exc:
         return [problem(f"cannot read the card's YAML metadata ({exc}); rebuild with `khabar build`")]
     found = [problem(f"the card's YAML has no `{key}`; add it to dataset_card.md and rebuild") for key in ("pretty_name", "license", "configs") if not meta.get(key)]
+    if meta.get("license") == "other":  # the Hub's convention for a licence of its own: named, and linked to a file of the folder
+        found += [problem(f"the card's `license: other` needs `{key}`; rebuild with `khabar build`") for key in ("license_name", "license_link") if not meta.get(key)]
+        link = meta.get("license_link")
+        if isinstance(link, str) and "://" not in link and not (built / link).is_file():
+            found.append(problem(f"the card's `license_link` names {link!r}, which is not a file of the folder; rebuild with `khabar build`"))
     configs = meta.get("configs") or []
     if not isinstance(configs, list) or not all(isinstance(c, dict) for c in configs):
         return found + [problem("the card's `configs` is not a list of mappings; rebuild with `khabar build`")]

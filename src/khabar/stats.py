@@ -7,7 +7,7 @@ processes can count their documents and the corpus's figures are the sum.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from khabar.schema.model import Document
 
@@ -49,3 +49,24 @@ def corpus_stats(documents: Iterable[Document]) -> dict[str, Any]:
     for doc in documents:
         total.update(document_counts(doc))
     return stats_from_counts(total)
+
+
+def split_stats_from_counts(counts: Mapping[str, Counter[tuple[str, str]]]) -> dict[str, Any]:
+    """``{"total": figures, "splits": {split: figures}}`` from summed :func:`document_counts` per split;
+    the splits in :data:`~khabar.schema.labels.SPLITS` order, those without documents left out."""
+    from khabar.schema.labels import SPLITS
+
+    total: Counter[tuple[str, str]] = Counter()
+    for part in counts.values():
+        total.update(part)
+    return {"total": stats_from_counts(total), "splits": {split: stats_from_counts(counts[split]) for split in SPLITS if counts.get(split)}}
+
+
+def split_stats(documents: Iterable[Document]) -> dict[str, Any]:
+    """:func:`split_stats_from_counts` of ``documents``: the figures per split and in total."""
+    from khabar.splits import split_of
+
+    counts: dict[str, Counter[tuple[str, str]]] = {}
+    for doc in documents:
+        counts.setdefault(split_of(doc), Counter()).update(document_counts(doc))
+    return split_stats_from_counts(counts)

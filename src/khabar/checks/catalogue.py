@@ -76,6 +76,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("pred-json", _E, "predictions", "Each line of a predictions file is a JSON object."),
     ("pred-field", _E, "predictions", "Prediction fields have the `documents` schema's names and types."),
     ("pred-unknown-document", _E, "predictions", "Every predicted document id is a gold document id."),
+    ("pred-split", _E, "predictions", "Every predicted document is in the split scored (`khabar evaluate --split`)."),
     ("pred-duplicate-document", _E, "predictions", "A document is predicted at most once."),
     ("pred-offset-range", _E, "predictions", "Predicted spans lie inside the gold document's text."),
     ("gold-integrity", _E, "predictions", "A built gold folder's `documents` shards are those manifest.json lists, each with its sha256."),
@@ -83,7 +84,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("diff-source", _E, "workflow", "Each side of `khabar diff` is a readable project folder, annotation folder or git revision."),
     ("brat-syntax", _E, "import", "Every line of an imported brat .ann file, its notes' key=value text and its .meta.json parse."),
     ("brat-reference", _E, "import", "Every id an imported brat line names exists and has the right kind, and the lines agree (one entity note per chain, one note per annotation)."),
-    ("publish-card", _E, "release", "Before publishing, the built card's YAML has pretty_name, license and configs, exactly one default config, and data_files globs that match files."),
+    ("publish-card", _E, "release", "Before publishing, the built card's YAML has pretty_name, license (`other` with a license_name and a license_link to a file of the folder) and configs, exactly one default config, and data_files globs that match files."),
     ("publish-integrity", _E, "release", "Before publishing, every built file matches its sha256 in manifest.json and no unlisted file would be uploaded."),
     ("baseline-model", _E, "benchmark", "A baseline's model (the spacy-ner pipeline, by name or path) is installed and loads."),
 )

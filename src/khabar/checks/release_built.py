@@ -14,9 +14,8 @@ from typing import Any, Iterator, Sequence
 import yaml
 
 from khabar.findings import Finding, finding
+from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document
-
-SPLIT = "test"
 
 
 def _shown(path: Path, root: Path | None) -> str:
@@ -90,7 +89,7 @@ def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Fi
             found.append(finding("card-features", f"config {name!r}: the card's features do not parse ({exc!r})", path=shown, line=at))
             continue
         lines = {_get(f, "name").value: f.start_mark.line + 2 for f in _items(_get(node, "features")) if isinstance(_get(f, "name"), yaml.ScalarNode)}
-        paths = [d["path"] for d in config.get("data_files") or [] if isinstance(d, dict) and d.get("split") == SPLIT]
+        paths = [d["path"] for d in config.get("data_files") or [] if isinstance(d, dict) and d.get("split") in SPLITS]
         patterns = [p for path in paths for p in ([path] if isinstance(path, str) else path)]
         files = sorted(p for pattern in patterns for p in built.glob(pattern))
         if not files:
@@ -136,13 +135,15 @@ def _difference(got: Document, want: Document) -> str:
 
 def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | None = None, ids: Sequence[str] | None = None,
                     shown_as: Path | None = None) -> list[Finding]:
-    """Load ``built`` back with ``datasets``: every config has the manifest's row
-    count, and the ``documents`` rows are exact. Loads into a throwaway cache.
+    """Load ``built`` back with ``datasets``: every config and split has the manifest's row
+    count (``rows``: config -> split -> count), and the ``documents`` rows are exact.
+    Loads into a throwaway cache.
 
     Exact means, given ``documents`` (checking a build against the annotations):
-    the rows rebuild ``documents``. Given ``ids`` instead (the build, which has
+    the rows of every split rebuild ``documents``. Given ``ids`` instead (the build, which has
     just written the shards and checked that every row survived Arrow): the
-    loaded table equals the shards, compared in Arrow, and holds ``ids`` in order."""
+    loaded tables, split after split in :data:`SPLITS` order, equal the shards, compared in
+    Arrow, and hold ``ids`` in order."""
     from datasets import load_dataset
 
     from khabar.views import CONFIGS
@@ -158,26 +159,33 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | 
     with _quiet(), tempfile.TemporaryDirectory(prefix="khabar-roundtrip-") as cache:
         for cfg in CONFIGS:
             where = (shown / "data" / cfg.name).as_posix()
-            if not rows.get(cfg.name) and not (cfg.name == "documents" and (expected or ids)):
-                continue  # an empty config has no files and is not in the card
-            try:
-                loaded = load_dataset(str(built), cfg.name, split=SPLIT, cache_dir=cache)
-            except Exception as exc:  # whatever stops loading is the finding
-                found.append(finding("build-roundtrip", f"load_dataset(..., {cfg.name!r}) fails: {type(exc).__name__}: {exc}", path=where))
+            stated = rows.get(cfg.name) if isinstance(rows, dict) else None
+            if not isinstance(stated, dict):
+                found.append(finding("build-roundtrip", f"expected the manifest's rows of {cfg.name!r} per split ({', '.join(SPLITS)}); found {stated!r} (rebuild with `khabar build`)", path=manifest.as_posix(), line=1))
                 continue
-            if loaded.num_rows != rows.get(cfg.name):
-                found.append(finding("build-roundtrip", f"config {cfg.name!r} loads {loaded.num_rows} rows but the manifest states {rows.get(cfg.name)}", path=where))
+            tables, files = [], []
+            for split in SPLITS:
+                if not stated.get(split):
+                    continue  # an empty split has no files and is not in the card (documents missing from it: the comparison below)
+                try:
+                    loaded = load_dataset(str(built), cfg.name, split=split, cache_dir=cache)
+                except Exception as exc:  # whatever stops loading is the finding
+                    found.append(finding("build-roundtrip", f"load_dataset(..., {cfg.name!r}, split={split!r}) fails: {type(exc).__name__}: {exc}", path=where))
+                    continue
+                if loaded.num_rows != stated.get(split):
+                    found.append(finding("build-roundtrip", f"config {cfg.name!r} split {split!r} loads {loaded.num_rows} rows but the manifest states {stated.get(split)}", path=where))
+                tables.append(loaded)
+                files += sorted((built / "data" / cfg.name).glob(f"{split}-*.parquet"))
             if cfg.name == "documents":
-                files = sorted((built / "data" / cfg.name).glob(f"{SPLIT}-*.parquet"))
                 if documents is not None:
-                    found += _compare(loaded, files, expected, shown=shown, built=built)
+                    found += _compare(tables, files, expected, shown=shown, built=built)
                 if ids is not None:
-                    found += _compare_arrow(loaded, files, ids, shown=shown, built=built)
+                    found += _compare_arrow(tables, files, ids, shown=shown, built=built)
     return found
 
 
-def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, shown: Path, built: Path) -> list[Finding]:
-    """Findings for ``documents`` rows that do not rebuild the annotated documents."""
+def _compare(tables: list[Any], files: list[Path], expected: dict[str, Document], *, shown: Path, built: Path) -> list[Finding]:
+    """Findings for ``documents`` rows (of every split, ``tables`` loaded from ``files``) that do not rebuild the annotated documents."""
     import pyarrow.parquet as pq
 
     from khabar.schema.rows import document_from_row, to_row
@@ -185,7 +193,7 @@ def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, s
     owners = [f for f in files for _ in range(pq.read_metadata(f).num_rows)]  # row index -> its file
     remaining = dict(expected)
     found: list[Finding] = []
-    for index, row in enumerate(loaded):
+    for index, row in enumerate(row for loaded in tables for row in loaded):
         want = remaining.get(row.get("id"))
         if want is not None and row == to_row(want):
             # The document's own row: it rebuilds the document (document_from_row inverts to_row),
@@ -208,17 +216,17 @@ def _compare(loaded: Any, files: list[Path], expected: dict[str, Document], *, s
     return found
 
 
-def _compare_arrow(loaded: Any, files: list[Path], ids: Sequence[str], *, shown: Path, built: Path) -> list[Finding]:
-    """Findings where the loaded ``documents`` table is not the shards' rows, or not ``ids`` in order."""
+def _compare_arrow(tables: list[Any], files: list[Path], ids: Sequence[str], *, shown: Path, built: Path) -> list[Finding]:
+    """Findings where the loaded ``documents`` tables (every split's, in order) are not the shards' rows, or not ``ids`` in order."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = loaded.data.table
+    from khabar.schema.features import document_features
+
+    schema = document_features().arrow_schema
+    table = pa.concat_tables([t.data.table for t in tables]) if tables else schema.empty_table()
     where = (shown / "data" / "documents").as_posix()
-    if files:
-        written = pa.concat_tables([pq.read_table(f) for f in files])
-    else:
-        written = table.schema.empty_table()
+    written = pa.concat_tables([pq.read_table(f) for f in files]) if files else schema.empty_table()
     if table.num_rows == written.num_rows and not table.equals(written):
         for start in range(0, table.num_rows, 100):
             got, want = table.slice(start, 100).to_pylist(), written.slice(start, 100).to_pylist()

@@ -2,7 +2,9 @@
 
 ``evaluate(gold=..., predictions=...)`` returns a plain dict of results per
 layer; the metrics themselves live in ``khabar.scoring`` and their matching
-rules in ``docs/evaluation.md``.
+rules in ``docs/evaluation.md``. ``score_file`` scores one split (``test`` by
+default): the gold documents of that split only; a prediction for a document of
+another split is a ``pred-split`` finding, and nothing is scored.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from khabar.evaluate.gold import MANIFEST, built_documents, built_texts, trusted_shards
+from khabar.evaluate.gold import MANIFEST, built_documents, built_splits, built_texts, split_shards, trusted_shards
 from khabar.evaluate.layers import NEEDS, SCORERS, pooled
 from khabar.evaluate.predictions import Prediction, read_predictions
 from khabar.findings import KhabarError, errors
+from khabar.schema.labels import HELD_OUT
 from khabar.schema.model import Document
 
 __all__ = ["Prediction", "evaluate", "load_gold", "read_predictions", "score_file", "scores"]
@@ -23,34 +26,38 @@ __all__ = ["Prediction", "evaluate", "load_gold", "read_predictions", "score_fil
 CHUNK = 500
 
 
-def load_gold(*, path: Path) -> list[Document]:
-    """Gold documents from a built dataset folder (``manifest.json`` present) or a project folder."""
+def load_gold(*, path: Path, split: str | None = None) -> list[Document]:
+    """Gold documents from a built dataset folder (``manifest.json`` present) or a project folder;
+    those of ``split`` only, when given (by id; a built folder gives them split by split)."""
     if (path / MANIFEST).exists():
-        return list(built_documents(trusted_shards(path)))
+        shards = trusted_shards(path)
+        return list(built_documents(shards if split is None else split_shards(shards, split)))
     from khabar.checks import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
     if errors(findings):
         raise KhabarError(errors(findings))
-    return sorted(corpus.documents, key=lambda d: d.id)
+    return sorted((d for d in corpus.documents if split in (None, d.split)), key=lambda d: d.id)
 
 
-def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction]) -> dict[str, Any]:
+def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction], split: str | None = None) -> dict[str, Any]:
     """Scores per layer. A layer is scored when any prediction gives it; a gold
-    document without a prediction counts as predicted empty.
+    document without a prediction counts as predicted empty (``missing_documents``
+    says how many). ``split`` names the gold's split in the results (None: not one split).
 
     ``gold`` is read once, :data:`CHUNK` documents at a time (it may be a
     generator): each chunk is scored and the scores pooled, which equals
     scoring all at once (every score is micro-pooled over documents)."""
     by_id = {p.id: p for p in predictions}
     totals: dict[str, Any] = {}
-    count = 0
+    count = missing = 0
     for docs in _chunks(gold):
         count += len(docs)
+        missing += sum(d.id not in by_id for d in docs)
         totals = pooled(totals, scores(gold=docs, predictions=by_id))
     if not count:
         totals = scores(gold=[], predictions=by_id)
-    results: dict[str, Any] = {"documents": count, "predicted_documents": len(by_id)}
+    results: dict[str, Any] = {"split": split, "documents": count, "predicted_documents": len(by_id), "missing_documents": missing}
     for name, (_, as_results) in SCORERS.items():
         results[name] = as_results(totals[name]) if name in totals else None
     return results
@@ -74,19 +81,25 @@ def _chunks(gold: Iterable[Document]) -> Iterator[list[Document]]:
         yield chunk
 
 
-def score_file(*, gold_path: Path, pred_path: Path) -> dict[str, Any]:
-    """Load the gold and a predictions file, check the predictions, score them.
+def score_file(*, gold_path: Path, pred_path: Path, split: str = HELD_OUT) -> dict[str, Any]:
+    """Load the gold of ``split`` and a predictions file, check the predictions, score them.
 
+    A prediction for a document of another split is a ``pred-split`` finding (nothing is
+    scored); a document of the split without a prediction is scored as predicted empty.
     From a built folder, the predictions are checked against the gold texts
     alone and the documents are then read in chunks: the gold is never all in memory."""
     gold: Iterable[Document]
     if (gold_path / MANIFEST).exists():
         shards = trusted_shards(gold_path)
-        texts, gold = built_texts(shards), built_documents(shards)
+        ours = split_shards(shards, split)
+        texts, gold = built_texts(ours), built_documents(ours)
+        others = {doc_id: other for doc_id, other in built_splits(shards).items() if other != split}
     else:
-        gold = load_gold(path=gold_path)
+        everything = load_gold(path=gold_path)
+        gold = [d for d in everything if d.split == split]
         texts = {d.id: d.text for d in gold}
-    predictions, findings = read_predictions(path=pred_path, texts=texts)
+        others = {d.id: str(d.split) for d in everything if d.split != split}
+    predictions, findings = read_predictions(path=pred_path, texts=texts, split=split, elsewhere=others)
     if errors(findings):
         raise KhabarError(errors(findings))
-    return evaluate(gold=gold, predictions=predictions)
+    return evaluate(gold=gold, predictions=predictions, split=split)

@@ -40,6 +40,23 @@ def trusted_shards(built: Path) -> list[Path]:
     return shards
 
 
+def shard_split(shard: Path) -> str:
+    """The split of a shard: its file name's first part (``test-00000-of-00001-<sha>.parquet``)."""
+    return shard.name.split("-", 1)[0]
+
+
+def split_shards(shards: list[Path], split: str) -> list[Path]:
+    """The shards of one split."""
+    return [f for f in shards if shard_split(f) == split]
+
+
+def built_splits(shards: list[Path]) -> dict[str, str]:
+    """Document id -> split, of every shard (only the ids are read)."""
+    import pyarrow.parquet as pq
+
+    return {doc_id: shard_split(f) for f in shards for doc_id in pq.read_table(f, columns=["id"]).column("id").to_pylist()}
+
+
 def built_texts(shards: list[Path]) -> dict[str, str]:
     """Document id -> text, of every shard."""
     import pyarrow.parquet as pq

@@ -77,12 +77,18 @@ def _canonical(label: str, head: object, tail: object) -> tuple[object, object]:
     return head, tail
 
 
-def relations(gold: list[Document], preds: Mapping[str, Prediction]) -> RelationScores:
-    gold_facts = []
-    for d in gold:
-        for r in d.relations:
-            head, tail = _canonical(r.label, r.head, r.tail)
-            gold_facts.append((d.id, head, tail, r.label, frozenset(r.evidence)))
+def relations(gold: list[Document], preds: Mapping[str, Prediction], *, labelled: bool = True) -> RelationScores:
+    """Relation scores; ``labelled=False`` scores the related entity pairs alone: a fact is the
+    two entities, in either order, whatever the label (evidence is not compared then)."""
+
+    def fact(doc_id: str, label: str, head: Any, tail: Any, evidence: Iterable[int]) -> tuple[Any, ...]:
+        if labelled:
+            return (doc_id, *_canonical(label, head, tail), label, frozenset(evidence)) if label in RELATIONS else (doc_id, head, tail, label, frozenset(evidence))
+        return (doc_id, *sorted((head, tail), key=str), "related")
+
+    gold_facts = [fact(d.id, r.label, r.head, r.tail, r.evidence) for d in gold for r in d.relations]
+    if not labelled:  # two labels of one pair are one pair
+        gold_facts = list(dict.fromkeys(gold_facts))
     gold_mentions = {d.id: _entity_spans((m.entity, m.start, m.end) for m in d.mentions) for d in gold}
     pred_facts = []
     for d in gold:
@@ -93,14 +99,15 @@ def relations(gold: list[Document], preds: Mapping[str, Prediction]) -> Relation
             spans = _entity_spans((x["entity"], x["start"], x["end"]) for x in mentions)
             mapping = align_entities(gold={d.id: gold_mentions[d.id]}, predicted={d.id: spans})[d.id]
         for x in _layer(pred, "relations"):
-            if x["label"] not in RELATIONS:
-                head, tail = x["head"], x["tail"]
-            else:
-                head = mapping.get(x["head"], Unaligned(d.id, x["head"])) if mapping is not None else x["head"]
-                tail = mapping.get(x["tail"], Unaligned(d.id, x["tail"])) if mapping is not None else x["tail"]
-                head, tail = _canonical(x["label"], head, tail)
-            pred_facts.append((d.id, head, tail, x["label"], frozenset(x.get("evidence") or ())))
+            head = mapping.get(x["head"], Unaligned(d.id, x["head"])) if mapping is not None else x["head"]
+            tail = mapping.get(x["tail"], Unaligned(d.id, x["tail"])) if mapping is not None else x["tail"]
+            pred_facts.append(fact(d.id, x["label"], head, tail, x.get("evidence") or ()))
     return score_relations(gold=gold_facts, predicted=pred_facts, gold_documents=[d.id for d in gold])
+
+
+def relation_pairs(gold: list[Document], preds: Mapping[str, Prediction]) -> RelationScores:
+    """:func:`relations` unlabelled: the related entity pairs, in either order, whatever the label."""
+    return relations(gold, preds, labelled=False)
 
 
 def relations_results(scores: RelationScores) -> dict[str, Any]:

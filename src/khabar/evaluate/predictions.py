@@ -71,8 +71,12 @@ def _shape_errors(layer: str, items: Any) -> list[str]:
     return problems
 
 
-def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None = None) -> tuple[list[Prediction], list[Finding]]:
-    """Parse and check a predictions file against the gold documents' ``texts`` (id -> text)."""
+def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None = None, split: str | None = None,
+                     elsewhere: Mapping[str, str] | None = None) -> tuple[list[Prediction], list[Finding]]:
+    """Parse and check a predictions file against the gold documents' ``texts`` (id -> text), those of
+    ``split``; ``elsewhere``: the gold documents of the other splits (id -> split), whose
+    predictions are ``pred-split`` findings."""
+    elsewhere = elsewhere or {}
     shown = shown or str(path)
     found: list[Finding] = []
     out: list[Prediction] = []
@@ -97,8 +101,13 @@ def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None 
             continue
         doc_id = data["id"]
         at["document"] = doc_id
+        if doc_id in elsewhere and doc_id not in texts:
+            other = elsewhere[doc_id]
+            found.append(finding("pred-split", f"expected only documents of the split scored, {split}; found {doc_id!r}, a document of the {other} split: "
+                                 f"nothing is scored (remove its line, or score the {other} split with `--split {other}`)", **at))
+            continue
         if doc_id not in texts:
-            found.append(finding("pred-unknown-document", f"document {doc_id!r} is not in the gold ({len(texts)} documents); check the id", **at))
+            found.append(finding("pred-unknown-document", f"document {doc_id!r} is not in the gold ({len(texts) + len(elsewhere)} documents); check the id", **at))
             continue
         if doc_id in seen:
             found.append(finding("pred-duplicate-document", f"document {doc_id!r} was already predicted on line {seen[doc_id]}; give each document once", **at))

@@ -61,8 +61,11 @@ def first_non_nfc_line(text: str) -> int | None:
     return 1
 
 
-def read_corpus_file(path: Path, *, shown: str) -> tuple[CorpusFile | None, list[Finding]]:
-    """Read one corpus file; return it (or None) and every problem found."""
+def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True) -> tuple[CorpusFile | None, list[Finding]]:
+    """Read one corpus file; return it (or None) and every problem found.
+
+    ``strict_metadata=False`` reads a file of an earlier schema for its text (``khabar diff``
+    against an older revision): a split or licence that is missing or unknown is null, not a finding."""
     raw, found = decode(path, path.read_bytes(), shown)
     if raw is None or found:
         # A CR makes the `---` lines unrecognisable: parsing on would only add a
@@ -84,7 +87,12 @@ def read_corpus_file(path: Path, *, shown: str) -> tuple[CorpusFile | None, list
         return None, found
     found += _check_meta(meta, shown, path.stem)
     # At the key's line, or at the closing `---` line, where an absent key would go.
-    found += split_and_licence(meta, shown=shown, line=lambda key: line_of(meta, key, 0) + 1 if key in meta else text_line - 1)
+    metadata = split_and_licence(meta, shown=shown, line=lambda key: line_of(meta, key, 0) + 1 if key in meta else text_line - 1)
+    if strict_metadata:
+        found += metadata
+    else:
+        for f in metadata:
+            meta["split" if f.check.startswith("split-") else "licence"] = None
     bad_line = first_non_nfc_line(text)
     if bad_line is not None:
         found.append(finding("text-nfc", "expected the text in Unicode NFC; found a non-NFC sequence (normalise with `khabar new`, which applies NFC)", path=shown, line=text_line + bad_line - 1))

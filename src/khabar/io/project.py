@@ -24,6 +24,7 @@ from khabar.schema.model import Document
 class Paths:
     root: Path
     annotations_dir: Path | None = None  # another annotation set over the same corpus (a second pass)
+    strict_metadata: bool = True  # False: an earlier schema's front matter, read for the annotations (see read_corpus_file)
 
     @property
     def corpus(self) -> Path:
@@ -147,7 +148,7 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
             found.append(finding("file-missing", f"{other} exists but {shown} does not; every document needs both files (`khabar new` creates them)", path=other, line=1, document=doc_id))
     if found:
         return None, None, found
-    cf, found_c = read_corpus_file(corpus_path, shown=shown_c)
+    cf, found_c = read_corpus_file(corpus_path, shown=shown_c, strict_metadata=paths.strict_metadata)
     layers, found_a = read_annotation_file(ann_path, shown=shown_a)
     found = found_c + found_a
     if layers is not None and layers.document is not None and layers.document != doc_id:  # None: reported as missing or mistyped
@@ -172,13 +173,13 @@ def _load_chunk(ids: list[str], paths: Paths) -> list[tuple[Document | None, Sou
         return [load_document(paths, doc_id) for doc_id in ids]
 
 
-def load_project(*, root: Path, annotations: Path | None = None, progress: Progress = no_progress) -> Corpus:
+def load_project(*, root: Path, annotations: Path | None = None, progress: Progress = no_progress, strict_metadata: bool = True) -> Corpus:
     """Load every document under ``root``; unreadable ones are reported, not raised.
 
     ``annotations`` reads another annotation folder (a second pass) over the
     same ``corpus/``. ``progress`` wraps the stream of documents read (see
-    :mod:`khabar.progress`)."""
-    paths = Paths(root, annotations)
+    :mod:`khabar.progress`). ``strict_metadata=False``: see :func:`~khabar.io.corpus_files.read_corpus_file`."""
+    paths = Paths(root, annotations, strict_metadata)
     corpus = Corpus(root=root)
     ids = document_ids(root, annotations)
     with gc_paused():
