@@ -20,8 +20,12 @@ def _digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _per_document(root: Path) -> dict[str, float]:
-    docs = load_project(root=root).documents
+#: The document the generator's density was modelled on (docs/performance.md's figures are of that density).
+SEED = "ddaaba1fccaf7cd5"
+
+
+def _per_document(root: Path, only: str | None = None) -> dict[str, float]:
+    docs = [d for d in load_project(root=root).documents if only in (None, d.id)]
     return {layer: sum(len(getattr(d, layer)) for d in docs) / len(docs) for layer in LAYERS}
 
 
@@ -45,9 +49,11 @@ def test_synthetic_generation_is_deterministic_for_a_seed(small: Path, tmp_path:
     assert _digests(tmp_path / "other") != _digests(small)
 
 
-def test_synthetic_density_is_within_30_percent_of_the_gold(project_root: Path, tmp_path: Path) -> None:
+def test_synthetic_density_is_within_30_percent_of_the_seed(project_root: Path, tmp_path: Path) -> None:
+    """The seed's density, not the whole gold's: the Wikinews documents of 0.2.0 have fewer mentions and
+    relations per document, and the benchmark's figures (docs/performance.md) are of the seed's density."""
     generate_corpus(root=tmp_path / "p", n=12, seed=3)
-    gold, synthetic = _per_document(project_root), _per_document(tmp_path / "p")
+    gold, synthetic = _per_document(project_root, only=SEED), _per_document(tmp_path / "p")
     for layer in LAYERS:
         assert 0.7 * gold[layer] <= synthetic[layer] <= 1.3 * gold[layer], (layer, synthetic[layer], gold[layer])
 

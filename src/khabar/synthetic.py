@@ -1,9 +1,9 @@
 """Synthetic Khabar projects: random but valid documents, for benchmarks and tests.
 
 ``generate_corpus(root=..., n=..., seed=...)`` writes a buildable project (pyproject.toml,
-CHANGELOG.md, dataset_card.md, corpus/, annotations/) whose documents have about the gold's
-annotation density per document (tokens, sentences, mentions, chains, values, relations,
-attributions). Every fifth document (the first included) is in the dev split, the others in
+CHANGELOG.md, dataset_card.md, corpus/, annotations/) whose documents have about the seed
+document's annotation density (tokens, sentences, mentions, chains, values, relations,
+attributions; the Wikinews documents added in 0.2.0 have fewer mentions and relations each). Every fifth document (the first included) is in the dev split, the others in
 test (:func:`split_of`); every text is CC0-1.0. The texts come from :mod:`khabar.synthetic_text`, which computes every offset
 while writing. ``perturb(documents=..., seed=...)`` degrades documents into predictions.
 """
@@ -32,7 +32,7 @@ def split_of(index: int) -> str:
 
 
 def synthetic_document(doc_id: str, rng: random.Random, *, split: str = "test") -> Document:
-    """One random, valid document with about the gold's annotation density, in ``split``."""
+    """One random, valid document with about the seed document's annotation density, in ``split``."""
     d = Writer(rng)
     for _ in range(rng.randint(22, 27)):
         rng.choices([t for t, _ in TEMPLATES], weights=[w for _, w in TEMPLATES])[0](d)
