@@ -136,3 +136,24 @@ def test_agreement_cli_prints_per_split_and_per_document(split_project: Path, ca
     assert main(["--root", str(root), "agree", str(passes / "first"), str(passes / "second"), "--split", "dev", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [s["split"] for s in data["splits"]] == ["dev"] and list(data["splits"][0]["per_document"]) == ["talks-dev"]
+
+
+def _results(extent: float, conll: float, pairs: float, cue: float) -> dict:
+    from khabar.agreement import COREF_SETTING
+
+    return {"mention_extents": {"f1": extent}, "coref": {COREF_SETTING: {"conll_f1": conll}}, "relation_pairs": {"f1": pairs},
+            "attributions": {"exact": {"cue": {"f1": cue}}}}
+
+
+def test_agreement_targets_table_marks_each_target_and_the_documents_below_it() -> None:
+    from khabar.agreement_report import TARGETS, SplitAgreement, targets_table
+
+    part = SplitAgreement("test", ("d1", "d2"), _results(0.95, 0.80, 0.76, 0.90),
+                          {"d1": _results(0.99, 0.90, 0.50, 0.95), "d2": _results(0.85, 0.70, 0.90, 0.80)})
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]] for line in targets_table(part).splitlines()[2:]}
+    assert list(rows) == [name for name, _, _ in TARGETS]
+    extent, conll, pairs, cue = rows.values()
+    assert extent == ["90", "95.0", "yes", "d2 (85.0)"]
+    assert conll == ["85", "80.0", "**no**", "d2 (70.0)"]
+    assert pairs == ["75", "76.0", "yes", "d1 (50.0)"]
+    assert cue == ["90", "90.0", "yes", "d2 (80.0)"]  # a figure equal to its target meets it

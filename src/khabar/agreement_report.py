@@ -65,6 +65,26 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
 )
 
 
+#: The project's targets for the two blind passes on the held-out split (corpus part 1): (measure, its figure in percent, at least).
+TARGETS: tuple[tuple[str, Callable[[dict[str, Any]], float], float], ...] = (
+    ("mention extent F1", lambda r: 100 * r["mention_extents"]["f1"], 90.0),
+    ("CoNLL F1 (extent, with singletons)", lambda r: 100 * r["coref"][COREF_SETTING]["conll_f1"], 85.0),
+    ("relation pairs unlabelled F1", lambda r: 100 * r["relation_pairs"]["f1"], 75.0),
+    ("attribution cue F1 (exact)", lambda r: 100 * r["attributions"]["exact"]["cue"]["f1"], 90.0),
+)
+
+
+def targets_table(part: SplitAgreement) -> str:
+    """Each target against ``part``'s pooled figure, and the documents whose own figure is below it."""
+    rows = []
+    for name, figure, least in TARGETS:
+        pooled = figure(part.pooled)
+        below = [f"{doc} ({figure(r):.1f})" for doc, r in part.per_document.items() if figure(r) < least]
+        rows.append((name, f"{least:.0f}", f"{pooled:.1f}", "yes" if pooled >= least else "**no**", ", ".join(below) or "none"))
+    return table(("measure", "target (at least)", f"{part.split}, pooled", "met", "documents below the target"), rows,
+                 numeric=(False, True, True, False, False))
+
+
 def pooled_table(splits: Sequence[SplitAgreement]) -> str:
     """One row per figure, one column per split (the held-out split first), pooled over its documents."""
     rows: dict[tuple[str, str], dict[str, str]] = {}
@@ -96,6 +116,9 @@ def agreement_markdown(*, root: Path, first: Path, second: Path) -> str:
         "The guidelines were settled on the dev documents, whose disagreements sharpened them; the test documents were annotated under the "
         "settled guidelines, so **the test figures are the honest ones**, and they come first. F1 in percent; the first pass is the key.",
         pooled_table(splits) if splits else "_No document in either split yet._",
+        *([f"The project's targets for the two blind passes on `{held[0].split}`, against its pooled figures; a document below a target "
+           "has the reason in its adjudication record (`annotations/adjudication/<id>.md`):", targets_table(held[0])]
+          if (held := [s for s in splits if s.split == SPLITS_TEST_FIRST[0]]) else []),
         *([f"No document of the {', '.join(missing)} split has two passes yet, so no figure is given for it."] if missing else []),
         "Per document (coreference on mention extents, singletons included):",
         document_table(splits) if splits else "_No document yet._",
