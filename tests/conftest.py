@@ -98,3 +98,17 @@ def split_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root.parent / "khabar"
     build(root=root, out=out)
     return out
+
+
+@pytest.fixture(scope="session")
+def synthetic_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated corpus (:func:`khabar.synthetic.generate_corpus`: 6 documents, 2 dev and 4 test) built once per
+    session without the baselines; its project is ``out.parent / "project"``."""
+    from khabar.build import build
+    from khabar.synthetic import generate_corpus
+
+    root = tmp_path_factory.mktemp("synthetic") / "project"
+    generate_corpus(root=root, n=6, seed=19)
+    out = root.parent / "khabar"
+    build(root=root, out=out, baselines=False)
+    return out
