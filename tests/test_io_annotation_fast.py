@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -98,3 +99,45 @@ def test_io_annotation_fast_random_edits_step_aside_or_agree() -> None:
             text = text[:j] + rng.choice(pieces) + text[j + rng.choice((0, 0, 1, 2)) :]
         taken += agrees(text)
     assert taken > 100  # the canonical reader was exercised, not only bypassed
+
+
+#: Where each kind of id, or reference to one, sits in the canonical layout: the group holds the value.
+ID_PLACES = {
+    "entity id": r"^- \{id: (e1), ",
+    "group member": r"^- \{id: e5, .*members: \[e1, (e2)\]\}$",
+    "mention id": r"^- \{id: (m1), entity",
+    "mention entity": r"^- \{id: m1, entity: (e1), ",
+    "value id": r"^- \{id: (v1), type",
+    "relation id": r"^- \{id: (r1), label",
+    "relation head": r"^- \{id: r1, label: [^,]+, head: (e3), ",
+    "relation tail": r"^- \{id: r1, .*tail: (e4), ",
+    "attribution id": r"^- id: (a2)$",
+    "attribution source_entity": r"^  source_entity: (e2)$",
+    "attribution parent": r"^  parent: (a2)$",
+}
+#: Values no id may take: a line break, a space, a bad first character, too long, not ASCII, a control
+#: character, a Unicode line separator, nothing.
+UNSAFE_IDS = ["m1\nannotations/x.yaml:1: error[forged] x", "a b", "-x", "x" * 129, "\u00e9", "e\x1b[2J", "e\u2028", ""]
+
+
+@pytest.mark.parametrize("value", UNSAFE_IDS, ids=lambda v: repr(v[:12]))
+@pytest.mark.parametrize("place", ID_PLACES)
+def test_io_annotation_fast_unsafe_id_is_a_finding_of_both_readers(place: str, value: str, tmp_path: Path) -> None:
+    from khabar.io.annotation_read import read_annotation_file
+
+    doc = load_project(root=ROOT / "tests" / "fixtures" / "valid").documents[0]
+    lines = render_annotations(doc).split("\n")
+    number = next(i for i, line in enumerate(lines) if re.search(ID_PLACES[place], line))
+    match = re.search(ID_PLACES[place], lines[number])
+    assert match is not None
+    lines[number] = lines[number][: match.start(1)] + json.dumps(value) + lines[number][match.end(1) :]
+    item = next(i for i in range(number, -1, -1) if lines[i].startswith("- "))  # the finding's line: the item's
+    text = "\n".join(lines)
+    assert read_canonical(text) is None  # the canonical reader steps aside: the general path reports
+    layers, found = read_annotation_text(text, shown="x.yaml", stem="x")
+    assert [(f.check, f.line) for f in found] == [("id-unsafe", item + 1)], [f.render() for f in found]
+    assert layers is not None and value not in {getattr(x, "id") for layer in ("entities", "mentions", "values", "relations", "attributions")
+                                                for x in getattr(layers, layer)}
+    path = tmp_path / "talks.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert read_annotation_file(path, shown="x.yaml")[1] == found  # the public entry, whichever reader it takes

@@ -148,3 +148,21 @@ def test_report_of_the_corpus_is_left_in_a_known_folder(capsys: pytest.CaptureFi
     assert main(["--root", str(root), "validate", "--report", str(out)]) == 0
     page = (out / "index.html").read_text(encoding="utf-8")
     assert _is_self_contained(page) and 'class="fail"' not in page
+
+
+def test_report_shows_hostile_data_escaped_and_visible(split_project: Path) -> None:
+    """An entity name with a script, and a mention id with a bidi override (written raw into the file) and ESC."""
+    talks, dev = split_project / "annotations" / "talks.yaml", split_project / "annotations" / "talks-dev.yaml"
+    text = talks.read_text(encoding="utf-8")
+    assert text.count("name: Tehran\n") == 1
+    talks.write_text(text.replace("name: Tehran\n", 'name: "<script>alert(1)</script>"\n'), encoding="utf-8")
+    text = dev.read_text(encoding="utf-8")
+    assert text.count("- id: m1\n") == 1
+    dev.write_text(text.replace("- id: m1\n", '- id: "m\u202e1\\e[2J"\n'), encoding="utf-8")  # YAML's \e is ESC
+    corpus, found = validate(root=split_project, gx=False)
+    assert {"name-incompatible", "id-unsafe"} <= {f.check for f in found}
+    page = render_report(corpus=corpus, findings=found)
+    assert "<script" not in page and html.escape(repr("<script>alert(1)</script>")) in page
+    assert "\u202e" not in page and "\x1b" not in page
+    assert html.escape(repr("m\u202e1\x1b[2J")) in page  # in the message, as the terminal shows it
+    assert html.escape('- id: "m\\u202e1\\e[2J"') in page  # the source line, its raw override made visible

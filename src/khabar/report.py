@@ -5,8 +5,11 @@ font, image or style sheet, so it opens offline and can be kept as a CI
 artefact. It shows a pass/fail row for every check id in the catalogue (group,
 level, number of findings), then every finding with its location, level and
 message and, where the finding has a file and line, that line of the file.
-Every piece of text is HTML-escaped. The output depends only on the corpus and
-the findings (no timestamps, no absolute paths), so two runs give the same bytes.
+Every piece of text is HTML-escaped, after the control characters, line
+separators and bidirectional overrides are made visible as in the terminal
+(:func:`khabar.findings.visible`: ``\\n``, ``\\x1b``, ``\\u202e``). The output
+depends only on the corpus and the findings (no timestamps, no absolute
+paths), so two runs give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Sequence
 
 from khabar import __version__
-from khabar.findings import Finding, registry
+from khabar.findings import Finding, registry, visible
 from khabar.io.project import Corpus
 
 CSS = """
@@ -78,7 +81,7 @@ def render_report(*, corpus: Corpus, findings: Sequence[Finding]) -> str:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(visible(value), quote=True)
 
 
 def _anchor(check: str) -> str:

@@ -66,7 +66,7 @@ def propose(*, doc: Document, model: str) -> tuple[Document, list[str]]:
 
 
 def _slug(text: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "entity"
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower())[:100].strip("-") or "entity"  # a safe id (khabar.schema.invariants), suffix included
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

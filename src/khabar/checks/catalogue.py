@@ -25,6 +25,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("yaml-type", _E, "format", "Every value has the schema's type."),
     ("label-unknown", _E, "format", "Entity, value, mention-kind, relation and attribution labels are in their closed sets."),
     ("doc-id-unsafe", _E, "format", "Document ids are safe file names: lowercase letters, digits, '-' and '_'."),
+    ("id-unsafe", _E, "format", "Entity, mention, value, relation and attribution ids, and every reference to one, match `khabar.schema.invariants.ID_PATTERN`: a letter or digit, then letters, digits, '.', '_', ':' or '-', at most 128 characters."),
     ("doc-id-mismatch", _E, "format", "A file's name, its `id`/`document` key and its partner file agree."),
     ("split-missing", _E, "format", "Every document is in a split: its front matter states `split` (a document in no split is neither scored nor built)."),
     ("split-unknown", _E, "format", "A document's `split` is one of `khabar.schema.labels.SPLITS` (dev, test)."),

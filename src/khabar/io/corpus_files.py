@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping
 from khabar.findings import Finding, finding
 from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml
 
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z, not $: `$` also matches before a final newline
 META_KEYS = ("id", "title", "source", "url", "published", "language", "licence", "attribution", "split", "provenance", "seed")
 #: The keys that are fields of :class:`~khabar.schema.model.Document` too (all but ``seed``), in its order.
 DOCUMENT_META = tuple(key for key in META_KEYS if key != "seed")

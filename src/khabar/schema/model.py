@@ -1,8 +1,9 @@
 """The data model: frozen dataclasses, one per annotation kind.
 
-Each class checks its own invariants in ``__post_init__`` and raises
-:class:`SchemaError` (with a stable check id) when a value has the wrong type or
-lies outside its label set. The reader turns those into located findings, so a
+Each class checks its own invariants in ``__post_init__`` (with the helpers of
+:mod:`khabar.schema.invariants`) and raises :class:`SchemaError` (with a stable
+check id) when a value has the wrong type, lies outside its label set or is an
+id that is not safe (``id-unsafe``). The reader turns those into located findings, so a
 contributor sees every problem of a file at once; code that builds models by
 hand gets the same guard as an exception.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Sequence
 
 from khabar.schema import labels
+from khabar.schema.invariants import SchemaError, id_list, need, need_safe_id, one_of, safe_id, span_range
 from khabar.schema.relations import RELATIONS
 
 
@@ -27,51 +29,6 @@ def shared_offsets(size: int) -> Sequence[int]:
     return SHARED_INTS if size < len(SHARED_INTS) else range(size + 1)
 
 
-class SchemaError(ValueError):
-    """A value violates the data model; ``check`` is the stable check id."""
-
-    def __init__(self, check: str, message: str) -> None:
-        super().__init__(message)
-        self.check = check
-        self.message = message
-
-
-def _need(obj: object, name: str, kind: type | tuple[type, ...], *, optional: bool = False) -> None:
-    value = getattr(obj, name)
-    if type(value) is kind:  # the common case (never a bool: bool is not int's type)
-        return
-    if value is None and optional:
-        return
-    if isinstance(value, bool) or not isinstance(value, kind):
-        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise SchemaError(
-            "yaml-type",
-            f"`{name}` must be {expected}{' or null' if optional else ''}, found {type(value).__name__} {value!r}",
-        )
-
-
-def _one_of(obj: object, name: str, allowed: tuple[str, ...]) -> None:
-    value = getattr(obj, name)
-    if value not in allowed:
-        raise SchemaError("label-unknown", f"`{name}` must be one of {', '.join(allowed)}; found {value!r}")
-
-
-def _span(obj: object, start: str = "start", end: str = "end") -> None:
-    _need(obj, start, int)
-    _need(obj, end, int)
-    if getattr(obj, start) < 0 or getattr(obj, start) >= getattr(obj, end):
-        raise SchemaError(
-            "span-range",
-            f"`{start}` must be >= 0 and below `{end}`; found {start}={getattr(obj, start)}, {end}={getattr(obj, end)}",
-        )
-
-
-def _ids(obj: object, name: str) -> None:
-    value = getattr(obj, name)
-    if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
-        raise SchemaError("yaml-type", f"`{name}` must be a list of ids, found {value!r}")
-
-
 @dataclass(frozen=True, slots=True)
 class Fragment:
     """A contiguous character span ``text[start:end]`` (end exclusive)."""
@@ -83,8 +40,8 @@ class Fragment:
     def __post_init__(self) -> None:
         if type(self.start) is int and type(self.end) is int and type(self.text) is str and 0 <= self.start < self.end and len(self.text) == self.end - self.start:
             return  # the common case in one test (a corpus has hundreds of thousands); the checks below say what is wrong
-        _span(self)
-        _need(self, "text", str)
+        span_range(self)
+        need(self, "text", str)
         if len(self.text) != self.end - self.start:
             raise SchemaError(
                 "span-text",
@@ -115,10 +72,11 @@ class Entity:
     members: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _need(self, "id", str)
-        _one_of(self, "type", labels.ENTITY_TYPES)
-        _need(self, "name", str)
-        _ids(self, "members")
+        need(self, "id", str)
+        need_safe_id("id", self.id)
+        one_of(self, "type", labels.ENTITY_TYPES)
+        need(self, "name", str)
+        id_list(self, "members")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +95,16 @@ class Mention:
     def __post_init__(self) -> None:
         if (type(self.id) is str and type(self.entity) is str and type(self.text) is str and self.kind in labels.MENTION_KINDS
                 and type(self.start) is int and type(self.end) is int and type(self.head_start) is int and type(self.head_end) is int
-                and 0 <= self.start < self.end and 0 <= self.head_start < self.head_end):
+                and 0 <= self.start < self.end and 0 <= self.head_start < self.head_end and safe_id(self.id) and safe_id(self.entity)):
             return  # the common case in one test; the checks below say what is wrong
-        _need(self, "id", str)
-        _need(self, "entity", str)
-        _one_of(self, "kind", labels.MENTION_KINDS)
-        _span(self)
-        _span(self, "head_start", "head_end")
-        _need(self, "text", str)
+        need(self, "id", str)
+        need(self, "entity", str)
+        need_safe_id("id", self.id)
+        need_safe_id("entity", self.entity)
+        one_of(self, "kind", labels.MENTION_KINDS)
+        span_range(self)
+        span_range(self, "head_start", "head_end")
+        need(self, "text", str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +119,13 @@ class Value:
 
     def __post_init__(self) -> None:
         if (type(self.id) is str and type(self.text) is str and self.type in labels.VALUE_TYPES
-                and type(self.start) is int and type(self.end) is int and 0 <= self.start < self.end):
+                and type(self.start) is int and type(self.end) is int and 0 <= self.start < self.end and safe_id(self.id)):
             return  # the common case in one test; the checks below say what is wrong
-        _need(self, "id", str)
-        _one_of(self, "type", labels.VALUE_TYPES)
-        _span(self)
-        _need(self, "text", str)
+        need(self, "id", str)
+        need_safe_id("id", self.id)
+        one_of(self, "type", labels.VALUE_TYPES)
+        span_range(self)
+        need(self, "text", str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +149,13 @@ class Relation:
     evidence: tuple[int, ...]
 
     def __post_init__(self) -> None:
-        _need(self, "id", str)
-        _one_of(self, "label", tuple(RELATIONS))
-        _need(self, "head", str)
-        _need(self, "tail", str)
+        need(self, "id", str)
+        need_safe_id("id", self.id)
+        one_of(self, "label", tuple(RELATIONS))
+        need(self, "head", str)
+        need(self, "tail", str)
+        need_safe_id("head", self.head)
+        need_safe_id("tail", self.tail)
         if not isinstance(self.evidence, tuple) or not all(
             isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in self.evidence
         ):
@@ -211,8 +175,9 @@ class Attribution:
     parent: str | None = None
 
     def __post_init__(self) -> None:
-        _need(self, "id", str)
-        _one_of(self, "type", labels.ATTRIBUTION_TYPES)
+        need(self, "id", str)
+        need_safe_id("id", self.id)
+        one_of(self, "type", labels.ATTRIBUTION_TYPES)
         for role in labels.ATTRIBUTION_ROLES:
             value = getattr(self, role)
             if not isinstance(value, tuple) or not all(isinstance(f, Fragment) for f in value):
@@ -220,8 +185,10 @@ class Attribution:
         for role in ("cue", "content"):
             if not getattr(self, role):
                 raise SchemaError("yaml-missing-key", f"`{role}` is required and needs at least one fragment")
-        _need(self, "source_entity", str, optional=True)
-        _need(self, "parent", str, optional=True)
+        need(self, "source_entity", str, optional=True)
+        need(self, "parent", str, optional=True)
+        need_safe_id("source_entity", self.source_entity)
+        need_safe_id("parent", self.parent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,9 +217,9 @@ class Document:
 
     def __post_init__(self) -> None:
         for name in ("id", "language", "text"):
-            _need(self, name, str)
+            need(self, name, str)
         for name in ("title", "source", "url", "published", "licence", "attribution", "split", "provenance"):
-            _need(self, name, str, optional=True)
+            need(self, name, str, optional=True)
         if self.split is not None and self.split not in labels.SPLITS:
             raise SchemaError("split-unknown", f"`split` must be one of {', '.join(labels.SPLITS)}; found {self.split!r}")
         if self.licence is not None and self.licence not in labels.TEXT_LICENCES:
