@@ -266,3 +266,22 @@ def test_checks_every_split_and_licence_of_the_tables_is_accepted(tmp_path: Path
         root = _front_matter_variant(tmp_path / f"{split}-{licence}", "licence: CC-BY-4.0\nsplit: test\n", f"licence: {licence}\nsplit: {split}\n")
         corpus, found = validate(root=root, gx=False)
         assert found == [] and [(d.split, d.licence) for d in corpus.documents] == [(split, licence)]
+
+
+_LAST_CONTENT = "  - {start: 112, end: 149, text: Massoud told him that Iran would help}"
+
+
+@pytest.mark.parametrize(("old", "new", "final_newline", "expected"), [
+    ("  evidence: [0]\n", "  evidence: [2]\n", True, []),  # the last sentence (the text has sentences 0-2)
+    ("  evidence: [0]\n", "  evidence: [3]\n", True, [("evidence-range", "r1")]),  # one past it
+    (_LAST_CONTENT, "  - {start: 112, end: 150, text: Massoud told him that Iran would help.}", False, []),  # ends at the text's end
+    (_LAST_CONTENT, "  - {start: 112, end: 151, text: Massoud told him that Iran would help..}", False, [("span-range", "a2")]),  # one past it
+], ids=["evidence-last-sentence", "evidence-one-past", "span-ends-at-the-end", "span-ends-one-past"])
+def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new: str, final_newline: bool, expected: list) -> None:
+    root = _variant(tmp_path, old, new)
+    corpus = root / "corpus" / "talks.txt"
+    text = corpus.read_text(encoding="utf-8")
+    assert text.endswith("help.\n")
+    corpus.write_text(text if final_newline else text[:-1], encoding="utf-8")
+    _, found = validate(root=root, gx=False)
+    assert [(f.check, f.annotation) for f in found] == expected, [f.render() for f in found]
