@@ -50,12 +50,13 @@ def test_scoring_prf_addition_pools_counts() -> None:
 
 
 def test_scoring_prf_as_dict_is_plain_numbers() -> None:
-    prf = PRF(recall_num=Fraction(3, 2), recall_den=3, precision_num=Fraction(2), precision_den=4)
+    # Precision and recall differ (3/4 and 1/2), and so does every count: a swapped key shows.
+    prf = PRF(recall_num=Fraction(3, 2), recall_den=3, precision_num=Fraction(3), precision_den=4)
     assert prf.as_dict() == {
-        "precision": 0.5,
+        "precision": 0.75,
         "recall": 0.5,
-        "f1": 0.5,
-        "precision_num": 2,
+        "f1": 0.6,
+        "precision_num": 3,
         "precision_den": 4,
         "recall_num": 1.5,
         "recall_den": 3,

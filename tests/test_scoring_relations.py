@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from khabar.scoring import PRF, Unaligned, align_entities, score_relations
+from khabar.scoring import PRF, align_entities, score_relations
 
 GOLD = [
     ("d1", "e1", "e2", "P17", [0, 1]),
@@ -129,7 +129,22 @@ def test_scoring_relations_unaligned_entities_are_never_correct() -> None:
     ]
     scores = score_relations(gold=gold, predicted=predicted, alignment=alignment)
     assert scores.relation == PRF.from_counts(true_positives=1, gold=2, predicted=3)
-    assert Unaligned("d1", "p3") != "g3"
+
+
+def test_scoring_relations_unaligned_entity_with_a_gold_id_is_never_correct() -> None:
+    """Predicted ids are the system's own: one that spells a gold id but aligns to nothing is no gold entity."""
+    gold_entities = {"d": {"g1": [(0, 5)], "g2": [(10, 15)]}}
+    predicted_entities = {"d": {"x": [(0, 5)], "y": [(10, 15)], "g2": [(30, 35)]}}
+    alignment = align_entities(gold=gold_entities, predicted=predicted_entities)
+    assert alignment == {"d": {"x": "g1", "y": "g2"}}  # the predicted "g2" shares no extent: unaligned
+    gold = [("d", "g1", "g2", "P17"), ("d", "g2", "g1", "P131")]
+    predicted = [
+        ("d", "x", "g2", "P17"),  # (g1, unaligned): wrong, though read as ids it is the first gold fact
+        ("d", "g2", "x", "P131"),  # (unaligned, g1): wrong, though read as ids it is the second
+        ("d", "x", "y", "P17"),  # (g1, g2): correct
+    ]
+    scores = score_relations(gold=gold, predicted=predicted, alignment=alignment)
+    assert scores.relation == PRF.from_counts(true_positives=1, gold=2, predicted=3)
 
 
 @pytest.mark.parametrize(
