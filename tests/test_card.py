@@ -162,3 +162,48 @@ def test_card_contamination_reads_name_and_split_from_provenance() -> None:
     assert contamination(docs) == [("b", "GUM_news_b", "test"), ("a", "GUM_news_a", None)]  # the held-out split first
     assert "| a | dev | GUM_news_a | not stated |" in contamination_section(docs)
     assert "No document's provenance" in contamination_section(docs[2:])
+
+
+#: Data that Markdown would take as markup: a script, a table column, code, a link, an entity, a line break.
+HOSTILE = {
+    "name": "Ismail Khan <script>alert(1)</script> | `code` [link](https://example.org) &amp; \\| *\nnext line",
+    "source": "Wire <b onmouseover=alert(1)>x</b> | [click](javascript:alert(1)) `x`\nnext line",
+    "attribution": "Reporters & <i>editors</i> | ![img](x.png)\u2028next line",
+}
+
+
+def _rendered_text(markdown: str) -> tuple[str, str]:
+    """``markdown`` rendered by a CommonMark renderer with tables (raw HTML on, as on the Hub): its HTML, and its text."""
+    import html
+
+    markdown_it = pytest.importorskip("markdown_it")
+    page = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown)
+    return page, html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_card_and_licence_file_show_hostile_data_as_text(tiny_project: Path, tmp_path: Path) -> None:
+    from khabar.build import build
+    from khabar.licences import LICENCE_FILE
+
+    annotations, corpus = tiny_project / "annotations" / "talks.yaml", tiny_project / "corpus" / "talks.txt"
+    text = annotations.read_text(encoding="utf-8")
+    assert text.count("  name: Ismail Khan\n") == 1  # the longest chain's entity, and a member of the group
+    annotations.write_text(text.replace("  name: Ismail Khan\n", f"  name: {json.dumps(HOSTILE['name'])}\n"), encoding="utf-8")
+    text = corpus.read_text(encoding="utf-8")
+    assert text.count("source: Khabar test fixture\n") == 1 and text.count("licence: CC-BY-4.0\n") == 1
+    text = text.replace("source: Khabar test fixture\n", f"source: {json.dumps(HOSTILE['source'])}\nattribution: {json.dumps(HOSTILE['attribution'])}\n")
+    corpus.write_text(text.replace("licence: CC-BY-4.0\n", "licence: all-rights-reserved\n"), encoding="utf-8")  # its source in prose too
+    out = tmp_path / "khabar"
+    build(root=tiny_project, out=out, baselines=False)
+    _, card = split_front_matter((out / "README.md").read_text(encoding="utf-8"))
+    licence = (out / LICENCE_FILE).read_text(encoding="utf-8")
+    for markdown, shown in ((card, ("name", "source", "attribution")), (licence, ("source", "attribution"))):
+        assert not any(line.startswith("next line") for line in markdown.splitlines())
+        page, words = _rendered_text(markdown)
+        for key in shown:
+            assert " ".join(HOSTILE[key].split()) in words, key  # the data's own text, line breaks as spaces
+        assert not re.search(r"<(script|b|i|img)\b", page) and 'href="javascript' not in page and 'href="https://example.org"' not in page
+        for table in re.findall(r"<table>.*?</table>", page, flags=re.DOTALL):
+            counts = {len(re.findall(r"<t[hd]\b", row)) for row in re.findall(r"<tr>.*?</tr>", table, flags=re.DOTALL)}
+            assert len(counts) == 1, table  # no cell split by a `|` of the data
+    assert "<script" not in (out / "croissant.json").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from khabar.agreement import COREF_SETTING, agreement, load_annotation_set, summary_rows
-from khabar.markdown import table
+from khabar.markdown import code, table
 from khabar.schema.labels import SPLITS_TEST_FIRST
 from khabar.schema.model import Document
 from khabar.splits import by_split, held_out_first
@@ -107,16 +107,16 @@ def agreement_markdown(*, root: Path, first: Path, second: Path) -> str:
     a = load_annotation_set(root=root, folder=first)
     b = load_annotation_set(root=root, folder=second)
     splits = agreement_by_split(a=a, b=b)
-    order = " then ".join(f"`{s}`" for s in SPLITS_TEST_FIRST)
+    order = " then ".join(code(s) for s in SPLITS_TEST_FIRST)
     present = {s.split for s in splits}
     missing = [s for s in SPLITS_TEST_FIRST if s not in present]
     return "\n\n".join([
-        f"Agreement between the two independent passes (`{first.relative_to(root).as_posix()}` and `{second.relative_to(root).as_posix()}`, "
+        f"Agreement between the two independent passes ({code(first.relative_to(root).as_posix())} and {code(second.relative_to(root).as_posix())}, "
         f"{len(b)} document(s), before reconciliation), computed at build time with the project's scorers (`khabar agree`), per split ({order}). "
         "The guidelines were settled on the dev documents, whose disagreements sharpened them; the test documents were annotated under the "
         "settled guidelines, so **the test figures are the honest ones**, and they come first. F1 in percent; the first pass is the key.",
         pooled_table(splits) if splits else "_No document in either split yet._",
-        *([f"The project's targets for the two blind passes on `{held[0].split}`, against its pooled figures; a document below a target "
+        *([f"The project's targets for the two blind passes on {code(held[0].split)}, against its pooled figures; a document below a target "
            "has the reason in its adjudication record (`annotations/adjudication/<id>.md`):", targets_table(held[0])]
           if (held := [s for s in splits if s.split == SPLITS_TEST_FIRST[0]]) else []),
         *([f"No document of the {', '.join(missing)} split has two passes yet, so no figure is given for it."] if missing else []),

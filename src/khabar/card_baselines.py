@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from khabar.findings import KhabarError
+from khabar.markdown import code, table
 from khabar.schema.model import Document
 
 
@@ -14,21 +15,22 @@ def _f1(d: dict[str, Any]) -> str:
     return f"{100 * d['precision']:.1f} / {100 * d['recall']:.1f} / {100 * d['f1']:.1f}"
 
 
-def _rows(name: str, version: str, results: dict[str, Any]) -> list[str]:
-    out = []
+def _rows(name: str, version: str, results: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The table rows of one baseline: (system, layer, metric, P / R / F1)."""
+    system, out = f"{name} {version}", []
     if results.get("ner"):
-        out.append(f"| {name} {version} | NER | strict micro | {_f1(results['ner']['micro'])} |")
+        out.append((system, "NER", "strict micro", _f1(results["ner"]["micro"])))
     if results.get("coref"):
         for setting in ("extent, with singletons", "head, with singletons"):
             scores = results["coref"][setting]
-            out.append(f"| {name} {version} | coreference | CoNLL F1 ({setting}) | – / – / {100 * scores['conll_f1']:.1f} |")
-            out.append(f"| {name} {version} | coreference | LEA ({setting}) | {_f1(scores['lea'])} |")
+            out.append((system, "coreference", f"CoNLL F1 ({setting})", f"– / – / {100 * scores['conll_f1']:.1f}"))
+            out.append((system, "coreference", f"LEA ({setting})", _f1(scores["lea"])))
     if results.get("relations"):
-        out.append(f"| {name} {version} | relations | entity-level (DocRED) | {_f1(results['relations']['relation'])} |")
-        out.append(f"| {name} {version} | relations | evidence | {_f1(results['relations']['evidence'])} |")
+        out.append((system, "relations", "entity-level (DocRED)", _f1(results["relations"]["relation"])))
+        out.append((system, "relations", "evidence", _f1(results["relations"]["evidence"])))
     if results.get("attributions"):
-        out.append(f"| {name} {version} | attribution | whole attribution, exact | {_f1(results['attributions']['exact']['attribution'])} |")
-        out.append(f"| {name} {version} | attribution | whole attribution, token overlap | {_f1(results['attributions']['partial']['attribution'])} |")
+        out.append((system, "attribution", "whole attribution, exact", _f1(results["attributions"]["exact"]["attribution"])))
+        out.append((system, "attribution", "whole attribution, token overlap", _f1(results["attributions"]["partial"]["attribution"])))
     return out
 
 
@@ -75,20 +77,20 @@ def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any
     return out
 
 
-def _split_table(scores: BaselineScores) -> tuple[list[str], list[str]]:
-    """One split's table lines, and the baselines not run."""
+def _split_table(scores: BaselineScores) -> tuple[str, list[str]]:
+    """One split's table, and the baselines not run."""
     from khabar.baselines import BASELINES
     from khabar.evaluate.layers import SCORERS
 
-    lines = ["| system | layer | metric | P / R / F1 |", "|---|---|---|---|"]
+    rows: list[tuple[str, ...]] = []
     skipped = []
     for name, (_, _, version) in sorted(BASELINES.items()):
         layers = scores.get(name)
         if layers is None:
             skipped.append(name)
             continue
-        lines += _rows(name, version, {layer: SCORERS[layer][1](layers[layer]) if layer in layers else None for layer in SCORERS})
-    return lines, skipped
+        rows += _rows(name, version, {layer: SCORERS[layer][1](layers[layer]) if layer in layers else None for layer in SCORERS})
+    return table(("system", "layer", "metric", "P / R / F1"), rows), skipped
 
 
 def baselines_markdown(scores: Mapping[str, BaselineScores], *, khabar_version: str) -> str:
@@ -101,9 +103,9 @@ def baselines_markdown(scores: Mapping[str, BaselineScores], *, khabar_version: 
     ]
     skipped: set[str] = set()
     for split, per_split in held_out_first(scores):
-        table, missed = _split_table(per_split)
+        split_table, missed = _split_table(per_split)
         skipped.update(missed)
-        lines += ["", f"**Split `{split}`**", "", *table]
+        lines += ["", f"**Split {code(split)}**", "", split_table]
     if not scores:
         lines += ["", "_No document yet._"]
     if skipped:

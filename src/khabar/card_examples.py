@@ -1,14 +1,17 @@
-"""Examples for the card's composition section, drawn from the data at build time."""
+"""Examples for the card's composition section, drawn from the data at build time.
+
+Every name and text of the data goes in through :func:`khabar.markdown.escape`."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from khabar.markdown import code, escape
 from khabar.schema.model import Document
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\n", " ") + '"'
+    return '"' + escape(text) + '"'
 
 
 def examples_markdown(doc: Document | None) -> str:
@@ -16,16 +19,16 @@ def examples_markdown(doc: Document | None) -> str:
     if doc is None:
         return "_no documents_"
     names = {e.id: e for e in doc.entities}
-    out = [f"From document `{doc.id}`:", ""]
+    out = [f"From document {code(doc.id)}:", ""]
     sizes = Counter(m.entity for m in doc.mentions)
     if sizes:
         eid, _ = max(sizes.items(), key=lambda kv: (kv[1], kv[0]))
         chain = [m for m in doc.mentions if m.entity == eid]
-        out.append(f"- The longest coreference chain, {names[eid].name} ({names[eid].type}), has {len(chain)} mentions: " + ", ".join(f"{_quote(m.text)} ({m.kind})" for m in chain[:8]) + (", …" if len(chain) > 8 else "") + ".")
+        out.append(f"- The longest coreference chain, {escape(names[eid].name)} ({names[eid].type}), has {len(chain)} mentions: " + ", ".join(f"{_quote(m.text)} ({m.kind})" for m in chain[:8]) + (", …" if len(chain) > 8 else "") + ".")
     group = next((e for e in doc.entities if e.members), None)
     if group is not None:
         mentions = [m.text for m in doc.mentions if m.entity == group.id]
-        out.append(f"- A group entity, {group.name}, has members {', '.join(names[x].name for x in group.members if x in names)}; its mentions include " + ", ".join(_quote(t) for t in mentions[:4]) + ".")
+        out.append(f"- A group entity, {escape(group.name)}, has members {', '.join(escape(names[x].name) for x in group.members if x in names)}; its mentions include " + ", ".join(_quote(t) for t in mentions[:4]) + ".")
     shown = set()
     for r in doc.relations:
         if r.label in shown or len(shown) == 3:
@@ -33,7 +36,7 @@ def examples_markdown(doc: Document | None) -> str:
         shown.add(r.label)
         sentence = doc.sentences[r.evidence[0]] if r.evidence else None
         where = f" (evidence: {_quote(doc.text[sentence.start:sentence.end])})" if sentence else ""
-        out.append(f"- Relation `{r.label}`: {names[r.head].name} → {names[r.tail].name}{where}.")
+        out.append(f"- Relation {code(r.label)}: {escape(names[r.head].name)} → {escape(names[r.tail].name)}{where}.")
     child = next((a for a in doc.attributions if a.parent), None)
     if child is not None:
         parent = next(a for a in doc.attributions if a.id == child.parent)

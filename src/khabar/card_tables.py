@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from khabar.markdown import table
+from khabar.markdown import code, table
 from khabar.schema.labels import SPLITS_TEST_FIRST
 from khabar.stats import BY_LABEL, TOTALS
 from khabar.views import CONFIGS
@@ -52,7 +52,7 @@ def rows_table(rows: Mapping[str, Mapping[str, int]]) -> str:
     splits = present(rows)
     if not splits:
         return "_No rows yet._"
-    body = [(f"`{cfg.name}`", *(rows.get(cfg.name, {}).get(s, 0) for s in splits)) for cfg in CONFIGS]
+    body = [(code(cfg.name), *(rows.get(cfg.name, {}).get(s, 0) for s in splits)) for cfg in CONFIGS]
     note = "A split with no rows for a config is left out of that config (`datasets` cannot load an empty split)."
     return table(("config", *(f"rows ({s})" for s in splits)), body, numeric=(False, *(True for _ in splits))) + "\n\n" + note
 

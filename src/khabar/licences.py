@@ -5,7 +5,8 @@ The front matter's ``licence`` is an id of :data:`khabar.schema.labels.TEXT_LICE
 ``LICENSE.md`` into the dataset folder, the card's licence metadata (the Hub's
 convention for mixed licences: ``license: other`` with a name and a link to that
 file), its "Licences" table and its contamination warning (from ``provenance``),
-and the licences croissant.json lists. Nothing here is typed by hand.
+and the licences croissant.json lists. Nothing here is typed by hand, and every
+value of the metadata goes in escaped (:mod:`khabar.markdown`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections import Counter
 from typing import Any, Mapping, Sequence
 
-from khabar.markdown import link, table
+from khabar.markdown import code, escape, link, table
 from khabar.schema.labels import ANNOTATION_LICENCE, SPLITS_TEST_FIRST, TEXT_LICENCES
 
 #: The file the build writes, and the card's ``license_link``.
@@ -60,8 +61,8 @@ def _closed_sentence(documents: Sequence[Meta]) -> str:
     shut = closed(documents)
     if not shut:
         return "Every text is openly licensed."
-    sources = sorted({str(d["source"] or "its publisher") for d in shut})
-    ids = ", ".join(f"`{d['id']}`" for d in shut)
+    sources = sorted({escape(d["source"] or "its publisher") for d in shut})
+    ids = ", ".join(code(d["id"]) for d in shut)
     return (f"The text of {len(shut)} document(s) ({ids}; {', '.join(sources)}) is **not openly licensed**: all rights are reserved by "
             "the publisher. It is included for research use (evaluation) only, it is not covered by the annotations' licence, and "
             "redistributing it needs the publisher's permission.")
@@ -71,7 +72,7 @@ def licences_section(documents: Sequence[Meta], *, card: bool = True) -> str:
     """The card's "Licences" section body (``card=False``: ``LICENSE.md``'s)."""
     name, url = TEXT_LICENCES[ANNOTATION_LICENCE]
     counts = Counter(d["licence"] for d in documents)
-    summary = ", ".join(f"{link(str(k), licence_url(k))} ({licence_name(k)}) for {n} document(s)" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    summary = ", ".join(f"{link(k, licence_url(k))} ({escape(licence_name(k))}) for {n} document(s)" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
     return "\n\n".join([
         f"Khabar mixes licences. The annotations (entities, mentions, values, relations, attributions and the layers derived from them) are "
         f"released by the Khabar maintainers under {link(name, url)} ({ANNOTATION_LICENCE}). Each document's text (the `text` column, and the "
