@@ -163,3 +163,34 @@ def test_export_conll2012_numbers_clusters_in_order_of_first_mention(documents: 
                 if int(number) not in seen:
                     seen.append(int(number))
         assert seen == list(range(len(doc.entities)))
+
+
+def _brackets(rows: list[list[str]]) -> list[tuple[list[Span], list[Span]]]:
+    """Per token: the (first, last) token spans of the multi-token mentions opened there, then of those closed
+    there, each in the column's order (an opening is paired with its closing by its cluster's stack)."""
+    cells: list[tuple[list[dict[str, int]], list[dict[str, int]]]] = [([], []) for _ in rows]
+    open_at: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for t, row in enumerate(rows):
+        for part in row[-1].split("|") if row[-1] != "-" else ():
+            if start := re.fullmatch(r"\((\d+)", part):
+                mention = {"first": t}
+                open_at[int(start[1])].append(mention)
+                cells[t][0].append(mention)
+            elif end := re.fullmatch(r"(\d+)\)", part):
+                mention = open_at[int(end[1])].pop()
+                mention["last"] = t
+                cells[t][1].append(mention)
+    return [([(m["first"], m["last"]) for m in opened], [(m["first"], m["last"]) for m in closed]) for opened, closed in cells]
+
+
+def test_export_conll2012_nested_brackets_of_one_token_are_balanced(project_root: Path, tmp_path: Path) -> None:
+    """Where mentions of several clusters open (or close) on one token, the outermost opens first and the
+    innermost closes first, so the brackets nest as the mentions do."""
+    documents = _documents(project_root)
+    parsed = _export(documents, tmp_path)
+    cells = [cell for doc in documents for cell in _brackets(parsed[doc.id]["rows"])]
+    for opened, closed in cells:
+        assert [last for _, last in opened] == sorted((last for _, last in opened), reverse=True), opened
+        assert [first for first, _ in closed] == sorted((first for first, _ in closed), reverse=True), closed
+    assert any(len({last for _, last in opened}) > 1 for opened, _ in cells)  # the corpus has such tokens: the test can fail
+    assert any(len({first for first, _ in closed}) > 1 for _, closed in cells)
