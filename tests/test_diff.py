@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from khabar.cli import main
-from khabar.diff import KINDS, Change, diff_annotations, load_revision
+from khabar.diff import KINDS, Change, diff_annotations, load_revision, report_lines
 from khabar.findings import KhabarError
 from khabar.checks import validate
 from khabar.io import load_project, render_annotations, render_corpus_file
@@ -337,3 +337,12 @@ def test_diff_unreadable_files_are_reported(gold: Document, tmp_path: Path) -> N
         load_revision(root=tmp_path, spec=str(root))
     checks = [f.check for f in raised.value.findings]
     assert checks[0] == "diff-source" and "yaml-syntax" in checks[1:]
+
+
+def test_diff_names_and_texts_are_shown_on_one_line(gold: Document) -> None:
+    e = next(e for e in gold.entities if counts(gold)[e.id] and e.id in referenced(gold))
+    hostile = e.name + " \x1b[2J\u2028\r\u202eX"
+    renamed = replace(gold, entities=tuple(replace(x, name=hostile) if x is e else x for x in gold.entities))
+    lines = report_lines(diff_annotations(old={gold.id: gold}, new={gold.id: renamed}))
+    assert lines and all(len(line.splitlines()) == 1 and not any(c in line for c in "\x1b\u2028\r\u202e") for line in lines)
+    assert any(repr(hostile)[1:-1] in line for line in lines)

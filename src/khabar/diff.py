@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Callable, Iterable, Mapping, TypeVar
 
+from khabar.findings import visible
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document, Mention, Relation, Value
 from khabar.schema.relations import RELATIONS
@@ -45,7 +46,8 @@ class Change:
 
 
 def _q(text: str) -> str:
-    return "'" + text.replace("\n", " ") + "'"
+    """A name or a text, quoted on one line: a newline as a space, other control characters and bidi overrides visible."""
+    return "'" + visible(text.replace("\n", " ")) + "'"
 
 
 def _ev(r: Relation) -> str:
