@@ -19,6 +19,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
 
 from pathlib import Path  # noqa: E402
+from typing import Callable  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -112,3 +113,52 @@ def synthetic_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root.parent / "khabar"
     build(root=root, out=out, baselines=False)
     return out
+
+
+@pytest.fixture
+def previous_build(tiny_built: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`tiny_built` (``tiny_project``'s build) at ``tmp_path / "out" / "khabar"``: an output Khabar
+    wrote, for a command to replace."""
+    out = tmp_path / "out" / "khabar"
+    shutil.copytree(tiny_built, out)
+    return out
+
+
+@pytest.fixture
+def nothing_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Makes every step by which :mod:`khabar.atomic` could change an existing path fail the test: for the tests
+    that point a command at ``/`` or the home folder, so that a broken refusal cannot delete anything."""
+    import types
+
+    import khabar.atomic
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        pytest.fail(f"khabar.atomic went on to change the filesystem: {args}")
+
+    monkeypatch.setattr(khabar.atomic, "recover", forbidden)
+    monkeypatch.setattr(khabar.atomic, "swap_in", forbidden)
+    monkeypatch.setattr(khabar.atomic, "tempfile", types.SimpleNamespace(mkdtemp=forbidden))
+    monkeypatch.setattr(khabar.atomic, "shutil", types.SimpleNamespace(rmtree=forbidden))
+    monkeypatch.setattr(khabar.atomic, "os", types.SimpleNamespace(**{**vars(os), "rename": forbidden, "replace": forbidden}))
+
+
+@pytest.fixture
+def stale_stage() -> Callable[..., Path]:
+    """Makes, beside an output path, the staging folder a killed Khabar command leaves (:mod:`khabar.atomic`): an
+    owner file naming a process that has ended (unless ``pid`` is given) and a half-written ``tree/``."""
+    import json
+    import socket
+    import subprocess
+    import sys
+
+    def make(out: Path, *, name: str = "building-x1", **owner: object) -> Path:
+        ended = subprocess.Popen([sys.executable, "-c", "pass"])
+        ended.wait()
+        stage = out.parent / f".{out.name}.{name}"
+        (stage / "tree").mkdir(parents=True)
+        (stage / "tree" / "half.parquet").write_bytes(b"PAR1")
+        data = {"name": "khabar", "target": out.name, "output": "build", "pid": ended.pid, "started": None, "host": socket.gethostname(), **owner}
+        (stage / "owner.json").write_text(json.dumps(data), encoding="utf-8")
+        return stage
+
+    return make

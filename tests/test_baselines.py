@@ -98,13 +98,12 @@ def test_baselines_runner_rejects_unknown_names_and_options(name: str, options: 
 
 def test_baselines_writer_is_sorted_json_lines_written_atomically(tmp_path: Path) -> None:
     out = tmp_path / "sub" / "pred.jsonl"
-    out.parent.mkdir()
-    out.write_text("old content\n", encoding="utf-8")
+    write_predictions(predictions=[{"id": "old"}], out=out, baseline="string-match-coref 0.9")  # an earlier run's file
     predictions = [{"id": "b", "ner": [], "attributions": []}, {"id": "a", "mentions": []}]
-    assert write_predictions(predictions=predictions, out=out) == out
+    assert write_predictions(predictions=predictions, out=out, baseline="string-match-coref 1.0") == out
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in lines] == predictions
-    assert lines[0] == '{"attributions": [], "id": "b", "ner": []}'
+    assert [json.loads(line) for line in lines] == [{**p, "khabar_baseline": "string-match-coref 1.0"} for p in predictions]
+    assert lines[0] == '{"attributions": [], "id": "b", "khabar_baseline": "string-match-coref 1.0", "ner": []}'
     assert sorted(p.name for p in out.parent.iterdir()) == ["pred.jsonl"]  # no temporary file left
 
 

@@ -50,6 +50,7 @@ IDS_ELSEWHERE = {
     "release-refused": "`khabar release`",
     "diff-source": "`khabar diff`",
     "io-error": "any command given a path it cannot use (tests/test_cli.py)",
+    "out-refused": "any command given an output path it may not replace (tests/test_outputs.py, tests/test_cli.py)",
 }
 IDS = sorted(c for c, spec in CATALOGUE.items() if spec.group not in GROUPS_ELSEWHERE and c not in IDS_ELSEWHERE)
 

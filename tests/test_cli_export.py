@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from khabar.cli import main
 from khabar.export import EXPORTERS
 from khabar.io import load_project, render_annotations
+from khabar.proofs import MARKER
 from khabar.schema.model import Document
 
 FINDING = re.compile(r"^\S+:\d+: error\[([a-z0-9-]+)\] ")
@@ -40,9 +43,12 @@ def test_export_cli_writes_what_the_library_writes(tiny_project: Path, tmp_path:
     assert f"exported 1 document(s) as {fmt}" in capsys.readouterr().out
     expected = tmp_path / "library"
     EXPORTERS[fmt](documents=_documents(tiny_project), out=expected)
-    assert _files(out).keys() == _files(expected).keys()
+    written = _files(out)
+    marker = json.loads(written.pop(MARKER))  # the list that lets the next export replace this one
+    assert written.keys() == _files(expected).keys()
+    assert marker == {"name": "khabar", "output": "export", "files": {name: hashlib.sha256(data).hexdigest() for name, data in written.items()}}
     if fmt != "spacy":  # a DocBin is compressed; test_export_spacy reads it back
-        assert _files(out) == _files(expected)
+        assert written == _files(expected)
 
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
@@ -57,10 +63,10 @@ def test_export_cli_refuses_an_invalid_project_and_writes_nothing(tiny_project: 
 
 def test_export_cli_replaces_the_previous_export(tiny_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "stale.ann").write_text("T1\tstale\n", encoding="utf-8")
     assert _export(tiny_project, "brat", out) == 0
-    assert "stale.ann" not in _files(out)
+    assert "talks.ann" in _files(out)
+    assert _export(tiny_project, "conll2012", out) == 0  # an export Khabar wrote is replaced whole
+    assert sorted(_files(out)) == sorted([MARKER, "khabar.v4_gold_conll"])
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no stage left behind
 
 

@@ -4,13 +4,12 @@ The output is laid out like a Hub dataset repo: ``README.md`` (the rendered
 card, with YAML ``configs:``), ``data/<config>/<split>-*.parquet`` (one set of
 shards per config and split), ``LICENSE.md`` (the licence of every document),
 ``croissant.json`` (Croissant 1.0 metadata) and ``manifest.json``. Everything is written into a temporary sibling folder and
-renamed into place only when complete, so a failed build leaves the last good
-build untouched.
+swapped into place only when complete (:mod:`khabar.atomic`), so a failed build leaves the last good
+build untouched; ``out`` must be new, empty or an earlier build (:data:`khabar.outputs.BUILD`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import tempfile
@@ -23,8 +22,11 @@ import pyarrow.parquet as pq
 from khabar.atomic import replacing
 from khabar.findings import Finding, KhabarError, errors, finding
 from khabar.gcpause import gc_paused
+from khabar.outputs import BUILD
+from khabar.proofs import file_sha256
 from khabar.progress import Progress, Timings, no_progress
 from khabar.schema.labels import SPLITS
+from khabar.swap import pause_point
 from khabar.views import CONFIGS
 
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
@@ -114,15 +116,6 @@ class Shards:
         return self.rows, paths
 
 
-def file_sha256(path: Path) -> str:
-    """The hex sha256 of a file, read a megabyte at a time (the manifest's digests)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def content_named(path: Path) -> Path:
     """``test-00000-of-00001.parquet`` -> ``test-00000-of-00001-<sha256[:12]>.parquet``.
 
@@ -144,7 +137,9 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     Validation and writing are one pass (:func:`khabar.pipeline.stream`): the
     shards are written into a staging folder as the workers send rows. Raises
     :class:`KhabarError` with every finding when validation fails; the staging
-    folder is deleted then and ``out`` is untouched. ``progress`` wraps the long
+    folder is deleted then and ``out`` is untouched. Raises it with ``out-refused``
+    findings, before any work, when ``out`` is not new, empty or an earlier
+    build (:mod:`khabar.outputs`). ``progress`` wraps the long
     stretches (see :mod:`khabar.progress`); ``timings``, if given, receives the
     seconds of each stage.
     """
@@ -156,8 +151,8 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     from khabar.stats import split_stats_from_counts
 
     clock = timings if timings is not None else Timings()
-    out = out.resolve()
-    with replacing(out, purpose="building") as stage:
+    with replacing(out, output=BUILD, project=root) as stage:
+        out = out.resolve()
         shards = {(cfg.name, split): Shards(name=cfg.name, split=split, folder=stage / "data" / cfg.name) for cfg in CONFIGS for split in SPLITS}
 
         def write(views: dict[str, dict[str, pa.Table]]) -> None:
@@ -178,6 +173,7 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
             for (name, split), shard in shards.items():
                 rows[name][split], paths = shard.close()
                 files += paths
+        pause_point("staging")  # a test hook: the stage is half written
         stats = split_stats_from_counts(result.counts)
         meta = [result.meta[doc_id] for doc_id in result.ids]
         example = load_document(Paths(root), result.ids[0])[0] if result.ids else None  # the card shows the first document

@@ -45,15 +45,18 @@ def progress_bar(args: argparse.Namespace) -> Progress:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from khabar.outputs import REPORT, check_out
     from khabar.pipeline import stream
 
+    if args.report:  # refused before the work (and again before the report is swapped in)
+        check_out(out=args.report, output=REPORT, project=args.root)
     # The documents stay in the workers unless the report needs them.
     result = stream(root=args.root, gx=not args.no_gx, release=args.release, documents=bool(args.report), progress=progress_bar(args))
     findings = result.findings
     if args.report:
         from khabar.report import write_report
 
-        path = write_report(corpus=result.corpus, findings=findings, out=args.report)
+        path = write_report(corpus=result.corpus, findings=findings, out=args.report, project=args.root)
         print(f"report: {path}")
     if not findings and not args.quiet:
         print(f"{len(result.ids)} document(s) checked")
@@ -62,11 +65,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from khabar.build import build, load_back
-
-    from khabar.progress import Timings
+    from khabar.outputs import TIMINGS, check_out
+    from khabar.progress import Timings, write_timings
 
     out = args.out or args.root / "dist" / "khabar"
     if args.timings:  # checked before the build, so a bad path costs nothing and loses nothing
+        check_out(out=args.timings, output=TIMINGS, project=args.root)
         try:
             args.timings.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -76,8 +80,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         manifest = build(root=args.root, out=out, baselines=not args.no_baselines, progress=progress_bar(args), timings=timings)
     finally:
-        if args.timings:
-            args.timings.write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
+        if args.timings and timings:  # a build refused before any stage ran writes nothing
+            write_timings(timings=timings, out=args.timings)
     if not args.quiet:
         print(f"built {out} (version {manifest['version']})")
     if not args.no_load:
@@ -166,12 +170,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from khabar.checks import validate
     from khabar.export import export
+    from khabar.outputs import EXPORT, check_out
 
+    check_out(out=args.out, output=EXPORT, project=args.root)  # refused before the work, and again before the swap
     corpus, findings = validate(root=args.root, gx=not args.no_gx)
     if any(f.level == "error" for f in findings):
         return _report(findings)
     documents = sorted(corpus.documents, key=lambda d: d.id)
-    paths = export(format=args.format, documents=documents, out=args.out)
+    paths = export(format=args.format, documents=documents, out=args.out, project=args.root)
     print(f"exported {len(documents)} document(s) as {args.format} into {args.out} ({len(paths)} file(s))")
     return _report(findings, quiet=True)
 
@@ -212,12 +218,12 @@ def parser() -> argparse.ArgumentParser:
         return p
 
     p = add("validate", cmd_validate, "check every corpus and annotation file")
-    p.add_argument("--report", type=Path, help="also write a self-contained HTML report into this folder")
+    p.add_argument("--report", type=Path, help="also write a self-contained HTML report into this folder (new, empty or an earlier report)")
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.add_argument("--release", action="store_true", help="apply the release rules (unreviewed annotations are errors)")
     p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster; for the pre-commit hook)")
     p = add("build", cmd_build, "validate, then build the Hugging Face dataset folder")
-    p.add_argument("--out", type=Path, help="output folder (default: dist/khabar)")
+    p.add_argument("--out", type=Path, help="output folder: new, empty or an earlier build (default: dist/khabar)")
     p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")
     p.add_argument("--no-baselines", action="store_true", help="leave the card's baseline scores out (the slowest step on large corpora)")
     p.add_argument("--timings", type=Path, help="write the seconds of each stage (read, checks, great_expectations, write_parquet, ...) to this JSON file")
@@ -242,7 +248,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="with --sentences: only this document")
     p = add("render", cmd_render, "validate, then write one document's self-contained HTML review page")
     p.add_argument("doc_id", metavar="DOC_ID")
-    p.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    p.add_argument("--out", type=Path, required=True, help="the HTML file to write: new, empty or an earlier review page")
     p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster)")
     p = add("diff", cmd_diff, "what changed between two versions of the annotations (folders or git revisions)")
     p.add_argument("old", metavar="A", help="project folder, annotation folder or git revision (e.g. HEAD~1)")
@@ -251,7 +257,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = add("export", cmd_export, "validate, then write the corpus in another format (docs/formats.md)")
     p.add_argument("--format", choices=list(EXPORTERS), required=True)
-    p.add_argument("--out", type=Path, required=True, help="the folder to write (replaced whole once the export is complete)")
+    p.add_argument("--out", type=Path, required=True, help="the folder to write: new, empty or an earlier export (replaced whole once the export is complete)")
     p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster)")
     p = add("import", cmd_import, "read annotations in another format into annotation files (docs/formats.md)")
     p.add_argument("format", choices=list(IMPORTERS))

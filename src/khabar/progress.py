@@ -7,7 +7,9 @@ command line passes one that draws a tqdm bar on a terminal. The default,
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
+from pathlib import Path
 from time import perf_counter
 from typing import Iterable, Iterator, Protocol, TypeVar
 
@@ -35,3 +37,14 @@ class Timings(dict[str, float]):
             yield
         finally:
             self[name] = self.get(name, 0.0) + perf_counter() - start
+
+
+def write_timings(*, timings: Timings, out: Path) -> Path:
+    """Write ``timings`` as one JSON object to ``out``, replacing only an empty file or timings
+    Khabar wrote (:data:`khabar.outputs.TIMINGS`; ``out-refused`` otherwise, nothing touched)."""
+    from khabar.atomic import replacing_file
+    from khabar.outputs import TIMINGS
+
+    with replacing_file(out, output=TIMINGS) as staged:
+        staged.write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
+    return out

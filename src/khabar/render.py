@@ -226,11 +226,16 @@ def render_file(*, root: Path, doc_id: str, out: Path, gx: bool = True) -> tuple
     """Validate the project, then write the page of ``doc_id`` to ``out``.
 
     Raises :class:`KhabarError` with the document's findings when any is an
-    error (or when there is no such document); returns the path and the
-    document's other findings (warnings).
+    error (or when there is no such document), and with ``out-refused`` when
+    ``out`` holds anything but an empty file or a review page Khabar wrote
+    (:data:`khabar.outputs.PAGE`); returns the path and the document's other
+    findings (warnings). The page is written beside ``out`` and renamed onto it.
     """
+    from khabar.atomic import replacing_file
     from khabar.checks import validate
+    from khabar.outputs import PAGE, check_out
 
+    check_out(out=out, output=PAGE, project=root)  # before the work, as again before the rename
     corpus, found = validate(root=root, gx=gx)
     mine = [f for f in found if f.document == doc_id]
     if errors(mine):
@@ -239,6 +244,6 @@ def render_file(*, root: Path, doc_id: str, out: Path, gx: bool = True) -> tuple
     if doc is None:
         raise KhabarError([finding("file-missing", f"no document {doc_id!r}: expected corpus/{doc_id}.txt and annotations/{doc_id}.yaml",
                                    path=f"corpus/{doc_id}.txt", document=doc_id)])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_document(doc=doc), encoding="utf-8", newline="\n")
+    with replacing_file(out, output=PAGE, project=root) as staged:
+        staged.write_text(render_document(doc=doc), encoding="utf-8", newline="\n")
     return out, mine

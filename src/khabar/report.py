@@ -43,12 +43,16 @@ tr.fail td { background: #fff3f3; }
 """
 
 
-def write_report(*, corpus: Corpus, findings: Sequence[Finding], out: Path) -> Path:
-    """Write ``out/index.html`` for ``findings`` on ``corpus``; return its path."""
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "index.html"
-    path.write_text(render_report(corpus=corpus, findings=findings), encoding="utf-8", newline="\n")
-    return path
+def write_report(*, corpus: Corpus, findings: Sequence[Finding], out: Path, project: Path | None = None) -> Path:
+    """Write the folder ``out`` (``index.html`` and the marker listing it) for ``findings`` on ``corpus``;
+    return the page's path. ``out`` is replaced whole, and only when it is new, empty or an earlier
+    report (:data:`khabar.outputs.REPORT`; ``project``, the project's root, never)."""
+    from khabar.atomic import replacing
+    from khabar.outputs import REPORT
+
+    with replacing(out, output=REPORT, project=project) as stage:
+        (stage / "index.html").write_text(render_report(corpus=corpus, findings=findings), encoding="utf-8", newline="\n")
+    return out / "index.html"
 
 
 def render_report(*, corpus: Corpus, findings: Sequence[Finding]) -> str:

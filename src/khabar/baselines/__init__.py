@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -70,16 +68,20 @@ def _predict(documents: list[tuple[str, str]], function: Baseline, options: dict
     return function(documents=documents, **options)
 
 
-def write_predictions(*, predictions: Sequence[Mapping[str, Any]], out: Path) -> Path:
-    """Write JSON Lines (sorted keys, one document a line), atomically: a temporary file, then a rename."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+def write_predictions(*, predictions: Sequence[Mapping[str, Any]], out: Path, baseline: str | None = None) -> Path:
+    """Write JSON Lines (sorted keys, one document a line), atomically: a file beside ``out``, then a rename.
+
+    ``baseline`` (``"<name> <version>"``) is written into every line as ``khabar_baseline`` (the
+    evaluator ignores it): the mark by which a later run may replace the file. ``out`` must be new,
+    empty or such a file (:data:`khabar.outputs.PREDICTIONS`); anything else is refused
+    (``out-refused``, nothing touched)."""
+    from khabar.atomic import replacing_file
+    from khabar.outputs import PREDICTIONS
+    from khabar.proofs import BASELINE_KEY
+
+    with replacing_file(out, output=PREDICTIONS) as staged:
+        with staged.open("w", encoding="utf-8", newline="\n") as handle:
             for prediction in predictions:
-                handle.write(json.dumps(prediction, sort_keys=True, ensure_ascii=False) + "\n")
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+                line = {**prediction, BASELINE_KEY: baseline} if baseline is not None else prediction
+                handle.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
     return out

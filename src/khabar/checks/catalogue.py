@@ -62,6 +62,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("unreviewed-unknown", _E, "workflow", "Every id listed under `unreviewed` names an annotation of the file."),
     ("preannotate-model", _E, "workflow", "`khabar new --preannotate` names a spaCy pipeline that can be loaded."),
     ("io-error", _E, "workflow", "A path a command is given (`--out`, `--report`, ...) can be read or written; the operating system's reason is reported, not a traceback."),
+    ("out-refused", _E, "workflow", "A command replaces only a path that is new, empty or an output of its own kind that Khabar wrote (a build's manifest.json, an export's or report's .khabar-output.json, a review page, a baseline's predictions, a timings file), and never a filesystem root, mount point, the project's root, the home folder or a folder containing one."),
     ("release-refused", _E, "workflow", "`khabar release` runs on a clean git tree with a valid corpus."),
     ("exception-unused", _E, "exceptions", "Every recorded exception still matches a finding."),
     ("exception-check", _E, "exceptions", "An exception names a check that may be excepted (a judgement call the built data can carry)."),

@@ -36,11 +36,13 @@ EXPORTERS: Mapping[str, Exporter] = MappingProxyType({
 IMPORTERS: Mapping[str, Importer] = MappingProxyType({"brat": brat_to_docs})
 
 
-def export(*, format: str, documents: Sequence[Document], out: Path) -> list[Path]:  # noqa: A002
+def export(*, format: str, documents: Sequence[Document], out: Path, project: Path | None = None) -> list[Path]:  # noqa: A002
     """Write ``documents`` in ``format`` into the folder ``out``, replacing it only
-    once everything is written (a failed export leaves the old folder as it was)."""
+    once everything is written (a failed export leaves the old folder as it was),
+    and only when it is new, empty or an earlier export (``project``, the
+    project's root, is never replaced: :func:`khabar.export.common.write_folder`)."""
     write = EXPORTERS[format]
-    return write_folder(out=out, write=lambda stage: write(documents=documents, out=stage))
+    return write_folder(out=out, write=lambda stage: write(documents=documents, out=stage), project=project)
 
 
 def import_annotations(*, format: str, folder: Path, root: Path, out: Path, force: bool = False) -> list[Path]:  # noqa: A002

@@ -7,6 +7,7 @@ from typing import Callable
 
 from khabar.atomic import replacing
 from khabar.findings import KhabarError, finding
+from khabar.outputs import EXPORT
 from khabar.schema.model import Document, Mention
 
 
@@ -69,11 +70,12 @@ def require_references(*, doc: Document) -> None:
         raise KhabarError(found)
 
 
-def write_folder(*, out: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
-    """Run ``write(stage)`` in a temporary sibling of ``out``, then rename the
-    stage into place (like :mod:`khabar.build`): a failed export leaves the
-    previous ``out`` untouched. Returns the written files, under ``out``."""
-    out = out.resolve()
-    with replacing(out, purpose="exporting") as stage:
+def write_folder(*, out: Path, write: Callable[[Path], list[Path]], project: Path | None = None) -> list[Path]:
+    """Run ``write(stage)`` in a staging folder beside ``out``, then swap it into
+    place (:mod:`khabar.atomic`, like :mod:`khabar.build`): a failed export leaves
+    the previous ``out`` untouched. ``out`` must be new, empty or an earlier
+    export (:data:`khabar.outputs.EXPORT`; ``out-refused`` otherwise, nothing
+    touched). Returns the written files, under ``out``."""
+    with replacing(out, output=EXPORT, project=project) as stage:
         written = write(stage)
-    return [out / p.relative_to(stage) for p in written]
+    return [out.resolve() / p.relative_to(stage) for p in written]
