@@ -51,6 +51,71 @@ def two_split_project(dest: Path) -> Path:
     return dest
 
 
+#: Hostile input files (issue 18), each made by :func:`hostile_project` from a copy of the valid project.
+HOSTILE = ("alias-bomb", "fifo-corpus", "fifo-annotation", "fifo-exceptions", "long-offset", "long-evidence", "deep-brackets",
+           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "nul", "io-error", "empty-corpus")
+
+
+def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
+    """The project ``dest`` with the hostile input ``case`` (:data:`HOSTILE`), and the findings it must give as
+    ``path:line: error[check-id]``, each line computed from the file made. Cases that cannot live in git (a FIFO,
+    a link out of the project, a file of megabytes) are made here."""
+    import re
+
+    from khabar.io import load_project, render_annotations
+
+    root = two_split_project(dest) if case == "io-error" else copy_project(FIXTURES / "valid", dest)
+    text, ann = root / "corpus" / "talks.txt", root / "annotations" / "talks.yaml"
+    if case in ("long-offset", "long-evidence", "deep-brackets", "deep-brackets-commented"):  # the canonical layout: the fast reader's
+        ann.write_text(render_annotations(load_project(root=root).documents[0]), encoding="utf-8")
+    edits = {"long-offset": (r"(?<=\{id: m1, )(.*?end: )(\d+)", lambda m: m[1] + "1" * 5000),
+             "long-evidence": (r"(?<=evidence: \[)\d+", lambda m: "7" * 5000),
+             "deep-brackets": (r"(?<=members: )\[e1, e2\]", lambda m: "[" * 10_000 + "]" * 10_000),
+             "deep-brackets-commented": (r"(?<=members: )\[e1, e2\]", lambda m: "[" * 10_000 + "]" * 10_000),
+             "nul": (r"(?<=name: Teh)ran", lambda m: "\x00ran")}
+    if case in edits:
+        pattern, new = edits[case]
+        before = ann.read_text(encoding="utf-8")
+        at = re.search(pattern, before, flags=re.MULTILINE)
+        assert at is not None, case
+        commented = case.endswith("-commented")
+        ann.write_text(("# a comment\n" if commented else "") + before[: at.start()] + new(at) + before[at.end() :], encoding="utf-8")
+        check = {"long-offset": "yaml-int-too-long", "long-evidence": "yaml-int-too-long", "nul": "yaml-syntax"}.get(case, "yaml-too-deep")
+        return root, [f"annotations/talks.yaml:{before.count(chr(10), 0, at.start()) + 1 + commented}: error[{check}]"]
+    if case == "alias-bomb":  # nine anchors of nine aliases each: 9**9 values if expanded
+        before = ann.read_text(encoding="utf-8")
+        bomb = ["lol0: &a0 [" + ", ".join(["lol"] * 9) + "]"] + [f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+        ann.write_text(before + "\n".join(bomb) + "\n", encoding="utf-8")
+        return root, [f"annotations/talks.yaml:{before.count(chr(10)) + 1 + i}: error[yaml-alias]" for i in range(9)]
+    if case.startswith("fifo-"):
+        path = {"fifo-corpus": text, "fifo-annotation": ann}.get(case, root / "annotations" / "exceptions.yaml")
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
+        return root, [f"{path.relative_to(root).as_posix()}:1: error[file-special]"]
+    if case == "big-scalar":  # a 50 MB scalar: over the annotation file's cap
+        ann.write_text(ann.read_text(encoding="utf-8").replace("name: Tehran", "name: T" + "e" * 50_000_000, 1), encoding="utf-8")
+        return root, ["annotations/talks.yaml:1: error[file-too-large]"]
+    if case == "big-text":  # a text over spaCy's 1,000,000 characters
+        text.write_text(text.read_text(encoding="utf-8") + "Khan said so. " * 72_000, encoding="utf-8")
+        return root, ["corpus/talks.txt:1: error[file-too-large]"]
+    if case == "symlink-out":
+        outside = dest.parent / "outside.txt"
+        shutil.copyfile(text, outside)
+        text.unlink()
+        text.symlink_to(outside.resolve())
+        return root, ["corpus/talks.txt:1: error[file-symlink]"]
+    if case == "io-error":  # a link that leads to itself (the system refuses it, even to root), and a FIFO in another document
+        text.unlink()
+        text.symlink_to("talks.txt")
+        (root / "annotations" / "talks-dev.yaml").unlink()
+        os.mkfifo(root / "annotations" / "talks-dev.yaml")
+        return root, ["corpus/talks.txt:1: error[io-error]", "annotations/talks-dev.yaml:1: error[file-special]"]
+    assert case == "empty-corpus", case
+    text.unlink()
+    ann.unlink()
+    return root, ["corpus/: error[corpus-empty]"]
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     """The repository root: the real project."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import random
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from conftest import hostile_project
 from khabar.io import load_project, render_annotations
 from khabar.io.annotation_fast import read_canonical
-from khabar.io.annotation_read import read_annotation_text
+from khabar.io.annotation_read import read_annotation_file, read_annotation_text
 from khabar.synthetic import synthetic_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +143,18 @@ def test_io_annotation_fast_unsafe_id_is_a_finding_of_both_readers(place: str, v
     path = tmp_path / "talks.yaml"
     path.write_text(text, encoding="utf-8")
     assert read_annotation_file(path, shown="x.yaml")[1] == found  # the public entry, whichever reader it takes
+
+
+@pytest.mark.parametrize("case", ["alias-bomb", "long-offset", "long-evidence", "deep-brackets", "nul"])
+def test_io_annotation_fast_hostile_files_give_the_general_paths_findings(case: str, tmp_path: Path) -> None:
+    """Both readers give the same findings for a hostile file (the fast one steps aside), and a leading
+    comment (which sends the file to the general path at once) moves them down a line, nothing else."""
+    root, expected = hostile_project(case, tmp_path / "project")
+    path = root / "annotations" / "talks.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert read_canonical(text) is None
+    layers, found = read_annotation_file(path, shown="annotations/talks.yaml")
+    assert layers is None and [f"{f.path}:{f.line}: error[{f.check}]" for f in found] == expected
+    assert read_annotation_text(text, shown="annotations/talks.yaml", stem="talks") == (None, found)
+    _, commented = read_annotation_text("# a comment\n" + text, shown="annotations/talks.yaml", stem="talks")
+    assert commented == [replace(f, line=f.line + 1) for f in found]  # type: ignore[operator]

@@ -21,12 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pyyaml(text: str) -> Any:
     """The full PyYAML path of :func:`khabar.io.yamlnodes.load_yaml`, without the fast path."""
-    loader = yamlnodes._Loader(text)
-    try:
-        node = loader.get_single_node()
-        return None if node is None else yamlnodes._build(node, loader)
-    finally:
-        loader.dispose()
+    return yamlnodes.load_general(text)
 
 
 def same(a: Any, b: Any, where: str = "$") -> None:

@@ -153,10 +153,13 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
     clock = timings if timings is not None else Timings()
     paths = Paths(root)
     ids = document_ids(root)
-    exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions))
+    exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions), within=paths.within)
     if not paths.corpus.is_dir():  # else a wrong --root would pass as an empty corpus
         found.append(finding("file-missing", f"expected a project's folder with corpus/ and annotations/ at {root}; found no corpus/ folder "
                              "(run khabar from the project's root, or pass --root; `khabar evaluate` takes it as --gold)", path=paths.show(paths.corpus) + "/"))
+    elif not ids:  # validate and build both refuse it: nothing to check is no pass, and a dataset of no rows cannot be loaded
+        found.append(finding("corpus-empty", "expected at least one document (a corpus/<id>.txt and its annotations/<id>.yaml); found none "
+                             "(add one with `khabar new`, or run khabar from the project's root)", path=paths.show(paths.corpus) + "/"))
     plan = Plan(paths, gx=gx, views=views is not None, documents=documents, baselines=baselines, exemptions=tuple(exemptions))
     result = Streamed([], Corpus(root))
     # Forked now, before this process starts Arrow's threads (writing shards): forking a

@@ -16,12 +16,15 @@ cannot be built. An exception that matches no finding is an error too
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from khabar.checks.catalogue import CATALOGUE, EXEMPTIBLE
 from khabar.findings import Finding, finding
-from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml
+from khabar.io.guards import MAX_YAML_BYTES, read_guarded
+from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 
 KEYS = ("check", "document", "reason")
 OPTIONAL = ("annotation", "span")
@@ -45,13 +48,18 @@ class Exemption:
         )
 
 
-def read_exceptions(path: Path, *, shown: str) -> tuple[list[Exemption], list[Finding]]:
-    if not path.exists():
+def read_exceptions(path: Path, *, shown: str, within: Sequence[Path] | None = None) -> tuple[list[Exemption], list[Finding]]:
+    """The exceptions of ``path`` (none if there is no such file), and the file's problems.
+    ``within``: see :func:`~khabar.io.guards.read_guarded`."""
+    if not os.path.lexists(path):
         return [], []
+    raw, found = read_guarded(path, shown=shown, limit=MAX_YAML_BYTES, within=within)
+    if raw is None:
+        return [], found
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = load_yaml(raw.decode("utf-8"))
     except YamlSyntaxError as exc:
-        return [], [finding("yaml-syntax", exc.message, path=shown, line=exc.line)]
+        return [], yaml_findings(exc, path=shown)
     except UnicodeDecodeError:
         return [], [finding("file-encoding", "expected UTF-8; found bytes that are not (re-save the file as UTF-8)", path=shown, line=1)]
     items = data.get("exceptions") if isinstance(data, LDict) else None

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from khabar.findings import Finding, finding
 from khabar.io.corpus_files import decode
-from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, load_yaml
+from khabar.io.guards import MAX_YAML_BYTES, read_guarded
+from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, load_yaml, yaml_findings
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import (
     Attribution, Entity, Fragment, Mention, Relation, SchemaError, Value,
@@ -141,11 +142,16 @@ def _attribution(r: _Reader, raw: LDict, line: int) -> Attribution | None:
 _BUILDERS = {"entities": _entity, "mentions": _mention, "values": _value, "relations": _relation, "attributions": _attribution}
 
 
-def read_annotation_file(path: Path, *, shown: str) -> tuple[Layers | None, list[Finding]]:
-    """Parse an annotation file into :class:`Layers`, collecting every problem."""
+def read_annotation_file(path: Path, *, shown: str, within: Sequence[Path] | None = None) -> tuple[Layers | None, list[Finding]]:
+    """Parse an annotation file into :class:`Layers`, collecting every problem.
+
+    Only a regular file is read, and a link only if it leads into ``within`` (see :func:`~khabar.io.guards.read_guarded`)."""
     from khabar.io.annotation_fast import read_canonical
 
-    raw_text, found = decode(path, path.read_bytes(), shown)
+    data, found = read_guarded(path, shown=shown, limit=MAX_YAML_BYTES, within=within)
+    if data is None:
+        return None, found
+    raw_text, found = decode(path, data, shown)
     if raw_text is None:
         return None, found
     canonical = read_canonical(raw_text)  # the layout khabar writes, with nothing to report: straight into the model
@@ -162,8 +168,7 @@ def read_annotation_text(raw_text: str, *, shown: str, stem: str) -> tuple[Layer
     try:
         data = load_yaml(raw_text)
     except YamlSyntaxError as exc:
-        reader.add("yaml-syntax", f"{exc.message} (the file must be valid YAML; check indentation and quoting near this line)", exc.line)
-        return None, reader.found
+        return None, yaml_findings(exc, path=shown, hint=" (the file must be valid YAML; check indentation and quoting near this line)")
     if data is None:
         data = LDict(document=stem)
         data.line, data.key_lines = 1, {}

@@ -17,10 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from khabar.findings import Finding, finding
-from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml
+from khabar.io.guards import MAX_CORPUS_BYTES, read_guarded
+from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z, not $: `$` also matches before a final newline
 META_KEYS = ("id", "title", "source", "url", "published", "language", "licence", "attribution", "split", "provenance", "seed")
@@ -61,12 +62,16 @@ def first_non_nfc_line(text: str) -> int | None:
     return 1
 
 
-def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True) -> tuple[CorpusFile | None, list[Finding]]:
+def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True, within: Sequence[Path] | None = None) -> tuple[CorpusFile | None, list[Finding]]:
     """Read one corpus file; return it (or None) and every problem found.
 
     ``strict_metadata=False`` reads a file of an earlier schema for its text (``khabar diff``
-    against an older revision): a split or licence that is missing or unknown is null, not a finding."""
-    raw, found = decode(path, path.read_bytes(), shown)
+    against an older revision): a split or licence that is missing or unknown is null, not a finding.
+    Only a regular file is read, and a link only if it leads into ``within`` (see :func:`~khabar.io.guards.read_guarded`)."""
+    data, found = read_guarded(path, shown=shown, limit=MAX_CORPUS_BYTES, within=within)
+    if data is None:
+        return None, found
+    raw, found = decode(path, data, shown)
     if raw is None or found:
         # A CR makes the `---` lines unrecognisable: parsing on would only add a
         # yaml-syntax echo of the line-endings finding.
@@ -80,8 +85,7 @@ def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True) ->
     try:
         meta = load_yaml(header)
     except YamlSyntaxError as exc:
-        found.append(finding("yaml-syntax", exc.message, path=shown, line=exc.line + 1))
-        return None, found
+        return None, found + yaml_findings(exc, path=shown, offset=1)  # the header starts on line 2
     if not isinstance(meta, LDict):
         found.append(finding("yaml-type", f"expected the front matter to be a mapping of {', '.join(META_KEYS)}; found {type(meta).__name__}", path=shown, line=2))
         return None, found

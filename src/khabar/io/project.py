@@ -7,7 +7,9 @@ returned as findings, never raised, so a run can report all of them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -38,12 +40,24 @@ class Paths:
     def exceptions(self) -> Path:
         return self.annotations / "exceptions.yaml"
 
+    @property
+    def within(self) -> tuple[Path, ...]:
+        """The resolved folders a project file's symbolic link may lead into: the root, and the annotation folder."""
+        return _resolved(os.path.abspath(self.root), os.path.abspath(self.annotations))
+
     def show(self, path: Path) -> str:
-        """``path`` as shown in findings: relative to the root where possible."""
+        """``path`` as shown in findings: relative to the root where possible. Its folder is
+        resolved, not its name: a link is shown where it lies, not where it leads."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+            return (path.parent.resolve() / path.name).relative_to(_resolved(os.path.abspath(self.root))[0]).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside the root; a loop of links in its folders
             return str(path)
+
+
+@cache
+def _resolved(*folders: str) -> tuple[Path, ...]:
+    """``folders`` (absolute) resolved, once a process: every document's files are checked against them."""
+    return tuple(Path(folder).resolve() for folder in folders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +155,17 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
     corpus_path, ann_path = paths.corpus / f"{doc_id}.txt", paths.annotations / f"{doc_id}.yaml"
     shown_c, shown_a = paths.show(corpus_path), paths.show(ann_path)
     found: list[Finding] = []
-    if not corpus_path.exists() and not ann_path.exists():
+    exists = {path: os.path.lexists(path) for path in (corpus_path, ann_path)}  # a link, even broken, is read (and reported) by the readers
+    if not any(exists.values()):
         return None, None, [finding("file-missing", f"expected a document {doc_id!r}: {shown_c} and {shown_a}; found neither (check the id; `khabar new` creates a document)", path=shown_c, line=1, document=doc_id)]
     for path, shown, other in ((corpus_path, shown_c, shown_a), (ann_path, shown_a, shown_c)):
-        if not path.exists():
+        if not exists[path]:
             found.append(finding("file-missing", f"{other} exists but {shown} does not; every document needs both files (`khabar new` creates them)", path=other, line=1, document=doc_id))
     if found:
         return None, None, found
-    cf, found_c = read_corpus_file(corpus_path, shown=shown_c, strict_metadata=paths.strict_metadata)
-    layers, found_a = read_annotation_file(ann_path, shown=shown_a)
+    within = paths.within
+    cf, found_c = read_corpus_file(corpus_path, shown=shown_c, strict_metadata=paths.strict_metadata, within=within)
+    layers, found_a = read_annotation_file(ann_path, shown=shown_a, within=within)
     found = found_c + found_a
     if layers is not None and layers.document is not None and layers.document != doc_id:  # None: reported as missing or mistyped
         found.append(finding("doc-id-mismatch", f"`document` is {layers.document!r} but the file is {shown_a}; expected `document: {doc_id}`", path=shown_a, line=layers.document_line, document=doc_id))

@@ -30,8 +30,11 @@ from typing import Any
 
 from yaml.reader import Reader
 
+from khabar.io.guards import MAX_DEPTH
 from khabar.io.yamlnodes import LDict, LList
+from khabar.io.yamlshapes import INT as _INT  # at most MAX_INT_DIGITS digits
 from khabar.io.yamlshapes import PLAIN as _PLAIN  # as the writer's plain scalars: starts with a letter
+from khabar.io.yamlshapes import QUOTED
 from khabar.io.yamlshapes import RESERVED as _RESERVED  # what YAML 1.1 reads as booleans or null
 from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.schema.model import SHARED_INTS
@@ -39,12 +42,16 @@ from khabar.schema.model import SHARED_INTS
 SLOW = object()  # "not in the canonical subset: parse with PyYAML"
 _SHARED = len(SHARED_INTS)
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
-_QUOTED = re.compile(r'("(?:[^"\\]|\\.)*")')
+_QUOTED = re.compile(f"({QUOTED})")
 # An unquoted stretch: plain scalars, decimal integers, flow indicators, ": " and spaces after them. Atomic
-# groups and no bare spaces make it unambiguous, so a failing match cannot backtrack exponentially.
-_UNQUOTED = re.compile(rf"(?:(?>{_PLAIN})|(?>0|[1-9][0-9]*)(?![0-9])|[{{}}\[\],] *|: +)*")
+# groups and no bare spaces make it unambiguous, so a failing match cannot backtrack exponentially;
+# the possessive repeat keeps no state per item.
+_UNQUOTED = re.compile(rf"(?:(?>{_PLAIN})|{_INT}|[{{}}\[\],] *|: +)*+")
 _PLAINS = re.compile(f"({_PLAIN})")
-_SCALAR = re.compile(f"{_PLAIN}|0|[1-9][0-9]*")
+_SCALAR = re.compile(f"{_PLAIN}|{_INT}")
+#: Collections a flow value may open, on a line inside at most three (the file's mapping, a list, an
+#: item): more, and the general path decides (`yaml-too-deep`); canonical lines open at most two.
+_FLOW_DEPTH = MAX_DEPTH - 3
 
 
 class _Slow(Exception):
@@ -106,6 +113,8 @@ class _Values:
             if text in _RESERVED:
                 raise _Slow
             return intern(text)
+        if text.count("[") + text.count("{") > _FLOW_DEPTH:  # an upper bound on the nesting, in two C loops
+            raise _Slow
         if '"' in text:
             parts = _QUOTED.split(text)
             for i, part in enumerate(parts):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sys import intern
 from typing import Any, Callable, Union
 
+from khabar.io.guards import MAX_INT_DIGITS
 from khabar.io.yamlnodes import LDict, LList
 from khabar.schema.model import SHARED_INTS
 
@@ -27,10 +28,16 @@ from khabar.schema.model import SHARED_INTS
 # without leading zeros, double-quoted strings that JSON reads the same (no \u escape: see below).
 PLAIN = r"[A-Za-z](?:[A-Za-z0-9 ._'/-]*[A-Za-z0-9.'])?"
 RESERVED = frozenset(w for word in ("yes", "no", "true", "false", "on", "off", "null") for w in (word, word.title(), word.upper()))
-_TEXT = rf'((?>{PLAIN})|"(?:[^"\\\n]|\\.)*")'
-_INT = r"(0|[1-9][0-9]*)"
+#: A double-quoted string, possessive: no backtracking state per character (the form `"(?:[^"\\]|\\.)*"`
+#: kept about 200 bytes per character, 10 GB for a 50 MB string).
+QUOTED = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
+#: A decimal integer of at most MAX_INT_DIGITS digits: a longer one is not in the subset, and the
+#: general path reports it (`yaml-int-too-long`) before Python converts it.
+INT = rf"(?:0|[1-9][0-9]{{0,{MAX_INT_DIGITS - 1}}})(?![0-9])"
+_TEXT = rf"((?>{PLAIN})|{QUOTED})"
+_INT = rf"({INT})"
 _PLAINS = rf"\[((?>{PLAIN})(?:, (?>{PLAIN}))*)?\]"
-_INTS = r"\[((?:0|[1-9][0-9]*)(?:, (?:0|[1-9][0-9]*))*)?\]"
+_INTS = rf"\[({INT}(?:, {INT})*)?\]"
 _PIECES = {"text": _TEXT, "int": _INT, "plains": _PLAINS, "ints": _INTS}
 _SCALAR = re.compile(_TEXT)
 _WORDS = re.compile(_PLAINS)

@@ -1,0 +1,87 @@
+"""Hostile input files end fast, with a finding: the caps, and reading only regular files of the project.
+
+Every project file Khabar reads (corpus, annotation and exceptions files) goes
+through :func:`read_guarded`, which looks at the file before opening it: a
+FIFO, socket, device or folder is never opened (opening a FIFO blocks until a
+writer comes), a symbolic link is followed only when it resolves inside the
+project, and a file above its size cap is not read. What it costs: one
+``lstat`` more than reading the file (two more for a link), and the ``fstat``
+that reading does anyway; no byte is read twice.
+
+The YAML readers (:mod:`khabar.io.yamlnodes`, and :mod:`khabar.io.yamlfast`,
+which steps aside for anything near a cap) enforce the other caps: no anchors
+or aliases, :data:`MAX_DEPTH` and :data:`MAX_INT_DIGITS`. ``docs/checks.md``
+("Limits") lists every cap with its value and check id.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Sequence
+
+from khabar.findings import Finding, finding
+
+#: Bytes of a corpus file (`file-too-large`): spaCy's tokenizer takes texts of at most 1,000,000
+#: characters, and a file of at most 1,000,000 bytes holds no more (the largest corpus file has 7 KB).
+MAX_CORPUS_BYTES = 1_000_000
+#: Bytes of an annotation or exceptions file (`file-too-large`): 16 MiB, about 300 times the largest
+#: annotation file (50 KB) and room for a fully annotated text of MAX_CORPUS_BYTES.
+MAX_YAML_BYTES = 16 * 1024 * 1024
+#: Collections nested in a YAML file, the top-level mapping included (`yaml-too-deep`); annotation
+#: files need 5 (an attribution's role fragment in its list, in the attribution, in `attributions`).
+MAX_DEPTH = 20
+#: Characters of an integer, its sign left out (`yaml-int-too-long`): 18 digits stay within 64 bits;
+#: offsets into a text of MAX_CORPUS_BYTES need 7. (Python refuses to read integers of over 4,300 digits.)
+MAX_INT_DIGITS = 18
+
+_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISSOCK, "socket"),
+          (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "special file")
+
+
+def _inside(path: str, roots: Sequence[Path]) -> bool:
+    return any(Path(path).is_relative_to(root) for root in roots)
+
+
+def read_guarded(path: Path, *, shown: str, limit: int, within: Sequence[Path] | None) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of the regular file ``path``, or None and one finding that says why not.
+
+    ``within``: the resolved folders a symbolic link may lead into (the project's); None
+    follows links anywhere (a file named on the command line). ``limit``: the size cap.
+    Findings are at line 1 of ``shown``: ``io-error`` (the operating system's reason),
+    ``file-symlink``, ``file-special`` and ``file-too-large``."""
+
+    def problem(check: str, message: str) -> tuple[None, list[Finding]]:
+        return None, [finding(check, message, path=shown, line=1)]
+
+    try:
+        info, target = os.lstat(path), str(path)
+        if stat.S_ISLNK(info.st_mode):
+            target = os.path.realpath(path, strict=True)
+            if within is not None and not _inside(target, within):
+                return problem("file-symlink", "expected a file inside the project; found a symbolic link that leads out of the project's folder, "
+                               "which Khabar does not follow (replace the link with a copy of the file)")
+            info = os.stat(target)
+        if not stat.S_ISREG(info.st_mode):  # checked before opening: opening a FIFO or a device can block or act
+            return problem("file-special", f"expected a regular file; found a {_kind(info.st_mode)}, which Khabar does not open "
+                           "(replace it with the file itself)")
+        if info.st_size > limit:
+            return problem("file-too-large", f"expected a file of at most {limit:,} bytes; found {info.st_size:,} bytes, which Khabar does not read "
+                           "(see the limits in docs/checks.md: is this the right file?)")
+        # O_NOFOLLOW and O_NONBLOCK: should the file be swapped for a link or a FIFO since, it is not followed and cannot block.
+        handle = os.open(target, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return problem("file-special", "expected a regular file; found another kind of file, which Khabar does not read (replace it with the file itself)")
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        return problem("io-error", f"expected a file Khabar can read; found the operating system refusing it: {exc.strerror or exc} "
+                       "(check the file, its permissions, and any link that leads to it)")
+    if len(data) > limit:  # it grew since it was looked at
+        return problem("file-too-large", f"expected a file of at most {limit:,} bytes; found more, which Khabar does not read (see the limits in docs/checks.md)")
+    return data, []
