@@ -36,6 +36,7 @@ from khabar.proofs import write_marker
 from khabar.swap import pause_point, swap_in
 
 OWNER = "owner.json"  # in a staging folder: who made it
+OWNER_LIMIT = 4096  # bytes: an owner file is a short JSON object
 NEW, OLD = "tree", "old"  # in a staging folder: the output being written; the old output, moved aside by the fallback swap
 
 
@@ -72,13 +73,17 @@ def _stale(stage: Path, *, target: str) -> bool:
     """Whether ``stage`` is a staging folder of ``target`` whose owner is gone: a real folder of this user,
     named like one, holding an owner file that says so and nothing but ``tree/`` and ``old/``."""
     try:
-        info = os.lstat(stage)
-        names = {e.name for e in os.scandir(stage)}
-        owner = json.loads((stage / OWNER).read_text(encoding="utf-8")) if stat.S_ISREG(os.lstat(stage / OWNER).st_mode) else None
+        info, owner_info = os.lstat(stage), os.lstat(stage / OWNER)
+        if not (stat.S_ISDIR(info.st_mode) and stat.S_ISREG(owner_info.st_mode) and owner_info.st_size <= OWNER_LIMIT):
+            return False
+        with os.scandir(stage) as scan:
+            names = {e.name for e in scan}
+        owner = json.loads((stage / OWNER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and names <= {OWNER, NEW, OLD}
-            and isinstance(owner, dict) and owner.get("name") == "khabar" and owner.get("target") == target and not _running(owner))
+    mine = info.st_uid == os.getuid() if hasattr(os, "getuid") else True
+    return (mine and names <= {OWNER, NEW, OLD} and isinstance(owner, dict) and owner.get("name") == "khabar"
+            and owner.get("target") == target and not _running(owner))
 
 
 def stale_stages(out: Path) -> list[Path]:
