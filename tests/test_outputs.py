@@ -128,6 +128,29 @@ def test_outputs_build_refuses_a_build_that_holds_what_no_build_wrote(tiny_proje
     assert _refusals(capsys.readouterr().err)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("where", ["a listed file of the build", "the timings file"])
+def test_outputs_a_fifo_is_refused_without_being_opened(tiny_project: Path, previous_build: Path, where: str) -> None:
+    """Opening a FIFO to read it (to hash it, say) would block forever: the CLI runs in a subprocess with a timeout."""
+    import subprocess
+    import sys
+
+    fifo = previous_build / "README.md" if where == "a listed file of the build" else previous_build.parent / "timings.json"
+    fifo.unlink(missing_ok=True)
+    os.mkfifo(fifo)
+    argv = [sys.executable, "-m", "khabar.cli", "--root", str(tiny_project), *BUILD, "--out", str(previous_build)]
+    if where == "the timings file":
+        argv += ["--timings", str(fifo)]
+        (previous_build / "notes.txt").write_text("mine\n", encoding="utf-8")  # refused too: every problem at once, none of them opened
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    found = _refusals(done.stderr)
+    assert any(str(fifo) == m["path"] and "not a regular file" in m["message"] for m in found), done.stderr
+    if where == "the timings file":
+        assert str(previous_build / "notes.txt") in [m["path"] for m in found]
+    assert fifo.exists() and not fifo.is_file()  # still the FIFO
+
+
 def test_outputs_refusal_names_every_entry_up_to_a_limit(tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from khabar.proofs import MAX_SHOWN
 

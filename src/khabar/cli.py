@@ -65,12 +65,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from khabar.build import build, load_back
-    from khabar.outputs import TIMINGS, check_out
+    from khabar.outputs import BUILD, TIMINGS, refusals
     from khabar.progress import Timings, write_timings
 
     out = args.out or args.root / "dist" / "khabar"
     if args.timings:  # checked before the build, so a bad path costs nothing and loses nothing
-        check_out(out=args.timings, output=TIMINGS, project=args.root)
+        refused = refusals(out=args.timings, output=TIMINGS, project=args.root) + refusals(out=out, output=BUILD, project=args.root)
+        if refused:  # both paths' problems at once (the build checks --out again)
+            return _report(refused)
         try:
             args.timings.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
