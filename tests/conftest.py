@@ -53,7 +53,7 @@ def two_split_project(dest: Path) -> Path:
 
 #: Hostile input files (issue 18), each made by :func:`hostile_project` from a copy of the valid project.
 HOSTILE = ("alias-bomb", "fifo-corpus", "fifo-annotation", "fifo-exceptions", "long-offset", "long-evidence", "deep-brackets",
-           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "nul", "io-error", "empty-corpus")
+           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "symlink-folder-out", "nul", "io-error", "empty-corpus")
 
 
 def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
@@ -103,6 +103,10 @@ def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
         shutil.copyfile(text, outside)
         text.unlink()
         text.symlink_to(outside.resolve())
+        return root, ["corpus/talks.txt:1: error[file-symlink]"]
+    if case == "symlink-folder-out":  # corpus/ itself leads out of the project
+        (root / "corpus").rename(dest.parent / "outside")
+        (root / "corpus").symlink_to((dest.parent / "outside").resolve(), target_is_directory=True)
         return root, ["corpus/talks.txt:1: error[file-symlink]"]
     if case == "io-error":  # a link that leads to itself (the system refuses it, even to root), and a FIFO in another document
         text.unlink()

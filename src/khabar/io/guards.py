@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from khabar.findings import Finding, finding
 
@@ -45,7 +46,32 @@ def _kind(mode: int) -> str:
 
 
 def _inside(path: str, roots: Sequence[Path]) -> bool:
-    return any(Path(path).is_relative_to(root) for root in roots)
+    """Whether the resolved ``path`` lies in one of the resolved folders ``roots`` (a string test: no Path made)."""
+    return any(path.startswith(prefix) for prefix in _prefixes(tuple(roots)))
+
+
+@lru_cache(maxsize=64)
+def _prefixes(roots: tuple[Path, ...]) -> tuple[str, ...]:
+    return tuple(os.path.join(str(root), "") for root in roots)
+
+
+@lru_cache(maxsize=256)
+def _real_folder(folder: str) -> str:
+    """Where ``folder`` (absolute) leads, once a process: a project's files share a few folders."""
+    return os.path.realpath(folder)
+
+
+def _read(stream: Any, want: int, limit: int) -> bytes:
+    """The file's bytes, at most ``limit + 1``: one read of its size and a byte more (a shorter
+    read of a regular file is its end), then 64 KiB at a time only if it grew meanwhile."""
+    data = stream.read(want)
+    while len(data) == want <= limit:
+        more = stream.read(min(1 << 16, limit + 1 - len(data)))
+        if not more:
+            break
+        data += more
+        want = len(data)
+    return data
 
 
 def read_guarded(path: Path, *, shown: str, limit: int, within: Sequence[Path] | None) -> tuple[bytes | None, list[Finding]]:
@@ -67,6 +93,9 @@ def read_guarded(path: Path, *, shown: str, limit: int, within: Sequence[Path] |
                 return problem("file-symlink", "expected a file inside the project; found a symbolic link that leads out of the project's folder, "
                                "which Khabar does not follow (replace the link with a copy of the file)")
             info = os.stat(target)
+        elif within is not None and not _inside(os.path.join(_real_folder(os.path.dirname(os.path.abspath(target))), ""), within):
+            return problem("file-symlink", "expected a file inside the project; found it in a folder that is a symbolic link leading out of the "
+                           "project's folder, which Khabar does not follow (replace the link with a copy of the folder)")
         if not stat.S_ISREG(info.st_mode):  # checked before opening: opening a FIFO or a device can block or act
             return problem("file-special", f"expected a regular file; found a {_kind(info.st_mode)}, which Khabar does not open "
                            "(replace it with the file itself)")
@@ -75,10 +104,11 @@ def read_guarded(path: Path, *, shown: str, limit: int, within: Sequence[Path] |
                            "(see the limits in docs/checks.md: is this the right file?)")
         # O_NOFOLLOW and O_NONBLOCK: should the file be swapped for a link or a FIFO since, it is not followed and cannot block.
         handle = os.open(target, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(handle, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+        with os.fdopen(handle, "rb", buffering=0) as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 return problem("file-special", "expected a regular file; found another kind of file, which Khabar does not read (replace it with the file itself)")
-            data = stream.read(limit + 1)
+            data = _read(stream, min(info.st_size, limit) + 1, limit)
     except OSError as exc:
         return problem("io-error", f"expected a file Khabar can read; found the operating system refusing it: {exc.strerror or exc} "
                        "(check the file, its permissions, and any link that leads to it)")

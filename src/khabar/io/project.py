@@ -46,8 +46,13 @@ class Paths:
         return _resolved(os.path.abspath(self.root), os.path.abspath(self.annotations))
 
     def show(self, path: Path) -> str:
-        """``path`` as shown in findings: relative to the root where possible. Its folder is
-        resolved, not its name: a link is shown where it lies, not where it leads."""
+        """``path`` as shown in findings: relative to the root where possible. Links are not
+        followed where the path lies under the root as written: a link (or a linked folder)
+        is shown where it lies, not where it leads."""
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()
+        except ValueError:  # written another way (through a link to the root, say): the folders resolved
+            pass
         try:
             return (path.parent.resolve() / path.name).relative_to(_resolved(os.path.abspath(self.root))[0]).as_posix()
         except (ValueError, OSError, RuntimeError):  # outside the root; a loop of links in its folders
