@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khabar.scoring import PRF, Attribution, pair_attributions, score_attributions, token_indices
 
@@ -177,3 +180,80 @@ def test_scoring_attribution_fragments_are_normalised_sets() -> None:
 def test_scoring_attribution_rejects_bad_input(gold: dict, tokens: dict) -> None:
     with pytest.raises(ValueError):
         score_attributions(gold=gold, predicted={}, tokens=tokens)
+
+
+def _rank(attrs: list[Attribution]) -> dict[int, int]:
+    """Document order as docs/evaluation.md defines it: by (content, cue, source) fragments, ties by index."""
+    return {i: r for r, i in enumerate(sorted(range(len(attrs)), key=lambda i: (attrs[i].content, attrs[i].cue, attrs[i].source)))}
+
+
+def _best_objective(gold: list[Attribution], predicted: list[Attribution]) -> tuple[tuple[int, int, int], Callable[[list[tuple[int, int]]], tuple[int, int, int]]]:
+    """The lexicographic optimum by brute force over every one-to-one set of pairs sharing a content token,
+    and the objective: (content tokens shared, roles equal, minus the total rank displacement)."""
+    content = [[len(token_indices(fragments=g.content, tokens=TOKENS) & token_indices(fragments=p.content, tokens=TOKENS)) for p in predicted] for g in gold]
+    gold_rank, pred_rank = _rank(gold), _rank(predicted)
+
+    def objective(pairs: list[tuple[int, int]]) -> tuple[int, int, int]:
+        same = sum(getattr(gold[i], r) == getattr(predicted[j], r) for i, j in pairs for r in ("cue", "source", "content"))
+        return sum(content[i][j] for i, j in pairs), same, -sum(abs(gold_rank[i] - pred_rank[j]) for i, j in pairs)
+
+    def matchings(i: int, used: frozenset[int]) -> list[list[tuple[int, int]]]:
+        if i == len(gold):
+            return [[]]
+        out = matchings(i + 1, used)
+        for j in range(len(predicted)):
+            if j not in used and content[i][j]:
+                out += [[(i, j), *rest] for rest in matchings(i + 1, used | {j})]
+        return out
+
+    return max(objective(pairs) for pairs in matchings(0, frozenset())), objective
+
+
+@st.composite
+def _attributions(draw: st.DrawFn) -> Attribution:
+    """Attributions over a few tokens, so that contents overlap and cues and sources are often equal."""
+    def tokens(first: int, last: int, most: int) -> list[tuple[int, int]]:
+        return [TOKENS[k] for k in draw(st.lists(st.integers(first, last), max_size=most, unique=True))]
+
+    return Attribution(cue=tokens(8, 9, 1), source=tokens(10, 11, 1), content=tokens(0, 5, 3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(gold=st.lists(_attributions(), min_size=1, max_size=3), predicted=st.lists(_attributions(), min_size=1, max_size=4))
+def test_scoring_attribution_pairs_are_the_lexicographic_optimum(gold: list[Attribution], predicted: list[Attribution]) -> None:
+    pairs = pair_attributions(gold=gold, predicted=predicted, tokens=TOKENS)
+    best, objective = _best_objective(gold, predicted)
+    assert objective(pairs) == best
+    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+
+
+def test_scoring_attribution_counts_are_pooled_over_documents() -> None:
+    """Every document adds to every count: the pooled counts are the sums of each document's (an empty document first)."""
+    gold = {"empty": [], "a": GOLD["d"], "b": GOLD["d"][:1]}
+    predicted = {"a": GOLD["d"], "b": PREDICTED["d"], "c": PREDICTED["d"][2:]}  # a: every attribution exact
+    tokens = {doc: TOKENS for doc in ("a", "b", "c")}
+    pooled = score_attributions(gold=gold, predicted=predicted, tokens=tokens)
+    alone = [score_attributions(gold={doc: gold.get(doc, [])}, predicted={doc: predicted.get(doc, [])}, tokens=tokens) for doc in "abc"]
+    for kind in ("exact", "partial"):
+        for name, prf in getattr(pooled, kind).items():
+            assert prf == sum((getattr(s, kind)[name] for s in alone), PRF()), (kind, name)
+
+
+def test_scoring_attribution_adjacent_tokens_are_accepted() -> None:
+    assert token_indices(fragments=[(0, 2)], tokens=[(0, 1), (1, 2)]) == frozenset({0, 1})
+
+
+@pytest.mark.parametrize(("limit", "refused"), [(70, True), (71, False)], ids=["at-the-limit", "under-it"])
+def test_scoring_attribution_exact_tie_break_limit_is_inclusive(monkeypatch: pytest.MonkeyPatch, limit: int, refused: bool) -> None:
+    """The largest weight a document can reach (content overlap x the exact unit x the pairs) must stay under
+    _MAX_EXACT: two gold and two predicted attributions, each pair sharing one token, reach
+    1 x (3 x 2 + 1) x (2 x 2 + 1) x 2 = 70."""
+    from khabar.scoring import attribution
+
+    monkeypatch.setattr(attribution, "_MAX_EXACT", limit)
+    both = [Attribution(content=[(0, 4)]), Attribution(content=[(5, 9)])]
+    if refused:
+        with pytest.raises(ValueError, match="^too many attributions in one document for an exact tie-break$"):
+            pair_attributions(gold=both, predicted=both, tokens=TOKENS)
+    else:
+        assert pair_attributions(gold=both, predicted=both, tokens=TOKENS) == [(0, 0), (1, 1)]

@@ -260,3 +260,19 @@ def test_scoring_head_matching_forgives_extent_errors() -> None:
 def test_scoring_clusters_from_mentions_rejects_bad_input(mentions: list, by: str) -> None:
     with pytest.raises(ValueError):
         clusters_from_mentions(mentions=mentions, by=by)
+
+
+def test_scoring_coref_a_one_token_mention_is_a_span() -> None:
+    """Spans of clusters_from_mentions are (first, last) as given: first == last is one token, not an error."""
+    mentions = [{"entity": "e", "start": 3, "end": 3}, {"entity": "e", "start": 5, "end": 7}]
+    assert clusters_from_mentions(mentions=mentions) == [((3, 3), (5, 7))]
+
+
+def test_scoring_coref_singletons_option_reaches_every_score() -> None:
+    """A key singleton the response misses lowers B-cubed and CEAF with singletons kept, and not without them."""
+    key, response = {"d": [[1, 2], [3]]}, {"d": [[1, 2]]}
+    kept, dropped = (score_coreference(key=key, response=response, singletons=flag) for flag in (True, False))
+    assert kept.conll_f1 < dropped.conll_f1 == 1
+    assert conll_f1(key=key, response=response, singletons=False) == dropped.conll_f1
+    assert conll_f1(key=key, response=response) == kept.conll_f1
+    assert kept.as_dict()["conll_f1"] == kept.conll_f1 and dropped.as_dict()["conll_f1"] == 1

@@ -61,6 +61,7 @@ def test_scoring_prf_as_dict_is_plain_numbers() -> None:
         "recall_num": 1.5,
         "recall_den": 3,
     }
+    assert type(prf.as_dict()["precision_num"]) is int and type(prf.as_dict()["recall_num"]) is float  # whole counts stay ints
 
 
 @pytest.mark.parametrize(

@@ -155,3 +155,24 @@ def test_scoring_relations_unaligned_entity_with_a_gold_id_is_never_correct() ->
 def test_scoring_align_entities_rejects_bad_spans(spans: object) -> None:
     with pytest.raises(ValueError):
         align_entities(gold={"d": {"g": spans}}, predicted={"d": {"p": [(0, 1)]}})
+
+
+def test_scoring_align_entities_compares_whole_extents() -> None:
+    """A shared end is no shared extent: (0, 5) and (2, 5) are different mentions."""
+    gold = {"d": {"g": [(2, 5)]}}
+    assert align_entities(gold=gold, predicted={"d": {"p": [(0, 5)], "q": [(2, 5)]}}) == {"d": {"q": "g"}}
+
+
+def test_scoring_align_entities_int_ids_come_before_str_ids() -> None:
+    """Tie-break by gold id: ints before strings, whatever their text ("10" sorts before "5" as text)."""
+    gold = {"d": {"10": [(1, 2)], 5: [(1, 2)]}}
+    assert align_entities(gold=gold, predicted={"d": {"p": [(1, 2)]}}) == {"d": {"p": 5}}
+
+
+def test_scoring_relations_unaligned_entities_stay_distinct() -> None:
+    """Two unaligned predicted entities are two entities (two predictions, both wrong), also in a document the
+    alignment does not name."""
+    alignment = {"d1": {"x": "g1"}}
+    predicted = [("d1", "x", "u1", "P17"), ("d1", "x", "u2", "P17"), ("d2", "v1", "x", "P17"), ("d2", "v2", "x", "P17")]
+    scores = score_relations(gold=[("d1", "g1", "g2", "P17")], predicted=predicted, alignment=alignment)
+    assert scores.relation == PRF.from_counts(true_positives=0, gold=1, predicted=4)
