@@ -295,3 +295,16 @@ def test_views_rows_of_synthetic_documents_equal_the_annotations(name: str, seed
     expected = expected_rows(name, [source_of(doc)])
     assert expected
     assert viewed(name, doc) == expected
+
+
+@pytest.mark.parametrize("name", CONFIG_NAMES)
+def test_views_rows_round_trip_through_their_features(name: str) -> None:
+    """Each config's declared features are its rows' fields, with types Arrow stores the rows in unchanged."""
+    import pyarrow as pa
+
+    doc = with_tokens(synthetic_document("syn-features", random.Random(19)))
+    rows = list(view_rows(name, [doc]))
+    features = config(name).features()
+    assert rows and all(list(row) == list(features) for row in rows)
+    assert pa.Table.from_pylist(rows, schema=features.arrow_schema).to_pylist() == rows
+    assert Features.from_arrow_schema(features.arrow_schema) == features
