@@ -250,3 +250,13 @@ def test_io_guards_fast_path_reads_a_long_quoted_string_in_linear_memory() -> No
         tracemalloc.stop()
     assert value is not SLOW and len(value["a"][0]["text"]) == 2_000_000
     assert peak < 40_000_000, peak  # the string, a few times; the backtracking regex kept ~200 bytes per character
+
+
+def test_io_guards_front_matter_problems_are_at_their_lines_in_the_corpus_file(tmp_path: Path) -> None:
+    from khabar.io.corpus_files import read_corpus_file
+
+    path = tmp_path / "talks.txt"
+    path.write_text("---\nid: talks\ntitle: &t Talks\nsource: *t\npublished: 2021-13-45\nlanguage: en\n---\nText.\n", encoding="utf-8")
+    corpus_file, found = read_corpus_file(path, shown="corpus/talks.txt")
+    assert corpus_file is None
+    assert [(f.check, f.line) for f in found] == [("yaml-alias", 3), ("yaml-alias", 4), ("yaml-syntax", 5)]

@@ -34,7 +34,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("corpus-empty", _E, "format", "A project's corpus has at least one document (`validate` and `build` refuse an empty one alike)."),
     ("file-special", _E, "format", "Corpus, annotation and exceptions files are regular files: a FIFO, socket, device or folder in their place is reported, never opened."),
     ("file-symlink", _E, "format", "A symbolic link among the project's files is followed only when it leads inside the project."),
-    ("file-too-large", _E, "format", "A corpus file has at most 1,000,000 bytes and an annotation or exceptions file at most 16 MiB, checked before reading (docs/checks.md, Limits)."),
+    ("file-too-large", _E, "format", "A corpus file has at most 1,000,000 bytes and an annotation or exceptions file at most 4 MiB, checked before reading (docs/checks.md, Limits)."),
     ("yaml-alias", _E, "format", "YAML files have no anchors or aliases (`&a`, `*a`): none is needed, and aliases can expand a small file into billions of values."),
     ("yaml-too-deep", _E, "format", "YAML files nest at most 20 levels of mappings and lists (annotation files need 5)."),
     ("yaml-int-too-long", _E, "format", "A YAML integer has at most 18 digits (read before Python's 4,300-digit limit can fail)."),

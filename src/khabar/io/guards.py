@@ -27,9 +27,10 @@ from khabar.findings import Finding, finding
 #: Bytes of a corpus file (`file-too-large`): spaCy's tokenizer takes texts of at most 1,000,000
 #: characters, and a file of at most 1,000,000 bytes holds no more (the largest corpus file has 7 KB).
 MAX_CORPUS_BYTES = 1_000_000
-#: Bytes of an annotation or exceptions file (`file-too-large`): 16 MiB, about 300 times the largest
-#: annotation file (50 KB) and room for a fully annotated text of MAX_CORPUS_BYTES.
-MAX_YAML_BYTES = 16 * 1024 * 1024
+#: Bytes of an annotation or exceptions file (`file-too-large`): 4 MiB, 80 times the largest annotation
+#: file (50 KB). PyYAML's general path reads the worst file of that size (4 MiB of one-key mappings) in
+#: about 4 s and 250 MB; at 16 MiB it took 34 s and 940 MB.
+MAX_YAML_BYTES = 4 * 1024 * 1024
 #: Collections nested in a YAML file, the top-level mapping included (`yaml-too-deep`); annotation
 #: files need 5 (an attribution's role fragment in its list, in the attribution, in `attributions`).
 MAX_DEPTH = 20
