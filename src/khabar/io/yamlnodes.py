@@ -68,12 +68,12 @@ class YamlProblem:
 
 
 class YamlSyntaxError(ValueError):
-    """Every problem of a YAML text (``problems``, in the order met); ``line`` and ``message`` are the first's."""
+    """Every problem of a YAML text (``problems``, in the order met, at least one); ``check``, ``line`` and ``message`` are the first's."""
 
-    def __init__(self, line: int, message: str, check: str = "yaml-syntax", *, problems: tuple[YamlProblem, ...] = ()) -> None:
-        super().__init__(message)
-        self.problems = problems or (YamlProblem(check, line, message),)
-        self.line, self.message, self.check = self.problems[0].line, self.problems[0].message, self.problems[0].check
+    def __init__(self, problems: tuple[YamlProblem, ...]) -> None:
+        super().__init__(problems[0].message)
+        self.problems = problems
+        self.check, self.line, self.message = problems[0].check, problems[0].line, problems[0].message
 
 
 def yaml_findings(exc: YamlSyntaxError, *, path: str, offset: int = 0, hint: str = "") -> list[Finding]:
@@ -225,11 +225,11 @@ def load_general(text: str) -> Any:
         error = _error(exc, text)
         if error.check in {p.check for p in guards}:  # libyaml's nesting limit, met while skipping what was already too deep
             error = None
-        raise YamlSyntaxError(0, "", problems=(*guards, *([error] if error else []))) from None
+        raise YamlSyntaxError((*guards, *([error] if error else []))) from None
     finally:
         loader.dispose()
     if builder.problems:
-        raise YamlSyntaxError(0, "", problems=tuple(builder.problems))
+        raise YamlSyntaxError(tuple(builder.problems))
     return value
 
 
