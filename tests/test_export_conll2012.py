@@ -17,9 +17,10 @@ import pytest
 
 from conftest import FIXTURES
 from khabar.export import EXPORTERS
-from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to_conll2012
+from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to_conll2012, render_conll2012
+from khabar.findings import KhabarError
 from khabar.io import load_project
-from khabar.schema.model import Document, Mention
+from khabar.schema.model import Document, Mention, Value
 from khabar.views.coref import token_range
 
 Span = tuple[int, int]
@@ -194,3 +195,46 @@ def test_export_conll2012_nested_brackets_of_one_token_are_balanced(project_root
         assert [first for first, _ in closed] == sorted((first for first, _ in closed), reverse=True), closed
     assert any(len({last for _, last in opened}) > 1 for opened, _ in cells)  # the corpus has such tokens: the test can fail
     assert any(len({first for first, _ in closed}) > 1 for _, closed in cells)
+
+
+def _valid_with(**layers: tuple) -> Document:
+    """The valid fixture's document with some layers replaced (``ner`` is derived again)."""
+    [doc] = _documents(FIXTURES / "valid")
+    return replace(doc, **layers)
+
+
+def test_export_conll2012_refuses_overlapping_ner_spans() -> None:
+    """'on Monday' (DATE) and 'Monday' (CARDINAL) overlap on their last token: the NER column cannot hold both."""
+    doc = _valid_with(values=(Value("v1", "DATE", 47, 56, "on Monday"), Value("v2", "CARDINAL", 50, 56, "Monday")))
+    with pytest.raises(KhabarError) as raised:
+        render_conll2012(doc=doc)
+    [found] = raised.value.findings
+    assert (found.check, found.document, found.span) == ("ner-overlap", "talks", (50, 56))
+    assert found.message == "ner span CARDINAL 50-56 ('Monday') overlaps another; the NER column cannot nest"
+
+
+def test_export_conll2012_adjacent_ner_spans_are_both_written(tmp_path: Path) -> None:
+    doc = _valid_with(values=(Value("v1", "CARDINAL", 47, 49, "on"), Value("v2", "DATE", 50, 56, "Monday")))
+    rows = _export([doc], tmp_path)["talks"]["rows"]
+    tagged = [(row[3], row[-2]) for row in rows if row[-2] != "*"]
+    assert tagged[tagged.index(("on", "(CARDINAL)")) + 1] == ("Monday", "(DATE)")
+
+
+@pytest.mark.parametrize(("layer", "item", "what"), [
+    ("mentions", Mention("m1", "e1", "NOM", 0, 11, "Ahmad Masso", 0, 5), "mention m1 0-11 "),
+    ("values", Value("v1", "DATE", 50, 55, "Monda"), "ner span DATE 50-55 "),
+], ids=["mention", "ner-span"])
+def test_export_conll2012_names_a_span_off_token_boundaries(layer: str, item: object, what: str) -> None:
+    [doc] = _documents(FIXTURES / "valid")
+    doc = replace(doc, **{layer: (item, *getattr(doc, layer)[1:])})
+    with pytest.raises(KhabarError) as raised:
+        render_conll2012(doc=doc)
+    [found] = raised.value.findings
+    assert found.check == "span-token-boundary" and found.message.startswith(what), found.message
+
+
+def test_export_conll2012_writes_into_a_new_nested_folder_with_singletons_by_default(tmp_path: Path) -> None:
+    [doc] = _documents(FIXTURES / "valid")
+    [path] = docs_to_conll2012(documents=[doc], out=tmp_path / "new" / "folder")
+    assert path.read_text(encoding="utf-8") == render_conll2012(doc=doc) == render_conll2012(doc=doc, singletons=True)
+    assert render_conll2012(doc=doc) != render_conll2012(doc=doc, singletons=False)  # Tehran is a singleton
