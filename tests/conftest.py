@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
 
 _HF_HOME = tempfile.mkdtemp(prefix="khabar-tests-hf-")
@@ -18,8 +19,9 @@ os.environ["HF_DATASETS_CACHE"] = os.path.join(_HF_HOME, "datasets")
 os.environ["HF_HUB_OFFLINE"] = "1"
 atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
 
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
+from typing import Callable, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -231,3 +233,23 @@ def stale_stage() -> Callable[..., Path]:
         return stage
 
     return make
+
+
+@contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail the test with TimeoutError instead of hanging it (a FIFO opened, a run that never ends);
+    a no-op where SIGALRM does not exist."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(*_: object) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -16,13 +16,10 @@ from __future__ import annotations
 import atexit
 import re
 import shutil
-import signal
 import tempfile
 import unicodedata
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -32,7 +29,7 @@ from khabar.checks.catalogue import CATALOGUE
 from khabar.cli import main
 from khabar.findings import Finding
 
-from conftest import hostile_project
+from conftest import deadline, hostile_project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHECK_FIXTURES = FIXTURES / "checks"
@@ -180,32 +177,17 @@ def test_checks_valid_fixture_has_every_layer() -> None:
 # --- regressions of the bugs the fixtures found -------------------------------------
 
 
-def _variant(tmp_path: Path, old: str, new: str) -> Path:
+def _variant(tmp_path: Path, old: str, new: str, *, file: str = "annotations/talks.yaml") -> Path:
+    """A copy of the valid fixture with ``old`` replaced by ``new`` once in ``file``."""
     root = tmp_path / "project"
     shutil.copytree(VALID, root)
-    path = root / "annotations" / "talks.yaml"
+    path = root / file
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1
     path.write_text(text.replace(old, new), encoding="utf-8")
     return root
 
 
-@contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"validate took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _where(found: list[Finding]) -> list[tuple[str, str | None, int | None]]:
@@ -234,7 +216,7 @@ def test_checks_head_text_is_compared_with_the_text(tmp_path: Path) -> None:
 def test_checks_name_head_beyond_the_text_does_not_hang(tmp_path: Path) -> None:
     root = _variant(tmp_path, "  end: 138\n  text: Iran\n  head: {start: 134, end: 138, text: Iran}",
                     "  end: 1380\n  text: Iran\n  head: {start: 1340, end: 1344, text: Iran}")
-    with _deadline(60):
+    with deadline(60):
         _, found = validate(root=root, gx=False)
     assert ("span-range", "annotations/talks.yaml", 78) in _where(found)
     assert {f.check for f in found} <= {"span-range", "name-unannotated"}
@@ -254,13 +236,7 @@ def test_checks_unannotated_name_inside_unannotated_name_is_reported_once(tmp_pa
 
 
 def _front_matter_variant(tmp_path: Path, old: str, new: str) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(VALID, root)
-    path = root / "corpus" / "talks.txt"
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return root
+    return _variant(tmp_path, old, new, file="corpus/talks.txt")
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [

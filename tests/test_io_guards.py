@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import subprocess
 import sys
 import time
 import tracemalloc
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from conftest import HOSTILE, copy_project, FIXTURES, hostile_project
+from conftest import deadline, HOSTILE, copy_project, FIXTURES, hostile_project
 from khabar.io import guards
 from khabar.io.guards import MAX_DEPTH, MAX_INT_DIGITS, read_guarded
 from khabar.io.project import Paths, load_document
@@ -58,20 +55,6 @@ def test_io_guards_empty_corpus_fails_validate_and_build_alike(tmp_path: Path) -
     assert "Traceback" not in validated.stderr + built.stderr
 
 
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """A read that blocks (a FIFO opened) fails the test instead of hanging it."""
-
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"reading took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("case", [c for c in HOSTILE if c not in ("empty-corpus", "fifo-exceptions")])
