@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from khabar.checks.catalogue import CATALOGUE
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
@@ -38,3 +40,21 @@ def test_checks_catalogue_doc_rows_have_a_summary_and_a_finding_of_their_id() ->
     for check, level, _, (summary, example) in _rows():
         assert summary, check
         assert f"{level}[{check}]" in example, check
+
+
+def _fixture_examples() -> list[tuple[str, str]]:
+    """(check, example) of every documented check whose fixture `khabar validate` runs (release checks have their own tests)."""
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "checks"
+    return [(check, example.strip().strip("`").strip()) for check, _, group, (_, example) in _rows()
+            if (fixtures / check).is_dir() and group != "release"]
+
+
+@pytest.mark.parametrize(("check", "example"), _fixture_examples(), ids=[check for check, _ in _fixture_examples()])
+def test_checks_catalogue_doc_example_is_its_fixtures_output(check: str, example: str) -> None:
+    """docs/checks.md says its examples are real output: each is a finding its fixture gives, word for word
+    (``…`` marks an abridged stretch). A message lost or garbled, or a finding at the wrong place, shows."""
+    from khabar.checks import validate
+
+    _, found = validate(root=Path(__file__).resolve().parent / "fixtures" / "checks" / check, gx=False)
+    pattern = ".*".join(re.escape(part) for part in example.split("…"))
+    assert any(re.fullmatch(pattern, f.render()) for f in found), [f.render() for f in found]
