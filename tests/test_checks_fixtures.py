@@ -300,10 +300,13 @@ _A1_TO_A2 = _VALID_TEXT[_VALID_TEXT.index("  source_entity: e5\n") : _VALID_TEXT
     (_TEHRAN, _TEHRAN.replace("text: Tehran", "text: Tehren"), True, [("span-text", "m3"), ("span-text", "m3")]),
     (_TEHRAN, _TEHRAN.replace("start: 33", "start: 32").replace("text: Tehran", "text: ' Tehran'"), True,
      [("span-whitespace", "m3"), ("span-whitespace", "m3")]),
+    # A source that is a mention needs its entity named; a group that contains itself through a member is a cycle.
+    ("  source_entity: e2\n", "", True, [("attribution-source-entity", "a2")]),
+    ("  name: Ahmad Massoud\n", "  name: Ahmad Massoud\n  members: [e5, e2]\n", True, [("nesting-cycle", "e1"), ("nesting-cycle", "e5")]),
 ], ids=["evidence-last-sentence", "evidence-one-past", "span-ends-at-the-end", "span-ends-one-past", "fragments-same-start",
         "fragments-touching", "ner-spans-touching", "mentions-touching", "mentions-nested-from-one-start", "crossing-in-a-later-chain",
         "signature-after-a-missing-entity", "mentions-nested-to-one-end", "parents-into-a-cycle",
-        "two-span-texts", "two-span-whitespaces"])
+        "two-span-texts", "two-span-whitespaces", "source-entity-missing", "group-cycle"])
 def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new: str, final_newline: bool, expected: list) -> None:
     root = _variant(tmp_path, old, new)
     corpus = root / "corpus" / "talks.txt"
