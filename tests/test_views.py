@@ -62,3 +62,17 @@ def test_views_documents_table_reports_tokens_that_come_back_otherwise(docs: lis
     lists = ([t.start for d in chunk for t in d.tokens], [t.end for d in chunk for t in d.tokens], [t.text for d in chunk for t in d.tokens])
     assert documents._changed(chunk, made_rows, rest, altered, lists, offsets) == [(chunk[1].id, ["tokens"])]
     assert documents._changed(chunk, made_rows, rest, tokens, lists, offsets) == []
+
+
+def test_views_documents_rows_refuse_a_span_whose_text_differs(docs: list) -> None:
+    """The documents view verifies every span against the text (a hard failure, never a warning)."""
+    from khabar.schema.model import SchemaError
+
+    doc = docs[0]
+    first = doc.mentions[0]
+    wrong = replace(doc, mentions=(replace(first, text=first.text + "x"), *doc.mentions[1:]))
+    with pytest.raises(SchemaError) as raised:
+        list(documents.rows(wrong))
+    assert raised.value.check == "span-text"
+    shown = doc.text[first.start : first.end]
+    assert raised.value.message == f"{doc.id}/{first.id}: mention {first.start}-{first.end} states {wrong.mentions[0].text!r}, text has {shown!r}"
