@@ -303,10 +303,14 @@ _A1_TO_A2 = _VALID_TEXT[_VALID_TEXT.index("  source_entity: e5\n") : _VALID_TEXT
     # A source that is a mention needs its entity named; a group that contains itself through a member is a cycle.
     ("  source_entity: e2\n", "", True, [("attribution-source-entity", "a2")]),
     ("  name: Ahmad Massoud\n", "  name: Ahmad Massoud\n  members: [e5, e2]\n", True, [("nesting-cycle", "e1"), ("nesting-cycle", "e5")]),
+    # An attribution's roles that touch do not overlap, in either order.
+    ("  - {start: 85, end: 89, text: said}\n", "  - {start: 67, end: 68, text: ','}\n", True, []),
+    ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 89, end: 90, text: ','}\n", True, []),
 ], ids=["evidence-last-sentence", "evidence-one-past", "span-ends-at-the-end", "span-ends-one-past", "fragments-same-start",
         "fragments-touching", "ner-spans-touching", "mentions-touching", "mentions-nested-from-one-start", "crossing-in-a-later-chain",
         "signature-after-a-missing-entity", "mentions-nested-to-one-end", "parents-into-a-cycle",
-        "two-span-texts", "two-span-whitespaces", "source-entity-missing", "group-cycle"])
+        "two-span-texts", "two-span-whitespaces", "source-entity-missing", "group-cycle",
+        "roles-touching-before", "roles-touching-after"])
 def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new: str, final_newline: bool, expected: list) -> None:
     root = _variant(tmp_path, old, new)
     corpus = root / "corpus" / "talks.txt"
@@ -316,3 +320,13 @@ def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new:
     with deadline(60):
         _, found = validate(root=root, gx=False)
     assert sorted((f.check, f.annotation) for f in found) == expected, [f.render() for f in found]
+
+
+@pytest.mark.parametrize(("annotation", "field", "missing", "kind"), [
+    ("m6", "entity", "e22", "entity"), ("m9", "entity", "e40", "entity"), ("e5", "members", "e20", "entity"), ("r1", "head", "e30", "entity"),
+    ("r2", "tail", "e31", "entity"), ("a2", "source_entity", "e22", "entity"), ("a3", "parent", "a20", "attribution"),
+])
+def test_checks_fixture_ref_missing_names_the_field_and_the_kind(annotation: str, field: str, missing: str, kind: str) -> None:
+    """Each reference path of the ref-missing fixture (its header says which) is reported with its field and the kind of id it names."""
+    messages = {f.annotation: f.message for f in _findings("ref-missing")}
+    assert messages[annotation] == f"`{field}` names {kind} {missing!r}, which does not exist; expected one of the document's {kind} ids"
