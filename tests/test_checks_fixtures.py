@@ -306,11 +306,15 @@ _A1_TO_A2 = _VALID_TEXT[_VALID_TEXT.index("  source_entity: e5\n") : _VALID_TEXT
     # An attribution's roles that touch do not overlap, in either order.
     ("  - {start: 85, end: 89, text: said}\n", "  - {start: 67, end: 68, text: ','}\n", True, []),
     ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 89, end: 90, text: ','}\n", True, []),
+    # Neighbouring roles of the list (the cue and the source) that overlap are found.
+    ("  - {start: 107, end: 111, text: said}\n", "  - {start: 102, end: 111, text: Khan said}\n", True, [("attribution-role-overlap", "a2")]),
+    # A relation whose label is not symmetric may be stored in both directions: no duplicate.
+    ("  evidence: [0]\n", "  evidence: [0]\n- {id: r2, label: loc:located_in, head: e4, tail: e3, evidence: [0]}\n", True, []),
 ], ids=["evidence-last-sentence", "evidence-one-past", "span-ends-at-the-end", "span-ends-one-past", "fragments-same-start",
         "fragments-touching", "ner-spans-touching", "mentions-touching", "mentions-nested-from-one-start", "crossing-in-a-later-chain",
         "signature-after-a-missing-entity", "mentions-nested-to-one-end", "parents-into-a-cycle",
         "two-span-texts", "two-span-whitespaces", "source-entity-missing", "group-cycle",
-        "roles-touching-before", "roles-touching-after"])
+        "roles-touching-before", "roles-touching-after", "cue-overlaps-source", "asymmetric-relation-both-ways"])
 def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new: str, final_newline: bool, expected: list) -> None:
     root = _variant(tmp_path, old, new)
     corpus = root / "corpus" / "talks.txt"
