@@ -310,11 +310,14 @@ _A1_TO_A2 = _VALID_TEXT[_VALID_TEXT.index("  source_entity: e5\n") : _VALID_TEXT
     ("  - {start: 107, end: 111, text: said}\n", "  - {start: 102, end: 111, text: Khan said}\n", True, [("attribution-role-overlap", "a2")]),
     # A relation whose label is not symmetric may be stored in both directions: no duplicate.
     ("  evidence: [0]\n", "  evidence: [0]\n- {id: r2, label: loc:located_in, head: e4, tail: e3, evidence: [0]}\n", True, []),
+    # Every pair of fragments is compared: the cue against the first of two content fragments (not neighbours in the list).
+    ("  - {start: 85, end: 89, text: said}\n", "  - {start: 62, end: 67, text: talks}\n", True, [("attribution-role-overlap", "a1")]),
 ], ids=["evidence-last-sentence", "evidence-one-past", "span-ends-at-the-end", "span-ends-one-past", "fragments-same-start",
         "fragments-touching", "ner-spans-touching", "mentions-touching", "mentions-nested-from-one-start", "crossing-in-a-later-chain",
         "signature-after-a-missing-entity", "mentions-nested-to-one-end", "parents-into-a-cycle",
         "two-span-texts", "two-span-whitespaces", "source-entity-missing", "group-cycle",
-        "roles-touching-before", "roles-touching-after", "cue-overlaps-source", "asymmetric-relation-both-ways"])
+        "roles-touching-before", "roles-touching-after", "cue-overlaps-source", "asymmetric-relation-both-ways",
+        "cue-overlaps-a-far-fragment"])
 def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new: str, final_newline: bool, expected: list) -> None:
     root = _variant(tmp_path, old, new)
     corpus = root / "corpus" / "talks.txt"
@@ -323,7 +326,7 @@ def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new:
     corpus.write_text(text if final_newline else text[:-1], encoding="utf-8")
     with deadline(60):
         _, found = validate(root=root, gx=False)
-    assert sorted((f.check, f.annotation) for f in found) == expected, [f.render() for f in found]
+    assert sorted((f.check, f.annotation, f.path) for f in found) == [(*e, "annotations/talks.yaml") for e in expected], [f.render() for f in found]
 
 
 @pytest.mark.parametrize(("annotation", "field", "missing", "kind"), [
