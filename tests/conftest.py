@@ -55,7 +55,7 @@ def two_split_project(dest: Path) -> Path:
 
 #: Hostile input files (issue 18), each made by :func:`hostile_project` from a copy of the valid project.
 HOSTILE = ("alias-bomb", "fifo-corpus", "fifo-annotation", "fifo-exceptions", "long-offset", "long-evidence", "deep-brackets",
-           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "symlink-folder-out", "nul", "io-error", "empty-corpus")
+           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "symlink-folder-out", "nul", "nul-text", "io-error", "empty-corpus")
 
 
 def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
@@ -82,7 +82,7 @@ def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
         assert at is not None, case
         commented = case.endswith("-commented")
         ann.write_text(("# a comment\n" if commented else "") + before[: at.start()] + new(at) + before[at.end() :], encoding="utf-8")
-        check = {"long-offset": "yaml-int-too-long", "long-evidence": "yaml-int-too-long", "nul": "yaml-syntax"}.get(case, "yaml-too-deep")
+        check = {"long-offset": "yaml-int-too-long", "long-evidence": "yaml-int-too-long", "nul": "text-control"}.get(case, "yaml-too-deep")
         return root, [f"annotations/talks.yaml:{before.count(chr(10), 0, at.start()) + 1 + commented}: error[{check}]"]
     if case == "alias-bomb":  # nine anchors of nine aliases each: 9**9 values if expanded
         before = ann.read_text(encoding="utf-8")
@@ -94,6 +94,10 @@ def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
         path.unlink(missing_ok=True)
         os.mkfifo(path)
         return root, [f"{path.relative_to(root).as_posix()}:1: error[file-special]"]
+    if case == "nul-text":  # a NUL byte in the text itself, on its second line
+        before = text.read_text(encoding="utf-8")
+        text.write_text(before + "Khan\x00 said so.\n", encoding="utf-8")
+        return root, [f"corpus/talks.txt:{before.count(chr(10)) + 1}: error[text-control]"]
     if case == "big-scalar":  # a 50 MB scalar: over the annotation file's cap
         ann.write_text(ann.read_text(encoding="utf-8").replace("name: Tehran", "name: T" + "e" * 50_000_000, 1), encoding="utf-8")
         return root, ["annotations/talks.yaml:1: error[file-too-large]"]

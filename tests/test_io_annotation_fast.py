@@ -145,7 +145,7 @@ def test_io_annotation_fast_unsafe_id_is_a_finding_of_both_readers(place: str, v
     assert read_annotation_file(path, shown="x.yaml")[1] == found  # the public entry, whichever reader it takes
 
 
-@pytest.mark.parametrize("case", ["alias-bomb", "long-offset", "long-evidence", "deep-brackets", "nul"])
+@pytest.mark.parametrize("case", ["alias-bomb", "long-offset", "long-evidence", "deep-brackets"])
 def test_io_annotation_fast_hostile_files_give_the_general_paths_findings(case: str, tmp_path: Path) -> None:
     """Both readers give the same findings for a hostile file (the fast one steps aside), and a leading
     comment (which sends the file to the general path at once) moves them down a line, nothing else."""
@@ -158,3 +158,14 @@ def test_io_annotation_fast_hostile_files_give_the_general_paths_findings(case: 
     assert read_annotation_text(text, shown="annotations/talks.yaml", stem="talks") == (None, found)
     _, commented = read_annotation_text("# a comment\n" + text, shown="annotations/talks.yaml", stem="talks")
     assert commented == [replace(f, line=f.line + 1) for f in found]  # type: ignore[operator]
+
+
+def test_io_annotation_fast_control_character_is_one_finding_at_its_line(tmp_path: Path) -> None:
+    """A NUL byte in an annotation file: the file gives `text-control` alone, at the NUL's line (not a
+    `yaml-syntax` echo), and the general path, given the text, still refuses it at that line."""
+    root, expected = hostile_project("nul", tmp_path / "project")
+    path = root / "annotations" / "talks.yaml"
+    layers, found = read_annotation_file(path, shown="annotations/talks.yaml")
+    assert layers is None and [f"{f.path}:{f.line}: error[{f.check}]" for f in found] == expected == [expected[0]]
+    _, general = read_annotation_text(path.read_text(encoding="utf-8"), shown="annotations/talks.yaml", stem="talks")
+    assert [(f.check, f.line) for f in general] == [("yaml-syntax", found[0].line)]

@@ -14,6 +14,7 @@ from typing import Any
 from khabar.findings import KhabarError, finding
 from khabar.io.annotation_write import render_annotations
 from khabar.io.corpus_files import DOCUMENT_META, SAFE_ID, decode, render_corpus_file, split_and_licence
+from khabar.io.guards import MAX_CORPUS_BYTES, read_guarded
 from khabar.io.project import Paths
 from khabar.schema.labels import NAME_TYPES, VALUE_TYPES
 from khabar.schema.model import Document, Entity, Mention, Value
@@ -78,7 +79,8 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
 
     ``meta`` holds the front matter's keys (``split`` and ``licence`` are required).
     Refuses (KhabarError, nothing written) on an unsafe id, an existing
-    document, a missing or unknown split, an unknown licence, or a text file that is not UTF-8.
+    document, a missing or unknown split, an unknown licence, or a text file that is not a
+    regular UTF-8 file of at most a corpus file's size, or holds control characters.
     """
     paths = Paths(root)
     corpus_path, ann_path = paths.corpus / f"{doc_id}.txt", paths.annotations / f"{doc_id}.yaml"
@@ -89,8 +91,9 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
         if path.exists():
             problems.append(finding("doc-id-mismatch", f"{paths.show(path)} already exists; choose another id (khabar new never overwrites)", path=paths.show(path), line=1))
     problems += split_and_licence(meta, shown="<command line>", line=lambda _: 1)  # --split, --licence
-    raw, found = decode(text_file, text_file.read_bytes(), str(text_file))
-    problems += [f for f in found if f.check == "file-encoding"]
+    data, found = read_guarded(text_file, shown=str(text_file), limit=MAX_CORPUS_BYTES, within=None)
+    raw, decoded = (None, []) if data is None else decode(text_file, data, str(text_file))
+    problems += found + [f for f in decoded if f.check != "line-endings"]  # CR line ends are converted, and said so
     if problems or raw is None:
         raise KhabarError(problems)
     text, crlf, nfc = normalise(raw)

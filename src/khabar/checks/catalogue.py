@@ -18,6 +18,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     # id, level, group, what it guards
     ("file-encoding", _E, "format", "Corpus, annotation and exception files, and the release files (pyproject.toml, CHANGELOG.md, the card), are UTF-8."),
     ("text-nfc", _E, "format", "Document text is in Unicode NFC."),
+    ("text-control", _E, "format", "A corpus or annotation file (and a text given to `khabar new` or imported from brat) holds no control character but tab and newline: no NUL, DEL or C1 control. One finding a line; a file that has one is not parsed further."),
     ("line-endings", _E, "format", "Files use LF line endings, never CR or CRLF."),
     ("yaml-syntax", _E, "format", "Annotation and corpus front matter parse as YAML."),
     ("yaml-unknown-key", _E, "format", "No key outside the schema (typos are not ignored)."),

@@ -152,7 +152,7 @@ def read_annotation_file(path: Path, *, shown: str, within: Sequence[Path] | Non
     if data is None:
         return None, found
     raw_text, found = decode(path, data, shown)
-    if raw_text is None:
+    if raw_text is None or any(f.check == "text-control" for f in found):  # YAML refuses them too: its finding would only echo
         return None, found
     canonical = read_canonical(raw_text)  # the layout khabar writes, with nothing to report: straight into the model
     if canonical is not None:

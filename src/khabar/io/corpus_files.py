@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from khabar.findings import Finding, finding
-from khabar.io.guards import MAX_CORPUS_BYTES, read_guarded
+from khabar.io.guards import MAX_CORPUS_BYTES, decode_utf8, read_guarded
 from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z, not $: `$` also matches before a final newline
@@ -39,18 +39,32 @@ class CorpusFile:
     text_line: int  # the line on which the text starts
 
 
-def decode(path: Path, data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
-    """UTF-8 decode plus the format checks that need the raw file."""
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, [finding("file-encoding", f"expected UTF-8; found byte 0x{data[exc.start]:02x} that is not valid UTF-8 (re-save the file as UTF-8)", path=shown, line=line)]
+#: Characters no text holds: the C0 controls but tab and newline (CR is `line-endings`), DEL and the C1 controls.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_findings(raw: str, *, shown: str, first_line: int = 1) -> list[Finding]:
+    """A ``text-control`` finding for each line of ``raw`` (line ``first_line`` onwards) that holds a control character."""
     found = []
+    for match in CONTROL.finditer(raw):
+        line = raw.count("\n", 0, match.start()) + first_line
+        if found and found[-1].line == line:
+            continue
+        column = match.start() - raw.rfind("\n", 0, match.start())
+        found.append(finding("text-control", f"expected text without control characters (tab and newline aside); found U+{ord(match.group()):04X} at column {column} "
+                             "(remove it: it is invisible in most editors, and no tokenizer or model expects it)", path=shown, line=line))
+    return found
+
+
+def decode(path: Path, data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
+    """UTF-8 decode plus the format checks that need the raw file: ``line-endings`` and ``text-control``."""
+    raw, found = decode_utf8(data, shown=shown)
+    if raw is None:
+        return None, found
     if "\r" in raw:
         line = raw[: raw.index("\r")].count("\n") + 1
         found.append(finding("line-endings", "expected LF line endings; found CR (convert the file with `dos2unix` or your editor's LF setting)", path=shown, line=line))
-    return raw, found
+    return raw, found + control_findings(raw, shown=shown)
 
 
 def first_non_nfc_line(text: str) -> int | None:
@@ -74,7 +88,7 @@ def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True, wi
     raw, found = decode(path, data, shown)
     if raw is None or found:
         # A CR makes the `---` lines unrecognisable: parsing on would only add a
-        # yaml-syntax echo of the line-endings finding.
+        # yaml-syntax echo of the line-endings finding (and of a control character, in the front matter).
         return None, found
     if not raw.startswith(DELIMITER) or "\n" + DELIMITER not in raw[3:]:
         found.append(finding("yaml-syntax", "expected a front matter block between two `---` lines at the top of the file, then the text; found none", path=shown, line=1))

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from khabar.findings import Finding, finding
+from khabar.findings import Finding, KhabarError, finding
 
 #: Bytes of a corpus file (`file-too-large`): spaCy's tokenizer takes texts of at most 1,000,000
 #: characters, and a file of at most 1,000,000 bytes holds no more (the largest corpus file has 7 KB).
@@ -31,6 +31,12 @@ MAX_CORPUS_BYTES = 1_000_000
 #: file (50 KB). PyYAML's general path reads the worst file of that size (4 MiB of one-key mappings) in
 #: about 4 s and 250 MB; at 16 MiB it took 34 s and 940 MB.
 MAX_YAML_BYTES = 4 * 1024 * 1024
+#: Bytes of the other files Khabar reads as text: the release files (pyproject.toml, CHANGELOG.md, the card
+#: template, a build's README.md and manifest.json), a text given to `khabar new`, a brat file to import.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+#: Bytes of a predictions file (`khabar evaluate --pred`): the gold of all 9 documents written as predictions
+#: has 0.4 MB, so 1 GiB holds a corpus over 20,000 times its size; read whole, it costs about its size in memory.
+MAX_PREDICTIONS_BYTES = 1024 * 1024 * 1024
 #: Collections nested in a YAML file, the top-level mapping included (`yaml-too-deep`); annotation
 #: files need 5 (an attribution's role fragment in its list, in the attribution, in `attributions`).
 MAX_DEPTH = 20
@@ -116,3 +122,27 @@ def read_guarded(path: Path, *, shown: str, limit: int, within: Sequence[Path] |
     if len(data) > limit:  # it grew since it was looked at
         return problem("file-too-large", f"expected a file of at most {limit:,} bytes; found more, which Khabar does not read (see the limits in docs/checks.md)")
     return data, []
+
+
+def decode_utf8(data: bytes, *, shown: str) -> tuple[str | None, list[Finding]]:
+    """``data`` as text, or None and a ``file-encoding`` finding at the line of the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [finding("file-encoding", f"expected UTF-8; found byte 0x{data[exc.start]:02x} that is not valid UTF-8 (re-save the file as UTF-8)",
+                              path=shown, line=line)]
+
+
+def read_text_guarded(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, within: Sequence[Path] | None = None) -> tuple[str | None, list[Finding]]:
+    """The text of the regular UTF-8 file ``path``, or None and the findings of :func:`read_guarded` or :func:`decode_utf8`."""
+    data, found = read_guarded(path, shown=shown, limit=limit, within=within)
+    return (None, found) if data is None else decode_utf8(data, shown=shown)
+
+
+def require_text(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, within: Sequence[Path] | None = None) -> str:
+    """:func:`read_text_guarded`'s text; its findings raised as a :class:`~khabar.findings.KhabarError`."""
+    text, found = read_text_guarded(path, shown=shown, limit=limit, within=within)
+    if text is None:
+        raise KhabarError(found)
+    return text
