@@ -9,6 +9,7 @@ match on every one of its fields; and the refusals of ``annotations/exceptions.y
 from __future__ import annotations
 
 from array import array
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ import pytest
 
 from khabar.checks import CORPUS_CHECKS, run_checks, validate
 from khabar.checks.exceptions import Exemption, read_exceptions
-from khabar.checks.names import _agrees, _words, check_name_types, check_names_annotated, windows
+from khabar.checks.names import NameHeads, _agrees, _words, check_name_types, check_names_annotated, name_heads, name_index, name_strings, unannotated, windows
 from khabar.findings import Finding
 from khabar.io import load_project
 from khabar.schema.model import Entity
@@ -151,7 +152,7 @@ def test_checks_exceptions_a_refused_item_names_its_document_only_if_it_is_text(
         ("plural", "NORP", (), True, True),
     ],
 )
-def test_checks_names_pronoun_agreement_classes(need: str, etype: str, members: tuple[str, ...], named: bool, agrees: bool) -> None:
+def test_checks_names_agreement_of_each_class_and_entity(need: str, etype: str, members: tuple[str, ...], named: bool, agrees: bool) -> None:
     entity = Entity(id="e1", type=etype, name="Name", members=members)
     assert _agrees(need, entity, named=named) is agrees
 
@@ -166,3 +167,21 @@ def test_checks_names_windows_read_a_lone_surrogate_as_its_code_point() -> None:
     codes = windows(text, array("q", [0, 2, 3]))
     pad = (1 << 21) - 1
     assert codes.tolist() == [(ord("a") << 42) | (0xD800 << 21) | ord("b"), (ord("b") << 42) | (ord("c") << 21) | pad, (ord("c") << 42) | (pad << 21) | pad]
+
+
+def test_checks_names_a_name_at_the_very_start_is_found() -> None:
+    text = "X and X"  # one-character names: the first at offset 0, unannotated
+    h = NameHeads("d", text, ((6, 7, "ORG", "m1"),), array("q", [0, 2, 6]), array("q", [1, 5, 7]))
+    assert unannotated(h, name_index(name_strings([h]))) == [(0, 1)]
+
+
+def test_checks_names_heads_keep_a_name_ending_the_text_and_drop_one_past_it() -> None:
+    (doc,) = load_project(root=CHECK_FIXTURES.parent / "valid").documents
+    names = [m for m in doc.mentions if m.kind == "NAM"]
+    last = max(names, key=lambda m: m.head_end)
+    beyond = [m for m in names if m.head_end > last.head_end - 1]
+    cut = replace(doc, text=doc.text[: last.head_end])  # the last name's head now ends the text
+    heads = {(s, e): m for s, e, _, m in name_heads(cut).heads}
+    assert heads[(last.head_start, last.head_end)] == last.id
+    shorter = replace(doc, text=doc.text[: last.head_end - 1])
+    assert not {(m.head_start, m.head_end) for m in beyond} & {(s, e) for s, e, _, _ in name_heads(shorter).heads}
