@@ -55,7 +55,10 @@ def two_split_project(dest: Path) -> Path:
 
 #: Hostile input files (issue 18), each made by :func:`hostile_project` from a copy of the valid project.
 HOSTILE = ("alias-bomb", "fifo-corpus", "fifo-annotation", "fifo-exceptions", "long-offset", "long-evidence", "deep-brackets",
-           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "symlink-folder-out", "nul", "nul-text", "io-error", "empty-corpus")
+           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "symlink-folder-out", "nul", "nul-text", "io-error", "empty-corpus",
+           "fifo-pyproject.toml", "fifo-CHANGELOG.md", "fifo-dataset_card.md")
+#: The cases of :data:`HOSTILE` in the release files, which no document's reading meets.
+HOSTILE_RELEASE = tuple(case for case in HOSTILE if case.endswith((".toml", ".md")))
 
 
 def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
@@ -90,7 +93,7 @@ def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
         ann.write_text(before + "\n".join(bomb) + "\n", encoding="utf-8")
         return root, [f"annotations/talks.yaml:{before.count(chr(10)) + 1 + i}: error[yaml-alias]" for i in range(9)]
     if case.startswith("fifo-"):
-        path = {"fifo-corpus": text, "fifo-annotation": ann}.get(case, root / "annotations" / "exceptions.yaml")
+        path = {"fifo-corpus": text, "fifo-annotation": ann, "fifo-exceptions": root / "annotations" / "exceptions.yaml"}.get(case, root / case[5:])
         path.unlink(missing_ok=True)
         os.mkfifo(path)
         return root, [f"{path.relative_to(root).as_posix()}:1: error[file-special]"]

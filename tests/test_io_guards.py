@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import deadline, HOSTILE, copy_project, FIXTURES, hostile_project
+from conftest import FIXTURES, HOSTILE, HOSTILE_RELEASE, copy_project, deadline, hostile_project
 from khabar.io import guards
 from khabar.io.guards import MAX_DEPTH, MAX_INT_DIGITS, read_guarded
 from khabar.io.project import Paths, load_document
@@ -57,7 +57,7 @@ def test_io_guards_empty_corpus_fails_validate_and_build_alike(tmp_path: Path) -
 
 
 
-@pytest.mark.parametrize("case", [c for c in HOSTILE if c not in ("empty-corpus", "fifo-exceptions")])
+@pytest.mark.parametrize("case", [c for c in HOSTILE if c not in ("empty-corpus", "fifo-exceptions", *HOSTILE_RELEASE)])
 def test_io_guards_each_hostile_document_is_read_in_well_under_a_second(case: str, tmp_path: Path) -> None:
     root, expected = hostile_project(case, tmp_path / "project")
     with deadline(10):
@@ -243,3 +243,46 @@ def test_io_guards_front_matter_problems_are_at_their_lines_in_the_corpus_file(t
     corpus_file, found = read_corpus_file(path, shown="corpus/talks.txt")
     assert corpus_file is None
     assert [(f.check, f.line) for f in found] == [("yaml-alias", 3), ("yaml-alias", 4), ("yaml-syntax", 5)]
+
+
+@pytest.mark.parametrize("case", HOSTILE_RELEASE)
+def test_io_guards_release_file_fifo_stops_build_with_its_finding(case: str, tmp_path: Path) -> None:
+    """A FIFO in place of pyproject.toml, CHANGELOG.md or the card template: the build reads it through the
+    guards too (the version, the changelog, the card), so it ends with the file's finding and writes nothing."""
+    root, (where,) = hostile_project(case, tmp_path / "project")
+    done, _ = run(root, "build", "--out", str(tmp_path / "out"), "--no-load")
+    assert done.returncode == 1 and f"\n{where} " in "\n" + done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+def _command_input(kind: str, tmp_path: Path, root: Path) -> tuple[list[str], str]:
+    """A command whose input file (named on the command line) is hostile, and the finding it must give."""
+    brat = tmp_path / "brat"
+    if kind.startswith("import-"):  # a brat folder exported from the project, one of its files then replaced
+        done, _ = run(root, "export", "--format", "brat", "--no-gx", "--out", str(brat))
+        assert done.returncode == 0, done.stderr
+        path = {"import-txt": brat / "talks.txt", "import-ann": brat / "talks.ann", "import-meta": brat / "talks.meta.json"}[kind]
+        path.unlink()
+        os.mkfifo(path)
+        return ["import", "brat", str(brat), "--out", str(tmp_path / "imported")], f"{path.as_posix()}:1: error[file-special]"
+    text = tmp_path / "input"
+    if kind == "new-nul":
+        text.write_text("Khan met Massoud.\nKhan\x00 said so.\n", encoding="utf-8")
+        return ["new", "talks-2", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0"], f"{text}:2: error[text-control]"
+    os.mkfifo(text)
+    argv = {"new-fifo": ["new", "talks-2", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0"],
+            "evaluate-fifo": ["evaluate", "--pred", str(text)]}[kind]
+    return argv, f"{text}:1: error[file-special]"
+
+
+@pytest.mark.parametrize("kind", ["new-fifo", "new-nul", "evaluate-fifo", "import-txt", "import-ann", "import-meta"])
+def test_io_guards_command_line_inputs_are_read_through_the_guards(kind: str, tmp_path: Path) -> None:
+    """Files named on the command line (`new --text`, `evaluate --pred`, the files of `import brat`) are read like
+    project files: a FIFO is a finding, never opened (it would block), and a control character is refused."""
+    root = copy_project(FIXTURES / "valid", tmp_path / "project")
+    argv, where = _command_input(kind, tmp_path, root)
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    done, _ = run(root, *argv)
+    assert done.returncode == 1 and f"\n{where} " in "\n" + done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before  # nothing written

@@ -11,6 +11,7 @@ build untouched; ``out`` must be new, empty or an earlier build (:data:`khabar.o
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -38,7 +39,7 @@ def project_files(root: Path) -> list[Finding]:
 
     return [finding("version-mismatch", f"expected {name} in the project's root {root}; found none (the build takes the version and "
                     "the card from it: run khabar from the project's root, or pass --root)", path=name, line=1)
-            for name in (PYPROJECT, CARD) if not (root / name).is_file()]
+            for name in (PYPROJECT, CARD) if not os.path.lexists(root / name)]  # one that is there but no file: reading it says why
 
 
 def project_version(root: Path) -> str:

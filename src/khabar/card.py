@@ -19,6 +19,7 @@ from datasets import DatasetInfo
 
 from khabar.card_baselines import BaselineScores, baselines_markdown
 from khabar.findings import KhabarError, finding
+from khabar.io.guards import require_project_file
 from khabar.licences import Meta
 from khabar.schema.model import Document
 from khabar.views import CONFIGS
@@ -142,7 +143,10 @@ def metadata(front: dict[str, Any], *, rows: Rows, files: list[Path], stage: Pat
 def render_card(*, root: Path, version: str, stats: SplitStats, rows: Rows, files: list[Path], stage: Path, documents: Sequence[Meta],
                 example: Document | None = None, baselines: Mapping[str, BaselineScores] | None = None) -> str:
     """The card, showing ``example``, with the baseline tables of ``baselines`` (see :func:`placeholders`)."""
-    front, body = split_front_matter((root / CARD).read_text(encoding="utf-8"))
+    template = require_project_file(root, CARD)
+    if template is None:
+        raise KhabarError([finding("file-missing", f"expected the card template {CARD}; found none (restore it from git)", path=CARD, line=1)])
+    front, body = split_front_matter(template)
     try:
         filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, documents=documents,
                                                                example=example, baselines=baselines))

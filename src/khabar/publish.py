@@ -17,12 +17,14 @@ The upload itself is ``create_repo`` + ``upload_folder`` + ``create_tag``, so
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from khabar.build import file_sha256
 from khabar.findings import Finding, KhabarError, errors, finding
+from khabar.io.guards import read_text_guarded
 
 MANIFEST = "manifest.json"
 README = "README.md"
@@ -57,9 +59,14 @@ def read_manifest(built: Path, *, check: str = "publish-integrity") -> tuple[dic
     """``built``'s manifest, or the ``check`` finding that says why it cannot be trusted."""
     path = built / MANIFEST
     shown = path.as_posix()
+    if not os.path.lexists(path):
+        return None, [finding(check, f"expected {MANIFEST} in {built.as_posix()}; found none (build the folder with `khabar build`)", path=shown, line=1)]
+    text, unreadable = read_text_guarded(path, shown=shown)  # a FIFO or a file of gigabytes is a finding, not a hang
+    if text is None:
+        return None, unreadable
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        manifest = json.loads(text)
+    except ValueError as exc:
         return None, [finding(check, f"expected a readable {MANIFEST}; found {type(exc).__name__}: {exc} (build the folder with `khabar build`)", path=shown, line=1)]
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str) or not isinstance(manifest.get("files"), dict):
         return None, [finding(check, f"expected {MANIFEST} with a `version` string and a `files` mapping; found otherwise (rebuild with `khabar build`)", path=shown, line=1)]
@@ -104,9 +111,14 @@ def check_card(*, built: Path) -> list[Finding]:
     def problem(message: str) -> Finding:
         return finding("publish-card", message, path=shown, line=1)
 
+    if not os.path.lexists(path):
+        return [problem(f"expected the card {README}; found none (rebuild with `khabar build`)")]
+    text, unreadable = read_text_guarded(path, shown=shown)
+    if text is None:
+        return unreadable
     try:
-        meta = DatasetCard(path.read_text(encoding="utf-8")).data.to_dict()
-    except (OSError, ValueError) as exc:
+        meta = DatasetCard(text).data.to_dict()
+    except ValueError as exc:
         return [problem(f"cannot read the card's YAML metadata ({exc}); rebuild with `khabar build`")]
     found = [problem(f"the card's YAML has no `{key}`; add it to dataset_card.md and rebuild") for key in ("pretty_name", "license", "configs") if not meta.get(key)]
     if meta.get("license") == "other":  # the Hub's convention for a licence of its own: named, and linked to a file of the folder

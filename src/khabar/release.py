@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.findings import KhabarError, errors, finding
+from khabar.io.guards import require_project_file
 
 PARTS = ("major", "minor", "patch")
 VERSION_LINE = re.compile(r'^version = "(?P<v>\d+\.\d+\.\d+)"$', re.MULTILINE)
@@ -77,7 +78,7 @@ def release(*, root: Path, part: str, out: Path, today: datetime.date | None = N
     tag = last_tag(root)
     lines = summary_since(root, tag)
     pyproject, changelog = root / "pyproject.toml", root / "CHANGELOG.md"
-    saved = {p: p.read_text(encoding="utf-8") for p in (pyproject, changelog)}
+    saved = {p: require_project_file(root, p.name) or "" for p in (pyproject, changelog)}  # validated above: both are regular UTF-8 files
     try:
         pyproject.write_text(VERSION_LINE.sub(f'version = "{new}"', saved[pyproject], count=1), encoding="utf-8")
         section = f"## [{new}] - {(today or datetime.date.today()).isoformat()}\n\n### Changed\n" + "".join(f"- {line}\n" for line in lines) + "\n"

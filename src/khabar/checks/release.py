@@ -17,6 +17,7 @@ Pure functions returning findings; a missing git or tag is not an error.
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 import subprocess
@@ -26,6 +27,7 @@ from pathlib import Path
 from khabar.changelog import HEADING
 from khabar.checks.release_built import _shown, check_card_features, check_roundtrip
 from khabar.findings import Finding, KhabarError, finding
+from khabar.io.guards import read_project_file, read_text_guarded, require_project_file
 
 GIT_TIMEOUT = 30  # seconds per git call
 PYPROJECT, CHANGELOG, CARD = "pyproject.toml", "CHANGELOG.md", "dataset_card.md"
@@ -37,8 +39,15 @@ def _line(text: str, index: int) -> int:
 
 
 def pyproject_version(root: Path) -> tuple[str | None, int]:
-    """The ``[project] version`` of ``root/pyproject.toml`` and the line stating it."""
-    text = (root / PYPROJECT).read_text(encoding="utf-8")
+    """The ``[project] version`` of ``root/pyproject.toml`` and the line stating it; a pyproject.toml that is
+    missing or cannot be read (:func:`~khabar.io.guards.require_project_file`) raises :class:`KhabarError`."""
+    text = require_project_file(root, PYPROJECT)
+    if text is None:
+        raise KhabarError([finding("version-mismatch", f"expected {PYPROJECT} in the project's root; found none", path=PYPROJECT, line=1)])
+    return _stated_version(text)
+
+
+def _stated_version(text: str) -> tuple[str | None, int]:
     try:
         version = tomllib.loads(text).get("project", {}).get("version")
     except tomllib.TOMLDecodeError:
@@ -48,9 +57,8 @@ def pyproject_version(root: Path) -> tuple[str | None, int]:
     return (version if isinstance(version, str) else None), (_line(text, stated.start()) if stated else 1)
 
 
-def _changelog_head(root: Path) -> tuple[str | None, int]:
-    """The newest released version in CHANGELOG.md and the line of its heading."""
-    text = (root / CHANGELOG).read_text(encoding="utf-8")
+def _changelog_head(text: str) -> tuple[str | None, int]:
+    """The newest released version in CHANGELOG.md's ``text`` and the line of its heading."""
     for match in HEADING.finditer(text):
         if match["version"] != "Unreleased":
             return match["version"], _line(text, match.start())
@@ -91,17 +99,17 @@ def rendered_versions(*, template: str, readme: str) -> list[tuple[str, int]]:
     return found
 
 
-def _not_utf8(root: Path) -> list[Finding]:
-    """A ``file-encoding`` finding for each release file of ``root`` that is not UTF-8."""
-    found = []
+def _release_texts(root: Path) -> tuple[dict[str, str], list[Finding]]:
+    """The release files of ``root`` that exist, by name, read through the guards; and why any cannot be read
+    (``file-encoding``, ``file-special``, ``file-symlink``, ``file-too-large``, ``io-error``)."""
+    texts: dict[str, str] = {}
+    found: list[Finding] = []
     for name in (PYPROJECT, CHANGELOG, CARD):
-        try:
-            (root / name).read_bytes().decode("utf-8")
-        except FileNotFoundError:
-            continue
-        except UnicodeDecodeError as exc:
-            found.append(finding("file-encoding", f"expected UTF-8; found byte {exc.object[exc.start]:#04x} at offset {exc.start} that is not (re-save {name} as UTF-8)", path=name, line=1))
-    return found
+        text, problems = read_project_file(root, name)
+        found += problems
+        if text is not None:
+            texts[name] = text
+    return texts, found
 
 
 def _front_matter(template: str) -> list[Finding]:
@@ -120,22 +128,23 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
 
     A folder without pyproject.toml (a bare corpus, a check fixture) is not a release: nothing to judge.
     ``shown_as``: the folder name to show for ``built`` in findings (the build checks a staging folder)."""
-    if not (root / PYPROJECT).exists():
+    if not os.path.lexists(root / PYPROJECT):
         return []
-    if undecodable := _not_utf8(root):
-        return undecodable
-    version, vline = pyproject_version(root)
+    texts, unreadable = _release_texts(root)
+    if unreadable:
+        return unreadable
+    version, vline = _stated_version(texts[PYPROJECT])
     if version is None:
         return [finding("version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version", path=PYPROJECT, line=vline)]
     found: list[Finding] = []
-    if not (root / CHANGELOG).exists():
+    if CHANGELOG not in texts:
         found.append(finding("version-mismatch", f"CHANGELOG.md is missing; create it with a `## [{version}] - YYYY-MM-DD` section", path=PYPROJECT, line=vline))
     else:
-        head, hline = _changelog_head(root)
+        head, hline = _changelog_head(texts[CHANGELOG])
         if head != version:
             seen = f"the newest section is [{head}]" if head else "there is no `## [X.Y.Z]` section"
             found.append(finding("version-mismatch", f"pyproject.toml:{vline} states version {version} but {seen}; add a `## [{version}] - YYYY-MM-DD` section at the top (or fix the version)", path=CHANGELOG, line=hline))
-    template = (root / CARD).read_text(encoding="utf-8") if (root / CARD).exists() else None
+    template = texts.get(CARD)
     if template is not None:
         found += _front_matter(template)
         if "${version}" not in template:
@@ -154,16 +163,21 @@ def _built_versions(*, root: Path, built: Path, version: str, template: str | No
     found: list[Finding] = []
     manifest, readme = built / "manifest.json", built / "README.md"
     shown = {path: (shown_as / path.name).as_posix() if shown_as else _shown(path, root) for path in (manifest, readme)}
+    text, unreadable = read_text_guarded(manifest, shown=shown[manifest])
+    if text is None:
+        return unreadable
     try:
-        text = manifest.read_text(encoding="utf-8")
         stated = json.loads(text).get("version")
-    except (OSError, ValueError, AttributeError) as exc:
+    except (ValueError, AttributeError) as exc:
         return [finding("version-mismatch", f"cannot read the build's manifest ({exc}); rebuild with `khabar build`", path=shown[manifest], line=1)]
     if stated != version:
         key = re.search(r'^  "version":', text, re.MULTILINE)
         found.append(finding("version-mismatch", f"the build's manifest states version {stated!r} but pyproject.toml states {version}; rebuild with `khabar build`", path=shown[manifest], line=_line(text, key.start()) if key else 1))
-    if template is not None and readme.exists():
-        rendered = rendered_versions(template=template, readme=readme.read_text(encoding="utf-8"))
+    if template is not None and os.path.lexists(readme):
+        card, unreadable = read_text_guarded(readme, shown=shown[readme])
+        if card is None:
+            return found + unreadable
+        rendered = rendered_versions(template=template, readme=card)
         if not rendered and _version_patterns(template):  # a template without ${version} is reported above
             found.append(finding("version-mismatch", f"the built README.md states no version where the card template has `${{version}}`; expected {version} (rebuild with `khabar build`)", path=shown[readme], line=1))
         for stated_version, number in rendered:
@@ -188,7 +202,10 @@ def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
 
     Judged only where ``root`` is the top of its own git repository (a project folder nested in
     another repository, such as a test fixture, is not released by that repository's tags)."""
-    if not (root / PYPROJECT).exists() or _not_utf8(root):  # check_versions reports the file that does not decode
+    if not os.path.lexists(root / PYPROJECT):
+        return []
+    texts, unreadable = _release_texts(root)
+    if unreadable:  # check_versions reports the file that cannot be read
         return []
     top = _git(root, "rev-parse", "--show-toplevel")
     if top is None or Path(top.strip()).resolve() != root.resolve():
@@ -208,15 +225,14 @@ def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
         old = tomllib.loads(old_text).get("project", {}).get("version") if old_text else None
     except tomllib.TOMLDecodeError:
         old = None
-    version, vline = pyproject_version(root)
+    version, vline = _stated_version(texts[PYPROJECT])
     listed = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
     if version is None or version == old:
         return [finding("changelog-entry", f"{listed} changed since release {tag}, but the version is still {version}; bump it (patch for annotation fixes, minor for new documents or layers, major for a schema change) and add a CHANGELOG.md section", path=PYPROJECT, line=vline)]
-    from khabar.changelog import versions
-
-    if (root / CHANGELOG).exists() and version in versions(root):
+    stated = texts.get(CHANGELOG)
+    if stated is not None and any(m["version"] == version for m in HEADING.finditer(stated)):
         return []
-    line = _changelog_head(root)[1] if (root / CHANGELOG).exists() else 1
+    line = _changelog_head(stated)[1] if stated is not None else 1
     return [finding("changelog-entry", f"{listed} changed since release {tag} and the version is now {version}, but CHANGELOG.md has no `## [{version}] - YYYY-MM-DD` section; add one saying what changed", path=CHANGELOG, line=line)]
 
 

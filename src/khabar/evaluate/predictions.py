@@ -10,11 +10,13 @@ is scored until the file is clean.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from khabar.findings import Finding, finding
+from khabar.io.guards import MAX_PREDICTIONS_BYTES, read_guarded
 from khabar.schema.labels import ATTRIBUTION_ROLES
 
 LAYERS = ("ner", "mentions", "entities", "values", "relations", "attributions")
@@ -81,12 +83,16 @@ def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None 
     found: list[Finding] = []
     out: list[Prediction] = []
     seen: dict[str, int] = {}
+    if not os.path.lexists(path):
+        return [], [finding("pred-json", "expected a predictions file (JSON Lines) here; found none that can be read (no such file); check the --pred path", path=shown, line=1)]
+    data, unreadable = read_guarded(path, shown=shown, limit=MAX_PREDICTIONS_BYTES, within=None)  # a FIFO, a device or a huge file: a finding
+    if data is None:
+        return [], unreadable
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [finding("pred-json", f"expected UTF-8 JSON Lines; found byte {exc.object[exc.start]:#04x} at offset {exc.start} that is not UTF-8 (write the file as UTF-8)", path=shown, line=1)]
-    except OSError as exc:
-        return [], [finding("pred-json", f"expected a predictions file (JSON Lines) here; found none that can be read ({exc.strerror or exc}); check the --pred path", path=shown, line=1)]
+        return [], [finding("pred-json", f"expected UTF-8 JSON Lines; found byte {data[exc.start]:#04x} at offset {exc.start} that is not UTF-8 (write the file as UTF-8)",
+                            path=shown, line=data.count(b"\n", 0, exc.start) + 1)]
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue

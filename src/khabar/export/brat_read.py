@@ -9,6 +9,7 @@ lines; :mod:`khabar.export.brat_resolve` turns the lines into model objects.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from khabar.export.brat_format import META_KEYS, META_SUFFIX, ROLES
 from khabar.export.brat_resolve import Item, Problems, Resolver
 from khabar.findings import Finding
 from khabar.io.corpus_files import SAFE_ID, decode
+from khabar.io.guards import MAX_CORPUS_BYTES, MAX_YAML_BYTES, read_guarded
 from khabar.schema.model import Document
 
 _PATTERNS = {
@@ -52,8 +54,8 @@ def _read_document(ann: Path) -> tuple[Document | None, list[Finding]]:
     if not txt.exists():
         f.add("brat-reference", f"{ann.name} has no text file {txt.name} beside it; brat offsets count in that file's characters", 1)
         return None, f.found
-    text, problems = decode(txt, txt.read_bytes(), txt.as_posix())
-    source, problems2 = decode(ann, ann.read_bytes(), f.shown)
+    text, problems = _read(txt, txt.as_posix(), MAX_CORPUS_BYTES)
+    source, problems2 = _read(ann, f.shown, MAX_YAML_BYTES)
     f.found += problems + problems2
     meta = _read_meta(f, meta_path)
     if text is None or source is None or meta is None:
@@ -66,12 +68,22 @@ def _read_document(ann: Path) -> tuple[Document | None, list[Finding]]:
     return (None if any(x.level == "error" for x in found) else doc), found
 
 
+def _read(path: Path, shown: str, limit: int) -> tuple[str | None, list[Finding]]:
+    """A brat file's text, read through the guards (a FIFO, a device or a file over ``limit`` bytes is a finding), then :func:`decode`'s checks."""
+    data, found = read_guarded(path, shown=shown, limit=limit, within=None)
+    return (None, found) if data is None else decode(path, data, shown)
+
+
 def _read_meta(f: Problems, path: Path) -> dict[str, str | None] | None:
     meta: dict[str, str | None] = {key: None for key in META_KEYS} | {"language": "en"}
-    if not path.exists():
+    if not os.path.lexists(path):
         return meta
+    raw, found = read_guarded(path, shown=path.as_posix(), limit=MAX_YAML_BYTES, within=None)
+    if raw is None:
+        f.found += found
+        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         f.add("brat-syntax", f"{path.name} is not valid UTF-8 JSON ({exc}); expected an object of {', '.join(META_KEYS)}", getattr(exc, "lineno", 1), path.as_posix())
         return None

@@ -34,8 +34,7 @@ MAX_YAML_BYTES = 4 * 1024 * 1024
 #: Bytes of the other files Khabar reads as text: the release files (pyproject.toml, CHANGELOG.md, the card
 #: template, a build's README.md and manifest.json), a text given to `khabar new`, a brat file to import.
 MAX_TEXT_BYTES = 16 * 1024 * 1024
-#: Bytes of a predictions file (`khabar evaluate --pred`): the gold of all 9 documents written as predictions
-#: has 0.4 MB, so 1 GiB holds a corpus over 20,000 times its size; read whole, it costs about its size in memory.
+#: Bytes of a predictions file (`khabar evaluate --pred`): a file is read whole, so it costs about its size in memory.
 MAX_PREDICTIONS_BYTES = 1024 * 1024 * 1024
 #: Collections nested in a YAML file, the top-level mapping included (`yaml-too-deep`); annotation
 #: files need 5 (an attribution's role fragment in its list, in the attribution, in `attributions`).
@@ -138,6 +137,23 @@ def read_text_guarded(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, wi
     """The text of the regular UTF-8 file ``path``, or None and the findings of :func:`read_guarded` or :func:`decode_utf8`."""
     data, found = read_guarded(path, shown=shown, limit=limit, within=within)
     return (None, found) if data is None else decode_utf8(data, shown=shown)
+
+
+def read_project_file(root: Path, name: str) -> tuple[str | None, list[Finding]]:
+    """The text of the project's file ``root/name`` (pyproject.toml, CHANGELOG.md, the card template), shown as
+    ``name``: (None, []) when there is none, (None, findings) when it is no regular UTF-8 file of the project."""
+    path = root / name
+    if not os.path.lexists(path):
+        return None, []
+    return read_text_guarded(path, shown=name, within=(root.resolve(),))
+
+
+def require_project_file(root: Path, name: str) -> str | None:
+    """:func:`read_project_file`'s text (None when there is no such file); its findings raised as a :class:`~khabar.findings.KhabarError`."""
+    text, found = read_project_file(root, name)
+    if found:
+        raise KhabarError(found)
+    return text
 
 
 def require_text(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, within: Sequence[Path] | None = None) -> str:
