@@ -136,6 +136,31 @@ def test_cli_stats_sentences_lists_the_evidence_indices(project_root: Path, caps
         assert doc.text[start:end] == text and doc.sentences[int(index)].start == start
 
 
+def test_cli_stats_sentences_escapes_a_tab_in_a_sentence(tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sentence holding a tab stays one row of four tab-separated columns: the tab is shown as an escape."""
+    text = tiny_project / "corpus" / "talks.txt"
+    text.write_text(text.read_text(encoding="utf-8").rstrip("\n") + "\nIt rained\tall day.\n", encoding="utf-8")
+    assert main(["--root", str(tiny_project), "stats", "--sentences"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert {len(row) for row in rows} == {4} and rows[-1][3] == "It rained\\tall day."
+
+
+@pytest.mark.parametrize("argv", [["stats", "--sentences", "--doc", "nosuch"], ["stats", "--sentences", "--split", "dev", "--doc", "talks"]],
+                         ids=["unknown", "other-split"])
+def test_cli_stats_sentences_of_no_document_is_a_finding(tiny_project: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(tiny_project), *argv]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--doc:1: error[file-missing]" in captured.err and "found none" in captured.err
+
+
+@pytest.mark.parametrize("repo_id", ["org/name\nforged", "org", "org/na me", "../name", "org/name/extra"])
+def test_cli_publish_refuses_a_repo_id_that_is_no_hub_id(repo_id: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["publish", "--repo-id", repo_id, "--dry-run"])
+    err = capsys.readouterr().err
+    assert raised.value.code == 2 and "expected ORG/NAME" in err and "\nforged" not in err
+
+
 def _refused_path(tmp_path: Path) -> Path:
     """A path under a regular file: no command can make a folder there."""
     blocker = tmp_path / "a-file"

@@ -6,6 +6,7 @@ Nothing here touches the network.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,8 @@ import pytest
 
 from khabar.checks import validate
 from khabar.cli import main
-from khabar.findings import Finding, finding
+from khabar.findings import Finding, KhabarError, finding
+from khabar.schema.invariants import SchemaError
 
 #: Characters that end a line, move the cursor, or reorder what a terminal shows; and a lone surrogate
 #: (a file name that is not UTF-8).
@@ -105,3 +107,14 @@ def test_findings_hostile_data_cannot_forge_a_line_or_crash(case: str, tiny_proj
     assert summary.startswith("khabar: FAILED: ")
     page = (report / "index.html").read_text(encoding="utf-8")
     assert not any(char in page for char in INVISIBLE if char not in "\n")  # the page's own lines end in \n
+
+
+@pytest.mark.parametrize("error", [
+    SchemaError("span-range", "mention 5-3 ends before it starts"),
+    KhabarError([finding("span-text", "states 'Khan' but the text there is 'Kahn'", path="annotations/talks.yaml", line=9)]),
+], ids=["SchemaError", "KhabarError"])
+def test_findings_errors_survive_pickling_whole(error: Exception) -> None:
+    """A worker process's error reaches the main process through pickle: its check and message, or its findings, intact."""
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error) and str(back) == str(error)
+    assert vars(back) == vars(error)

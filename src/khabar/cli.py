@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
 from khabar import __version__
-from khabar.findings import Finding, KhabarError, finding
+from khabar.findings import Finding, KhabarError, finding, visible
 from khabar.schema.labels import SPLITS
 
 if TYPE_CHECKING:
@@ -121,10 +121,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return _report(findings)
     documents = [d for d in corpus.documents if args.split in (None, d.split)]
     if args.sentences:
-        for doc in documents:
-            if args.doc in (None, doc.id):
-                for index, sentence in enumerate(doc.sentences):
-                    print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{doc.text[sentence.start:sentence.end]}")
+        chosen = [doc for doc in documents if args.doc in (None, doc.id)]
+        if args.doc is not None and not chosen:
+            where = f" of the {args.split} split" if args.split else ""
+            return _report([finding("file-missing", f"expected a document {visible(args.doc)}{where}; found none (the documents: "
+                                    f"{', '.join(d.id for d in documents[:10])}{', ...' if len(documents) > 10 else ''})", path="--doc", line=1)])
+        for doc in chosen:
+            for index, sentence in enumerate(doc.sentences):  # one line a sentence, its columns tab-separated: a tab or control character in it is escaped
+                print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{visible(doc.text[sentence.start:sentence.end])}")
         return 0
     stats = split_stats(documents)
     if args.json:

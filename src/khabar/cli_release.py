@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Callable
+
+from khabar.findings import visible
 
 Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
+_REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")  # the Hub's characters for ids
+
+
 def _repo_id(text: str) -> str:
-    if text.count("/") != 1 or not all(text.split("/")):
-        raise argparse.ArgumentTypeError(f"expected ORG/NAME, got {text!r}")
+    if not _REPO_ID.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"expected ORG/NAME of letters, digits, '.', '_' or '-'; got {visible(text)!r}")
     return text
 
 
@@ -28,9 +34,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     # token=None: huggingface_hub finds the user's own login (HF_TOKEN or `hf auth login`).
     plan = publish(built=built, repo_id=args.repo_id, dry_run=args.dry_run)
     verb = "would upload" if plan.dry_run else "uploaded"
-    print(f"{verb} {len(plan.files)} file(s), {_size(plan.total_bytes)}, from {built} to dataset {plan.repo_id}:")
+    print(f"{verb} {len(plan.files)} file(s), {_size(plan.total_bytes)}, from {visible(built)} to dataset {plan.repo_id}:")
     for f in plan.files:
-        print(f"  {f.path:<56} {_size(f.size):>10}")
+        print(f"  {visible(f.path):<56} {_size(f.size):>10}")
     if plan.dry_run:
         print(f"would tag: {plan.tag}")
         print("dry run: card and integrity checks passed; nothing was uploaded")

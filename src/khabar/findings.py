@@ -103,6 +103,10 @@ class KhabarError(Exception):
         super().__init__(f"{len(findings)} problem(s)")
         self.findings = findings
 
+    def __reduce__(self) -> tuple[type[KhabarError], tuple[list[Finding]]]:
+        """Pickled with its findings (the default would rebuild it from the message alone)."""
+        return type(self), (self.findings,)
+
 
 def errors(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.level == "error"]

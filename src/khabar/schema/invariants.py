@@ -25,6 +25,10 @@ class SchemaError(ValueError):
         self.check = check
         self.message = message
 
+    def __reduce__(self) -> tuple[type[SchemaError], tuple[str, str]]:
+        """Pickled with both arguments (a worker process's error reaches the main process whole)."""
+        return type(self), (self.check, self.message)
+
 
 def need(obj: object, name: str, kind: type | tuple[type, ...], *, optional: bool = False) -> None:
     """``yaml-type`` unless the field ``name`` of ``obj`` is a ``kind`` (or None, when ``optional``)."""
