@@ -67,6 +67,20 @@ def test_atomic_kill_during_staging_keeps_the_old_build(tiny_project: Path, prev
     assert _stages(previous_build) == [] and _complete(previous_build)
 
 
+def test_atomic_kill_before_the_owner_file_leaves_an_orphan_the_next_build_removes(tiny_project: Path, previous_build: Path, tmp_path: Path) -> None:
+    before = (previous_build / "manifest.json").read_bytes()
+    _kill_at("owner", root=tiny_project, out=previous_build, tmp_path=tmp_path)
+    assert (previous_build / "manifest.json").read_bytes() == before
+    [stage] = [previous_build.parent / name for name in _stages(previous_build)]
+    assert list(stage.iterdir()) == []  # no owner file: nothing says who made it but its name and emptiness
+    build(root=tiny_project, out=previous_build, baselines=False)
+    assert _stages(previous_build) == [stage.name]  # a minute old at least before it is taken for an orphan
+    then = time.time() - 3600
+    os.utime(stage, (then, then))
+    build(root=tiny_project, out=previous_build, baselines=False)
+    assert _stages(previous_build) == [] and _complete(previous_build)
+
+
 @pytest.mark.parametrize("fallback", [False, True], ids=["exchange", "fallback"])
 def test_atomic_kill_between_the_steps_of_the_swap(tiny_project: Path, previous_build: Path, tmp_path: Path, fallback: bool) -> None:
     if not fallback and not sys.platform.startswith("linux"):
@@ -124,6 +138,33 @@ def test_atomic_a_stale_staging_folder_of_a_dead_owner_is_removed(tmp_path: Path
     stage = stale_stage(out)
     assert recover(out.resolve()) == [stage]
     assert not stage.exists() and out.is_dir()
+
+
+@pytest.mark.parametrize("owner_file, age, removed", [
+    (False, 3600, True), (True, 3600, True),  # a kill before the owner file was written, or while writing it
+    (False, 5, False), (True, 5, False),  # too young: a running command may be about to write it
+], ids=["empty-old", "empty-owner-old", "empty-young", "empty-owner-young"])
+def test_atomic_an_orphan_staging_folder_is_removed_once_old(tmp_path: Path, owner_file: bool, age: int, removed: bool) -> None:
+    """A staging folder with nothing in it (or only an empty owner file) holds no byte: removed when a minute old."""
+    out = tmp_path / "khabar"
+    out.mkdir()
+    stage = tmp_path / ".khabar.building-x9"
+    stage.mkdir()
+    if owner_file:
+        (stage / OWNER).touch()
+    then = time.time() - age
+    os.utime(stage, (then, then))
+    assert recover(out.resolve()) == ([stage] if removed else [])
+    assert stage.exists() is not removed and out.is_dir()
+
+
+def test_atomic_an_old_empty_folder_not_named_like_a_stage_is_kept(tmp_path: Path) -> None:
+    out = tmp_path / "khabar"
+    out.mkdir()
+    for name in ("khabar.building-x9", ".other.building-x9"):
+        (tmp_path / name).mkdir()
+        os.utime(tmp_path / name, (0, 0))
+    assert recover(out.resolve()) == [] and (tmp_path / "khabar.building-x9").is_dir() and (tmp_path / ".other.building-x9").is_dir()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")

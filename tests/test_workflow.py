@@ -161,3 +161,24 @@ def test_workflow_preannotate_without_a_pipeline_is_a_clear_error(tmp_path: Path
     err = capsys.readouterr().err
     assert code == 1 and "error[preannotate-model]" in err and "Traceback" not in err
     assert not (tiny_project / "corpus" / "x.txt").exists()
+
+
+def test_workflow_release_refuses_a_foreign_out_folder_by_its_own_option(tiny_project: Path, tmp_path: Path) -> None:
+    """`khabar release --out` into a folder of the user's own files: refused before anything is bumped, and the
+    refusal names the option the user typed (`khabar release --out`), not the build's."""
+    from khabar.build import project_version
+    from khabar.release import release
+
+    _git(tiny_project, "init", "-q")
+    _git(tiny_project, "add", "-A")
+    _git(tiny_project, "commit", "-qm", "init")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine\n", encoding="utf-8")
+    old, changelog = project_version(tiny_project), (tiny_project / "CHANGELOG.md").read_bytes()
+    with pytest.raises(KhabarError) as raised:
+        release(root=tiny_project, part="patch", out=mine)
+    [refusal] = raised.value.findings
+    assert refusal.check == "out-refused" and f"expected `khabar release --out {mine}`" in refusal.message
+    assert project_version(tiny_project) == old and (tiny_project / "CHANGELOG.md").read_bytes() == changelog
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine\n" and _git(tiny_project, "tag") == ""

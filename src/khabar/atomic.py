@@ -16,7 +16,10 @@ between the two renames of the fallback swap left only inside a staging folder,
 then removes the staging folders whose owner is no longer running on this host.
 Nothing else is ever removed: a folder is a stale staging folder only when it
 is a real folder of this user, named like one, holding nothing but an owner
-file that says so, ``tree/`` and ``old/``.
+file that says so, ``tree/`` and ``old/``; or, a kill having come before the
+owner file was written, nothing at all (or only that file, empty) for a
+minute. Staging folders of Khabar versions before 0.2.0 have no owner file and
+are never removed: nothing proves who made them (remove them by hand).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import shutil
 import socket
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -37,6 +41,7 @@ from khabar.swap import pause_point, swap_in
 
 OWNER = "owner.json"  # in a staging folder: who made it
 OWNER_LIMIT = 4096  # bytes: an owner file is a short JSON object
+ORPHAN_AGE = 60.0  # seconds: an unowned staging folder this old was left by a kill before its owner file was written
 NEW, OLD = "tree", "old"  # in a staging folder: the output being written; the old output, moved aside by the fallback swap
 
 
@@ -86,6 +91,32 @@ def _stale(stage: Path, *, target: str) -> bool:
             and owner.get("target") == target and not _running(owner))
 
 
+def _orphan(stage: Path, *, target: str, now: float) -> bool:
+    """Whether ``stage`` is a staging folder a kill left before its owner file was written: a real folder of this user,
+    named like one, at least :data:`ORPHAN_AGE` seconds old, holding nothing or only an empty owner file. Removing it
+    loses nothing (it holds no byte), and a running command is past that moment within microseconds."""
+    try:
+        info = os.lstat(stage)
+        if not stat.S_ISDIR(info.st_mode) or now - info.st_mtime < ORPHAN_AGE:
+            return False
+        with os.scandir(stage) as scan:
+            entries = [(e.name, e.is_file(follow_symlinks=False), e.stat(follow_symlinks=False).st_size) for e in scan]
+    except OSError:
+        return False
+    mine = info.st_uid == os.getuid() if hasattr(os, "getuid") else True
+    return mine and stage.name.startswith(f".{target}.") and entries in ([], [(OWNER, True, 0)])
+
+
+def _remove_orphan(stage: Path) -> None:
+    """Remove an orphan staging folder: its empty owner file, then the folder (``rmdir`` removes only an empty one)."""
+    try:
+        if os.path.lexists(stage / OWNER) and os.lstat(stage / OWNER).st_size == 0:
+            os.remove(stage / OWNER)
+        os.rmdir(stage)
+    except OSError:  # something appeared in it meanwhile: not an orphan after all, left alone
+        pass
+
+
 def stale_stages(out: Path) -> list[Path]:
     """The staging folders beside ``out`` (resolved) that an earlier, killed command left."""
     prefix = f".{out.name}."
@@ -94,7 +125,8 @@ def stale_stages(out: Path) -> list[Path]:
             names = sorted(e.name for e in scan if e.name.startswith(prefix))
     except OSError:
         return []
-    return [out.parent / name for name in names if _stale(out.parent / name, target=out.name)]
+    now = time.time()
+    return [out.parent / name for name in names if _stale(out.parent / name, target=out.name) or _orphan(out.parent / name, target=out.name, now=now)]
 
 
 def recover(out: Path) -> list[Path]:
@@ -107,7 +139,10 @@ def recover(out: Path) -> list[Path]:
                 os.rename(stage / OLD, out)
                 break
     for stage in stages:
-        shutil.rmtree(stage)
+        if os.path.lexists(stage / NEW) or os.path.lexists(stage / OLD) or (os.path.lexists(stage / OWNER) and os.lstat(stage / OWNER).st_size):
+            shutil.rmtree(stage)
+        else:
+            _remove_orphan(stage)
     return stages
 
 
@@ -120,6 +155,7 @@ def _staged(out: Path, *, output: Output, project: Path | None) -> Iterator[tupl
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.{output.stage}-", dir=out.parent))
+    pause_point("owner")  # tests kill a build here: the staging folder made, its owner file not yet written
     try:
         owner = {"name": "khabar", "target": out.name, "output": output.kind, "pid": os.getpid(), "started": (_proc(os.getpid()) or ("", None))[1],
                  "host": socket.gethostname()}

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from khabar.atomic import replacing
 from khabar.findings import Finding, KhabarError, errors, finding
 from khabar.gcpause import gc_paused
-from khabar.outputs import BUILD
+from khabar.outputs import BUILD, Output
 from khabar.proofs import file_sha256
 from khabar.progress import Progress, Timings, no_progress
 from khabar.schema.labels import SPLITS
@@ -127,7 +127,8 @@ def content_named(path: Path) -> Path:
     return path.with_name(f"{path.stem}-{file_sha256(path)[:12]}{path.suffix}")
 
 
-def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress = no_progress, timings: Timings | None = None) -> dict[str, Any]:
+def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress = no_progress, timings: Timings | None = None,
+          output: Output = BUILD) -> dict[str, Any]:
     """Validate the project at ``root`` and build the dataset folder ``out``.
 
     ``baselines=False`` leaves the card's table of baseline scores out (it says
@@ -142,7 +143,8 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     findings, before any work, when ``out`` is not new, empty or an earlier
     build (:mod:`khabar.outputs`). ``progress`` wraps the long
     stretches (see :mod:`khabar.progress`); ``timings``, if given, receives the
-    seconds of each stage.
+    seconds of each stage. ``output``: the kind of output ``out`` is, for the refusals' wording
+    (:data:`khabar.outputs.RELEASE` when ``khabar release`` builds).
     """
     from khabar.card import render_card
     from khabar.croissant import write_croissant
@@ -152,7 +154,7 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     from khabar.stats import split_stats_from_counts
 
     clock = timings if timings is not None else Timings()
-    with replacing(out, output=BUILD, project=root) as stage:
+    with replacing(out, output=output, project=root) as stage:
         out = out.resolve()
         shards = {(cfg.name, split): Shards(name=cfg.name, split=split, folder=stage / "data" / cfg.name) for cfg in CONFIGS for split in SPLITS}
 

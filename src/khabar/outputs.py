@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -52,6 +52,7 @@ class Output:
 _REMEDY = "choose another path, or move what is there away yourself"
 BUILD = Output("build", "khabar build --out", "a new or empty folder, or a dataset folder a Khabar build wrote "
                "(its manifest.json lists every file in it)", True, "building", prove_build)
+RELEASE = replace(BUILD, option="khabar release --out")  # a release builds: the same folder, named by its own option
 EXPORT = Output("export", "khabar export --out", f"a new or empty folder, or one `khabar export` wrote (its {MARKER} lists every file in it)",
                 True, "exporting", prove_marked("export"), marker=True)
 REPORT = Output("report", "khabar validate --report", f"a new or empty folder, or one `khabar validate --report` wrote (its {MARKER} "

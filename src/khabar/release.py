@@ -14,6 +14,7 @@ from pathlib import Path
 
 from khabar.findings import KhabarError, errors, finding
 from khabar.io.guards import require_project_file
+from khabar.outputs import RELEASE, refusals
 
 PARTS = ("major", "minor", "patch")
 VERSION_LINE = re.compile(r'^version = "(?P<v>\d+\.\d+\.\d+)"$', re.MULTILINE)
@@ -70,6 +71,8 @@ def release(*, root: Path, part: str, out: Path, today: datetime.date | None = N
         raise KhabarError([finding("release-refused", f"{root} is not a git checkout ({exc}); releases are git tags", path=str(root), line=1)]) from None
     if dirty:
         raise KhabarError([finding("release-refused", "the git tree has uncommitted changes; commit or stash them first:\n" + dirty, path="(git status)", line=1)])
+    if refused := refusals(out=out, output=RELEASE, project=root):  # before anything is bumped
+        raise KhabarError(refused)
     _, findings = validate(root=root, release=True)
     if errors(findings):
         raise KhabarError(errors(findings) + [finding("release-refused", "validation failed under the release rules; fix the findings above", path="(khabar validate --release)", line=1)])
@@ -85,7 +88,7 @@ def release(*, root: Path, part: str, out: Path, today: datetime.date | None = N
         text = saved[changelog]
         at = text.find("\n## [")
         changelog.write_text(text[: at + 1] + section + text[at + 1 :] if at >= 0 else text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-        build(root=root, out=out)
+        build(root=root, out=out, output=RELEASE)
         _git(root, "add", "pyproject.toml", "CHANGELOG.md")
         _git(root, "commit", "-m", f"Release v{new}")
         _git(root, "tag", "-a", f"v{new}", "-m", f"Khabar v{new}")
