@@ -185,3 +185,52 @@ def test_checks_names_heads_keep_a_name_ending_the_text_and_drop_one_past_it() -
     assert heads[(last.head_start, last.head_end)] == last.id
     shorter = replace(doc, text=doc.text[: last.head_end - 1])
     assert not {(m.head_start, m.head_end) for m in beyond} & {(s, e) for s, e, _, _ in name_heads(shorter).heads}
+
+
+def _pronoun_findings(doc_edit) -> list[tuple[str, str | None, str | None, str]]:  # type: ignore[no-untyped-def]
+    """``pronoun-agreement``'s findings on the valid fixture's document after ``doc_edit``."""
+    from khabar.checks.names import check_pronouns
+
+    corpus = load_project(root=CHECK_FIXTURES.parent / "valid")
+    corpus.documents[0] = doc_edit(corpus.documents[0])
+    return [(f.check, f.document, f.annotation, f.message) for f in check_pronouns(corpus)]
+
+
+def _with(doc, mention):  # type: ignore[no-untyped-def]
+    """``doc`` with ``mention`` in place of its namesake, or added."""
+    kept = tuple(m for m in doc.mentions if m.id != mention.id)
+    return replace(doc, mentions=kept + (mention,))
+
+
+def _pro(doc, word: str, entity: str, mid: str = "m8"):  # type: ignore[no-untyped-def]
+    from khabar.schema.model import Mention
+
+    start = doc.text.index(word)
+    return _with(doc, Mention(mid, entity, "PRO", start, start + len(word), word, start, start + len(word)))
+
+
+FIX = "; fix the mention's entity or the entity's type"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: _pro(d, "him", "e5"), "pronoun 'him' needs a single PERSON but its entity e5 is a group" + FIX),
+        (lambda d: _pro(d, "him", "e4"), "pronoun 'him' needs a single PERSON but its entity e4 is GPE" + FIX),
+        (lambda d: _pro(d, "that", "e1"), "pronoun 'that' needs a single non-person but its entity e1 is PERSON" + FIX),
+        (lambda d: _pro(replace(d, text=d.text.replace("went", "they")), "they", "e2"),
+         "pronoun 'they' needs a group, an ORG, a NORP or an unnamed set but its entity e2 is PERSON" + FIX),
+    ],
+    ids=["person-for-a-group", "person-for-a-place", "thing-for-a-person", "plural-for-a-named-person"],
+)
+def test_checks_names_pronoun_disagreement_is_reported_in_words(edit, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert _pronoun_findings(edit) == [("pronoun-agreement", "talks", "m8", message)]
+
+
+def test_checks_names_a_pronoun_outside_the_lexicon_is_reported_with_the_lexicon() -> None:
+    from khabar.checks.names import PRONOUNS
+
+    lexicon = ", ".join(sorted(PRONOUNS))
+    assert lexicon.startswith("each other, each other's, he, her, hers, herself, him, himself, his, i, it, its")
+    found = _pronoun_findings(lambda d: _pro(d, "Monday", "e1", mid="m8"))
+    assert found == [("pronoun-agreement", "talks", "m8", f"'Monday' is marked PRO but is not in the pronoun lexicon; expected one of {lexicon} (or kind NOM)")]
