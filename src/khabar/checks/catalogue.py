@@ -33,7 +33,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("licence-unknown", _E, "format", "A document's `licence` is an id of `khabar.schema.labels.TEXT_LICENCES`; every document states one."),
     ("file-missing", _E, "format", "Every corpus document has an annotation file and vice versa; the project (or annotation folder) named exists."),
     ("corpus-empty", _E, "format", "A project's corpus has at least one document (`validate` and `build` refuse an empty one alike)."),
-    ("file-special", _E, "format", "Corpus, annotation and exceptions files are regular files: a FIFO, socket, device or folder in their place is reported, never opened."),
+    ("file-special", _E, "format", "Corpus, annotation and exceptions files, the release files and the files a command is given are regular files: a FIFO, socket, device or folder in their place is reported, never opened."),
     ("file-symlink", _E, "format", "A symbolic link among the project's files is followed only when it leads inside the project."),
     ("file-too-large", _E, "format", "A corpus file has at most 1,000,000 bytes and an annotation or exceptions file at most 4 MiB, checked before reading (docs/checks.md, Limits)."),
     ("yaml-alias", _E, "format", "YAML files have no anchors or aliases (`&a`, `*a`): none is needed, and aliases can expand a small file into billions of values."),
