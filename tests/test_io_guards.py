@@ -286,3 +286,14 @@ def test_io_guards_command_line_inputs_are_read_through_the_guards(kind: str, tm
     assert done.returncode == 1 and f"\n{where} " in "\n" + done.stderr, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before  # nothing written
+
+
+@pytest.mark.parametrize("case", ["fifo-corpus", "big-scalar", "symlink-out"])
+def test_io_guards_report_shows_no_excerpt_of_a_file_it_may_not_read(case: str, tmp_path: Path) -> None:
+    """`validate --report` quotes the line of each finding, read through the guards: never from a FIFO, a file
+    over its cap (the 50 MB line is not copied into the page) or a file outside the project."""
+    root, (where, *_) = hostile_project(case, tmp_path / "project")
+    done, _ = run(root, "validate", "--no-gx", "--report", str(tmp_path / "report"))
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert done.returncode == 1 and where.split(":")[0] in page and "Traceback" not in done.stderr
+    assert len(page) < 1_000_000  # the page of the valid project is some 20 KB: no line of megabytes in it

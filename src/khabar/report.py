@@ -21,6 +21,7 @@ from typing import Sequence
 
 from khabar import __version__
 from khabar.findings import Finding, registry, visible
+from khabar.io.guards import MAX_YAML_BYTES, read_guarded
 from khabar.io.project import Corpus
 
 CSS = """
@@ -166,8 +167,8 @@ class _LineCache:
         return lines[line - 1].rstrip("\r")
 
     def _read(self, path: str) -> list[str] | None:
-        file = (self.root / path).resolve()
-        if not file.is_relative_to(self.root) or not file.is_file():
+        data, _ = read_guarded(self.root / path, shown=path, limit=MAX_YAML_BYTES, within=(self.root,))  # its findings are in the report already
+        if data is None:  # a FIFO, a link out of the project, a file over the cap: no excerpt
             return None
         # errors="replace": a file-encoding finding points into a file that is not UTF-8.
-        return file.read_bytes().decode("utf-8", errors="replace").split("\n")
+        return data.decode("utf-8", errors="replace").split("\n")
