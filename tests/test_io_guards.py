@@ -297,3 +297,4 @@ def test_io_guards_report_shows_no_excerpt_of_a_file_it_may_not_read(case: str, 
     page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
     assert done.returncode == 1 and where.split(":")[0] in page and "Traceback" not in done.stderr
     assert len(page) < 1_000_000  # the page of the valid project is some 20 KB: no line of megabytes in it
+    assert 'class="source"' not in page  # no excerpt: the file was not read (before, a 50 MB file was, for its line 1)
