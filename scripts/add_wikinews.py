@@ -5,7 +5,7 @@
 
 Each NAME is a text of the shared sources (``../shared/sources/wikinews/NAME.txt``,
 ``--sources`` to point elsewhere), listed in their ``metadata.jsonl``. The document
-becomes ``corpus/wikinews-NAME.txt`` through :func:`khabar.workflow.new_document`
+becomes ``corpus/wikinews-NAME.txt`` through :func:`khabar.workflow.authoring.new_document`
 (the path ``khabar new`` takes: it refuses an existing document and writes nothing then),
 with the title, url and publication date of the listing, the licence (CC BY 2.5),
 the attribution Wikinews asks for, the split, and the provenance (the same text's
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from khabar.findings import KhabarError  # noqa: E402
-from khabar.workflow import new_document  # noqa: E402
+from khabar.core.findings import KhabarError  # noqa: E402
+from khabar.workflow.authoring import new_document  # noqa: E402
 
 
 def wikinews_meta(row: dict[str, str], *, split: str) -> dict[str, str]:

@@ -4,7 +4,7 @@
     python scripts/bench.py                      # 100, 1000 and 10000 documents
     python scripts/bench.py --docs 1000 --json bench.json --quiet
 
-For each N: generate a project (``khabar.synthetic``) into a temporary folder, then time each step
+For each N: generate a project (``khabar.workflow.synthetic``) into a temporary folder, then time each step
 in a fresh subprocess: ``khabar validate``; ``khabar build --no-load --no-baselines`` (which
 validates again before it writes: its time is the time to validate and build); with ``--baselines``,
 also the default build, whose card runs and scores every baseline; ``load_dataset`` of
@@ -72,12 +72,12 @@ words = re.findall(r"[a-z]+", text)
 ranked = sorted(back, key=lambda r: (r["end"] % 97, r["id"]))
 print(json.dumps({"seconds": time.process_time() - t0}))
 """
-GENERATE = "import sys; from pathlib import Path; from khabar.synthetic import generate_corpus; generate_corpus(root=Path(sys.argv[1]), n=int(sys.argv[2]), seed=int(sys.argv[3]))"
+GENERATE = "import sys; from pathlib import Path; from khabar.workflow.synthetic import generate_corpus; generate_corpus(root=Path(sys.argv[1]), n=int(sys.argv[2]), seed=int(sys.argv[3]))"
 PREDICT = """
 import json, sys
 from pathlib import Path
 from khabar.evaluate import load_gold
-from khabar.synthetic import perturb
+from khabar.workflow.synthetic import perturb
 with open(sys.argv[2], "w", encoding="utf-8") as f:
     for p in perturb(documents=load_gold(path=Path(sys.argv[1]), split="test"), seed=int(sys.argv[3])):  # the split evaluate scores
         f.write(json.dumps(p) + "\\n")

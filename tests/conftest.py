@@ -144,7 +144,7 @@ def tiny_project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real repository built once per session into a temporary folder."""
-    from khabar.build import build
+    from khabar.dataset.build import build
 
     out = tmp_path_factory.mktemp("built") / "khabar"
     build(root=ROOT, out=out)
@@ -154,7 +154,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small valid project (tests/fixtures/valid) built once per session; every config has rows."""
-    from khabar.build import build
+    from khabar.dataset.build import build
 
     root = copy_project(FIXTURES / "valid", tmp_path_factory.mktemp("tiny") / "project")
     out = root.parent / "khabar"
@@ -171,7 +171,7 @@ def split_project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def split_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """:func:`two_split_project` built once per session: every config has rows in the dev and the test split."""
-    from khabar.build import build
+    from khabar.dataset.build import build
 
     root = two_split_project(tmp_path_factory.mktemp("splits") / "project")
     out = root.parent / "khabar"
@@ -181,10 +181,10 @@ def split_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def synthetic_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated corpus (:func:`khabar.synthetic.generate_corpus`: 6 documents, 2 dev and 4 test) built once per
+    """A generated corpus (:func:`khabar.workflow.synthetic.generate_corpus`: 6 documents, 2 dev and 4 test) built once per
     session without the baselines; its project is ``out.parent / "project"``."""
-    from khabar.build import build
-    from khabar.synthetic import generate_corpus
+    from khabar.dataset.build import build
+    from khabar.workflow.synthetic import generate_corpus
 
     root = tmp_path_factory.mktemp("synthetic") / "project"
     generate_corpus(root=root, n=6, seed=19)
@@ -204,25 +204,25 @@ def previous_build(tiny_built: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def nothing_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Makes every step by which :mod:`khabar.atomic` could change an existing path fail the test: for the tests
+    """Makes every step by which :mod:`khabar.io.atomic` could change an existing path fail the test: for the tests
     that point a command at ``/`` or the home folder, so that a broken refusal cannot delete anything."""
     import types
 
-    import khabar.atomic
+    import khabar.io.atomic
 
     def forbidden(*args: object, **kwargs: object) -> None:
-        pytest.fail(f"khabar.atomic went on to change the filesystem: {args}")
+        pytest.fail(f"khabar.io.atomic went on to change the filesystem: {args}")
 
-    monkeypatch.setattr(khabar.atomic, "recover", forbidden)
-    monkeypatch.setattr(khabar.atomic, "swap_in", forbidden)
-    monkeypatch.setattr(khabar.atomic, "tempfile", types.SimpleNamespace(mkdtemp=forbidden))
-    monkeypatch.setattr(khabar.atomic, "shutil", types.SimpleNamespace(rmtree=forbidden))
-    monkeypatch.setattr(khabar.atomic, "os", types.SimpleNamespace(**{**vars(os), "rename": forbidden, "replace": forbidden}))
+    monkeypatch.setattr(khabar.io.atomic, "recover", forbidden)
+    monkeypatch.setattr(khabar.io.atomic, "swap_in", forbidden)
+    monkeypatch.setattr(khabar.io.atomic, "tempfile", types.SimpleNamespace(mkdtemp=forbidden))
+    monkeypatch.setattr(khabar.io.atomic, "shutil", types.SimpleNamespace(rmtree=forbidden))
+    monkeypatch.setattr(khabar.io.atomic, "os", types.SimpleNamespace(**{**vars(os), "rename": forbidden, "replace": forbidden}))
 
 
 @pytest.fixture
 def stale_stage() -> Callable[..., Path]:
-    """Makes, beside an output path, the staging folder a killed Khabar command leaves (:mod:`khabar.atomic`): an
+    """Makes, beside an output path, the staging folder a killed Khabar command leaves (:mod:`khabar.io.atomic`): an
     owner file naming a process that has ended (unless ``pid`` is given) and a half-written ``tree/``."""
     import json
     import socket

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from khabar.agreement import agreement, cohen_kappa, load_annotation_set, summary_rows
-from khabar.agreement_report import agreement_by_split
+from khabar.evaluate.agreement import agreement, cohen_kappa, load_annotation_set, summary_rows
+from khabar.evaluate.agreement_report import agreement_by_split
 from khabar.cli import main
 from khabar.io import render_annotations
-from khabar.splits import by_split
+from khabar.schema.splits import by_split
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_agreement_cli_compares_the_two_passes(project_root: Path, capsys: pytes
 
 
 def test_agreement_card_section_states_measured_figures(project_root: Path) -> None:
-    from khabar.card import agreement_section
+    from khabar.dataset.card import agreement_section
 
     section = agreement_section(project_root)
     a = load_annotation_set(root=project_root, folder=project_root / "annotations/passes/first")
@@ -114,7 +114,7 @@ def test_agreement_per_split_puts_test_first_and_pools_each_split(split_project:
 
 
 def test_agreement_card_section_is_per_split_test_first_then_per_document(split_project: Path) -> None:
-    from khabar.card import agreement_section
+    from khabar.dataset.card import agreement_section
 
     section = agreement_section(_passes(split_project))
     header = next(line for line in section.splitlines() if line.startswith("| layer | measure |"))
@@ -139,14 +139,14 @@ def test_agreement_cli_prints_per_split_and_per_document(split_project: Path, ca
 
 
 def _results(extent: float, conll: float, pairs: float, cue: float) -> dict:
-    from khabar.agreement import COREF_SETTING
+    from khabar.evaluate.agreement import COREF_SETTING
 
     return {"mention_extents": {"f1": extent}, "coref": {COREF_SETTING: {"conll_f1": conll}}, "relation_pairs": {"f1": pairs},
             "attributions": {"exact": {"cue": {"f1": cue}}}}
 
 
 def test_agreement_targets_table_marks_each_target_and_the_documents_below_it() -> None:
-    from khabar.agreement_report import TARGETS, SplitAgreement, targets_table
+    from khabar.evaluate.agreement_report import TARGETS, SplitAgreement, targets_table
 
     part = SplitAgreement("test", ("d1", "d2"), _results(0.95, 0.80, 0.76, 0.90),
                           {"d1": _results(0.99, 0.90, 0.50, 0.95), "d2": _results(0.85, 0.70, 0.90, 0.80)})

@@ -2,7 +2,7 @@
 folder is cleaned up by the next build, and nothing else is.
 
 The kill tests run a real ``khabar build`` in a subprocess that the test hooks
-of :mod:`khabar.swap` stop at a dangerous moment (``KHABAR_TEST_PAUSE_AT``), kill
+of :mod:`khabar.io.swap` stop at a dangerous moment (``KHABAR_TEST_PAUSE_AT``), kill
 it there with SIGKILL, and look at what is left.
 """
 
@@ -18,9 +18,9 @@ from typing import Callable
 
 import pytest
 
-from khabar.atomic import OWNER, recover, stale_stages
-from khabar.build import build
-from khabar.proofs import prove_build
+from khabar.io.atomic import OWNER, recover, stale_stages
+from khabar.dataset.build import build
+from khabar.io.proofs import prove_build
 
 KILL_WAIT = 90  # seconds a build may take to reach its pause point
 
@@ -97,7 +97,7 @@ def test_atomic_kill_between_the_steps_of_the_swap(tiny_project: Path, previous_
 
 
 def test_atomic_a_failed_build_after_a_killed_swap_puts_the_old_build_back(tiny_project: Path, previous_build: Path, tmp_path: Path) -> None:
-    from khabar.findings import KhabarError
+    from khabar.core.findings import KhabarError
 
     before = (previous_build / "manifest.json").read_bytes()
     _kill_at("swap", root=tiny_project, out=previous_build, tmp_path=tmp_path, fallback=True)
@@ -169,7 +169,7 @@ def test_atomic_an_old_empty_folder_not_named_like_a_stage_is_kept(tmp_path: Pat
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
 def test_atomic_exchange_swaps_two_folders_in_one_step(tmp_path: Path) -> None:
-    from khabar.swap import exchange
+    from khabar.io.swap import exchange
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "one").write_text("a", encoding="utf-8")

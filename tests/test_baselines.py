@@ -17,10 +17,10 @@ import pytest
 
 from khabar.baselines import BASELINES, run_baseline, write_predictions
 from khabar.baselines.cue_lexicon_attribution import document_attributions
-from khabar.checks.catalogue import CATALOGUE
-from khabar.cli_benchmark import register
+from khabar.core.catalogue import CATALOGUE
+from khabar.cli.benchmark import register
 from khabar.evaluate import evaluate, load_gold, read_predictions
-from khabar.findings import KhabarError
+from khabar.core.findings import KhabarError
 from khabar.schema.model import Document
 
 NAMES = sorted(BASELINES)

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from datasets import ClassLabel, Features, load_dataset
 
-from khabar.build import build, load_back
-from khabar.card import split_front_matter
-from khabar.findings import KhabarError
+from khabar.dataset.build import build, load_back
+from khabar.io.cardfile import split_front_matter
+from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.labels import BIO_TAGS, NER_LABELS, SPLITS
 from khabar.schema.model import Document
@@ -214,7 +214,7 @@ def test_build_load_back_gives_rows_per_config_per_split(split_built: Path) -> N
 
 
 def test_build_licence_file_lists_every_document(split_built: Path) -> None:
-    from khabar.licences import LICENCE_FILE
+    from khabar.schema.licences import LICENCE_FILE
 
     text = (split_built / LICENCE_FILE).read_text(encoding="utf-8")
     meta = card_meta(split_built)

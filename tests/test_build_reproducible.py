@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from khabar.build import source_commit
-from khabar.synthetic import generate_corpus
+from khabar.dataset.build import source_commit
+from khabar.workflow.synthetic import generate_corpus
 
 #: Runs the command line in a fresh interpreter: ``python -c BUILD --root ROOT build ...``.
 CLI = "import sys; from khabar.cli import main; sys.exit(main(sys.argv[1:]))"

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import two_split_project
 
-from khabar.card import placeholders, size_category, split_front_matter
-from khabar.card_baselines import baseline_scores
+from khabar.dataset.card import placeholders, size_category
+from khabar.io.cardfile import split_front_matter
+from khabar.baselines.scores import baseline_scores
 from khabar.io import load_project
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
-from khabar.splits import by_split
-from khabar.stats import corpus_stats, split_stats
+from khabar.schema.splits import by_split
+from khabar.views.stats import corpus_stats, split_stats
 from khabar.views import CONFIGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +114,7 @@ def test_card_load_examples_run_for_every_config_and_split(which: str, request: 
 
 
 def test_card_licences_are_mixed_and_listed_per_document(built: Path) -> None:
-    from khabar.licences import LICENCE_FILE
+    from khabar.schema.licences import LICENCE_FILE
 
     meta, body = split_front_matter((built / "README.md").read_text(encoding="utf-8"))
     assert (meta["license"], meta["license_name"], meta["license_link"]) == ("other", "khabar-mixed", LICENCE_FILE)
@@ -127,7 +128,7 @@ def test_card_licences_are_mixed_and_listed_per_document(built: Path) -> None:
 
 
 def test_card_no_baselines_says_so_instead_of_a_table(tiny_project: Path, tmp_path: Path) -> None:
-    from khabar.card import NO_BASELINES
+    from khabar.dataset.card import NO_BASELINES
     from khabar.cli import main
 
     out = tmp_path / "built"
@@ -138,7 +139,7 @@ def test_card_no_baselines_says_so_instead_of_a_table(tiny_project: Path, tmp_pa
 
 
 def test_card_contamination_lists_the_texts_also_in_gum(split_project: Path, tmp_path: Path) -> None:
-    from khabar.build import build
+    from khabar.dataset.build import build
 
     corpus = split_project / "corpus" / "talks.txt"
     corpus.write_text(corpus.read_text(encoding="utf-8").replace("split: test\n", "split: test\nprovenance: also in GUM as GUM_news_talks, split dev\n"), encoding="utf-8")
@@ -151,7 +152,7 @@ def test_card_contamination_lists_the_texts_also_in_gum(split_project: Path, tmp
 
 
 def test_card_contamination_reads_name_and_split_from_provenance() -> None:
-    from khabar.licences import contamination, contamination_section
+    from khabar.schema.licences import contamination, contamination_section
 
     docs = [
         {"id": "b", "split": "test", "provenance": "also in GUM as GUM_news_b, split test"},
@@ -182,8 +183,8 @@ def _rendered_text(markdown: str) -> tuple[str, str]:
 
 
 def test_card_and_licence_file_show_hostile_data_as_text(tiny_project: Path, tmp_path: Path) -> None:
-    from khabar.build import build
-    from khabar.licences import LICENCE_FILE
+    from khabar.dataset.build import build
+    from khabar.schema.licences import LICENCE_FILE
 
     annotations, corpus = tiny_project / "annotations" / "talks.yaml", tiny_project / "corpus" / "talks.txt"
     text = annotations.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.checks.catalogue import CATALOGUE
+from khabar.core.catalogue import CATALOGUE
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
 ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([a-z]+)\s*\|\s*([a-z]+)\s*\|(.*)\|\s*$")
@@ -53,7 +53,7 @@ def _fixture_examples() -> list[tuple[str, str]]:
 def test_checks_catalogue_doc_example_is_its_fixtures_output(check: str, example: str) -> None:
     """docs/checks.md says its examples are real output: each is a finding its fixture gives, word for word
     (``…`` marks an abridged stretch). A message lost or garbled, or a finding at the wrong place, shows."""
-    from khabar.checks import validate
+    from khabar.pipeline import validate
 
     _, found = validate(root=Path(__file__).resolve().parent / "fixtures" / "checks" / check, gx=False)
     pattern = ".*".join(re.escape(part) for part in example.split("…"))

@@ -18,11 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, copy_project
-from khabar.build import build
-from khabar.checks import validate
-from khabar.checks.catalogue import CATALOGUE, EXEMPTIBLE
+from khabar.dataset.build import build
+from khabar.pipeline import validate
+from khabar.core.catalogue import CATALOGUE, EXEMPTIBLE
 from khabar.checks.exceptions import read_exceptions
-from khabar.findings import Finding, errors
+from khabar.core.findings import Finding, errors
 
 CHECKS = FIXTURES / "checks"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "checks.md"

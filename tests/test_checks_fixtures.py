@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from khabar.checks import validate
-from khabar.checks.catalogue import CATALOGUE
+from khabar.pipeline import validate
+from khabar.core.catalogue import CATALOGUE
 from khabar.cli import main
-from khabar.findings import Finding
+from khabar.core.findings import Finding
 
 from conftest import deadline, hostile_project
 

@@ -8,12 +8,12 @@ from typing import Callable
 import pandas as pd
 import pytest
 
-from khabar.checks import validate
-from khabar.checks.catalogue import CATALOGUE
+from khabar.pipeline import validate
+from khabar.core.catalogue import CATALOGUE
 from khabar.checks.gx import COLUMNS, check_tables, run_suites, tables
 from khabar.cli import main
 from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation
-from khabar.tokenize import tokenize
+from khabar.io.tokenize import tokenize
 
 TEXT = "Ahmad Massoud met Amir Khan Muttaqi in Tehran. He said the talks went well."
 GX_IDS = ("gx-unique-ids", "gx-label-sets", "gx-offsets", "gx-references", "gx-sanity-ranges")

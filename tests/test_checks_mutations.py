@@ -14,7 +14,7 @@ from typing import Callable
 
 import pytest
 
-from khabar.checks import validate
+from khabar.pipeline import validate
 from khabar.io import load_project, render_annotations
 from khabar.schema import Document, Fragment, Mention, Relation
 from khabar.schema.relations import RELATIONS

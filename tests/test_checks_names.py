@@ -13,8 +13,8 @@ import pytest
 from khabar.checks.names import PRONOUNS, NameHeads, _agrees, name_heads, name_index, name_strings, unannotated
 from khabar.schema.model import Entity
 from khabar.io import load_project
-from khabar.synthetic import synthetic_document
-from khabar.tokenize import tokenize
+from khabar.workflow.synthetic import synthetic_document
+from khabar.io.tokenize import tokenize
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

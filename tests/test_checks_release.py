@@ -12,10 +12,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from khabar.build import build
-from khabar.checks import validate
-from khabar.checks.release import check_card_features, check_changelog, check_roundtrip, check_versions
-from khabar.findings import Finding, KhabarError
+from khabar.dataset.build import build
+from khabar.pipeline import validate
+from khabar.checks.release import check_changelog, check_versions
+from khabar.dataset.verify import check_card_features, check_roundtrip
+from khabar.core.findings import Finding, KhabarError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 RELEASE_IDS = ("version-mismatch", "changelog-entry", "card-features", "build-roundtrip")
@@ -208,10 +209,10 @@ def test_release_build_roundtrip_fires_on_row_counts(broken_build: Callable[[str
 
 
 def test_release_checks_stop_a_build_whose_card_lies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import khabar.card
+    import khabar.dataset.card
 
-    render = khabar.card.render_card
-    monkeypatch.setattr(khabar.card, "render_card", lambda **kw: render(**kw).replace("dtype: int32", "dtype: int64", 1))
+    render = khabar.dataset.card.render_card
+    monkeypatch.setattr(khabar.dataset.card, "render_card", lambda **kw: render(**kw).replace("dtype: int32", "dtype: int64", 1))
     out = tmp_path / "khabar"
     with pytest.raises(KhabarError) as raised:
         build(root=FIXTURES / "card-features", out=out)

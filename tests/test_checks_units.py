@@ -18,7 +18,7 @@ import pytest
 from khabar.checks import CORPUS_CHECKS, run_checks, validate
 from khabar.checks.exceptions import Exemption, read_exceptions
 from khabar.checks.names import NameHeads, _agrees, _words, check_name_types, check_names_annotated, name_heads, name_index, name_strings, unannotated, windows
-from khabar.findings import Finding
+from khabar.core.findings import Finding
 from khabar.io import load_project
 from khabar.schema.model import Entity
 

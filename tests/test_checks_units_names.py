@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.checks import validate
+from khabar.pipeline import validate
 from khabar.checks.names import NameHeads, type_findings
 
 

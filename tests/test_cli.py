@@ -14,7 +14,7 @@ from khabar.cli import main
 from khabar.io import load_project
 from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document
-from khabar.stats import corpus_stats
+from khabar.views.stats import corpus_stats
 
 FINDING = re.compile(r"^\S+:\d+: (error|warning)\[[a-z0-9-]+\] ")
 SUMMARY = re.compile(r"^khabar: FAILED: (\d+) error\(s\), (\d+) warning\(s\)$")

@@ -12,7 +12,7 @@ import pytest
 from khabar.cli import main
 from khabar.export import EXPORTERS
 from khabar.io import load_project, render_annotations
-from khabar.proofs import MARKER
+from khabar.io.proofs import MARKER
 from khabar.schema.model import Document
 
 FINDING = re.compile(r"^\S+:\d+: error\[([a-z0-9-]+)\] ")

@@ -20,7 +20,7 @@ os.environ.setdefault("CROISSANT_CACHE", os.path.join(os.environ["HF_HOME"], "cr
 
 import mlcroissant as mlc  # noqa: E402
 
-from khabar.croissant import FILE, croissant_metadata, dumps  # noqa: E402
+from khabar.dataset.croissant import FILE, croissant_metadata, dumps  # noqa: E402
 from khabar.views import CONFIGS  # noqa: E402
 
 CONFIG_NAMES = [cfg.name for cfg in CONFIGS]
@@ -140,7 +140,7 @@ def test_croissant_metadata_is_the_same_in_processes_with_different_hash_seeds()
     """Two calls in one process share the string-hash seed, so a set iterated in hash order agrees with itself
     there: each call runs in an interpreter of its own, with another PYTHONHASHSEED."""
     args = dict(version="1.2.3", configs_rows={"documents": {"test": 2}, "ner": {"test": 5}}, files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"], card_meta={"pretty_name": "Khabar"})
-    script = f"from khabar.croissant import croissant_metadata, dumps; print(dumps(croissant_metadata(**{args!r})), end='')"
+    script = f"from khabar.dataset.croissant import croissant_metadata, dumps; print(dumps(croissant_metadata(**{args!r})), end='')"
     made = [subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True).stdout
             for seed in (1, 2)]
     assert made[0] == made[1] == dumps(croissant_metadata(**args))
@@ -170,7 +170,7 @@ def test_croissant_field_types_follow_the_features(built: Path) -> None:
 
 
 def test_croissant_documents_carry_split_and_licence_per_document(split_built: Path, offline: None) -> None:
-    from khabar.licences import licences_in_use
+    from khabar.schema.licences import licences_in_use
 
     dataset = mlc.Dataset(jsonld=str(split_built / FILE))
     assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings

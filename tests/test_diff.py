@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from khabar.cli import main
-from khabar.diff import KINDS, Change, diff_annotations, load_revision, report_lines
-from khabar.findings import KhabarError
-from khabar.checks import validate
+from khabar.workflow.diff import KINDS, Change, diff_annotations, load_revision, report_lines
+from khabar.core.findings import KhabarError
+from khabar.pipeline import validate
 from khabar.io import load_project, render_annotations, render_corpus_file
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, VALUE_TYPES

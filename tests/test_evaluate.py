@@ -12,7 +12,7 @@ from conftest import two_split_project
 
 from khabar.cli import main
 from khabar.evaluate import evaluate, load_gold, read_predictions, score_file
-from khabar.findings import KhabarError, registry
+from khabar.core.findings import KhabarError, registry
 from khabar.schema import to_row
 
 PRED_CHECKS = sorted(c for c, spec in registry().items() if spec.group == "predictions" and c.startswith("pred-"))
@@ -175,7 +175,7 @@ def test_evaluate_scores_the_split_asked_for(split: str, gold_root: Path, split_
 
 
 def test_evaluate_a_missing_document_of_the_split_is_scored_empty_and_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from khabar.synthetic import generate_corpus, perturb
+    from khabar.workflow.synthetic import generate_corpus, perturb
 
     generate_corpus(root=tmp_path / "p", n=5, seed=11)  # one dev document, four test
     test = load_gold(path=tmp_path / "p", split="test")
@@ -197,7 +197,7 @@ def test_evaluate_a_missing_document_of_the_split_is_scored_empty_and_counted(tm
 def test_evaluate_in_chunks_equals_evaluate_at_once(chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import khabar.evaluate as evaluation
     from khabar.io.project import load_project
-    from khabar.synthetic import generate_corpus, perturb
+    from khabar.workflow.synthetic import generate_corpus, perturb
 
     generate_corpus(root=tmp_path / "p", n=5, seed=9)
     gold = sorted(load_project(root=tmp_path / "p").documents, key=lambda d: d.id)
@@ -213,7 +213,7 @@ def test_evaluate_in_chunks_equals_evaluate_at_once(chunk: int, tmp_path: Path, 
 
 
 def test_evaluate_score_file_reads_a_built_folder_like_the_project(built: Path, project_root: Path, tmp_path: Path) -> None:
-    from khabar.synthetic import perturb
+    from khabar.workflow.synthetic import perturb
 
     split = load_gold(path=project_root)[0].split  # a split of the repository's first document
     path = tmp_path / "pred.jsonl"

@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 
 from conftest import FIXTURES
-from khabar.checks.catalogue import CATALOGUE
+from khabar.core.catalogue import CATALOGUE
 from khabar.export import EXPORTERS, IMPORTERS
 from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.export.brat_format import RELATION_LABELS, brat_label, parse_note, render_note

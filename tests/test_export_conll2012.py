@@ -18,7 +18,7 @@ import pytest
 from conftest import FIXTURES
 from khabar.export import EXPORTERS
 from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to_conll2012, render_conll2012
-from khabar.findings import KhabarError
+from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.model import Document, Mention, Value
 from khabar.views.coref import token_range

@@ -12,11 +12,11 @@ from spacy.tokens import DocBin
 from conftest import FIXTURES
 from khabar.export import EXPORTERS
 from khabar.export.spacy_docbin import FILE_NAME, META, docs_to_spacy
-from khabar.findings import KhabarError
+from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document, Value
-from khabar.tokenize import pipeline
+from khabar.io.tokenize import pipeline
 
 Triple = tuple[int, int, str]
 

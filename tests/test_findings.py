@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from khabar.checks import validate
+from khabar.pipeline import validate
 from khabar.cli import main
-from khabar.findings import Finding, KhabarError, finding
+from khabar.core.findings import Finding, KhabarError, finding
 from khabar.schema.invariants import SchemaError
 
 #: Characters that end a line, move the cursor, or reorder what a terminal shows; and a lone surrogate

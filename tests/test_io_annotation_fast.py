@@ -14,7 +14,7 @@ from conftest import hostile_project
 from khabar.io import load_project, render_annotations
 from khabar.io.annotation_fast import read_canonical
 from khabar.io.annotation_read import read_annotation_file, read_annotation_text
-from khabar.synthetic import synthetic_document
+from khabar.workflow.synthetic import synthetic_document
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATION_FILES = sorted(p for p in ROOT.rglob("*.yaml") if ".git" not in p.parts and "dist" not in p.parts

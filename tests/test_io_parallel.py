@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from khabar.io import load_project
-from khabar import parallel as pool
-from khabar.synthetic import generate_corpus
+from khabar.core import parallel as pool
+from khabar.workflow.synthetic import generate_corpus
 
 
 def test_io_parallel_load_equals_serial_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from khabar import markdown
+from khabar.core import markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -36,7 +36,7 @@ def _render(text: str) -> tuple[str, str]:
 
 def _shown(value: str) -> str:
     """What the reader must see: the text, line breaks as spaces, control characters as visible escapes."""
-    from khabar.findings import visible
+    from khabar.core.findings import visible
 
     return visible(" ".join(value.split()))
 

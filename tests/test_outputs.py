@@ -152,7 +152,7 @@ def test_outputs_a_fifo_is_refused_without_being_opened(tiny_project: Path, prev
 
 
 def test_outputs_refusal_names_every_entry_up_to_a_limit(tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from khabar.proofs import MAX_SHOWN
+    from khabar.io.proofs import MAX_SHOWN
 
     out = tmp_path / "many"
     out.mkdir()
@@ -167,7 +167,7 @@ def test_outputs_refusal_names_every_entry_up_to_a_limit(tiny_project: Path, tmp
 def test_outputs_a_file_put_there_during_the_build_is_kept(tiny_project: Path, tmp_path: Path) -> None:
     """The check runs again just before the swap: what appeared meanwhile is not lost."""
     from khabar.export.common import write_folder
-    from khabar.findings import KhabarError
+    from khabar.core.findings import KhabarError
 
     out = tmp_path / "out"
 
@@ -233,8 +233,8 @@ def test_outputs_folder_commands_replace_their_own_output(tiny_project: Path, tm
 
 def test_outputs_report_of_an_earlier_khabar_is_replaced(tiny_project: Path, tmp_path: Path) -> None:
     """A report folder written before the marker existed: its index.html alone, with the report's title."""
-    from khabar.checks import validate
-    from khabar.report import render_report
+    from khabar.pipeline import validate
+    from khabar.workflow.report import render_report
 
     out = tmp_path / "report"
     out.mkdir()
@@ -281,9 +281,9 @@ def test_outputs_folder_commands_refuse_the_project(tiny_project: Path, argv: li
 
 def test_outputs_proofs_recognise_what_the_writers_write(tiny_project: Path) -> None:
     """The single-file proofs read marks the writers put there: a change to a writer that drops its mark fails here."""
-    from khabar.checks import validate
-    from khabar.outputs import PAGE
-    from khabar.render import render_document
+    from khabar.pipeline import validate
+    from khabar.io.outputs import PAGE
+    from khabar.workflow.render import render_document
 
     corpus, _ = validate(root=tiny_project, gx=False)
     page = tiny_project / "page.html"

@@ -10,17 +10,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from khabar import parallel, views
-from khabar.build import Shards, build
+from khabar.core import parallel; from khabar import views
+from khabar.dataset.build import Shards, build
 from khabar.checks import run_checks
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
-from khabar.checks.release import check_changelog, check_roundtrip, check_versions
-from khabar.splits import by_split
-from khabar.findings import Finding, KhabarError
+from khabar.checks.release import check_changelog, check_versions
+from khabar.dataset.verify import check_roundtrip
+from khabar.schema.splits import by_split
+from khabar.core.findings import Finding, KhabarError
 from khabar.io.project import Paths, load_project
 from khabar.pipeline import stream
-from khabar.stats import corpus_stats
-from khabar.synthetic import generate_corpus
+from khabar.views.stats import corpus_stats
+from khabar.workflow.synthetic import generate_corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "corpus").is_dir() and p.name != "corpus-empty")  # corpus-empty: a finding of stream() about the folder (tests/test_io_guards.py)
@@ -84,7 +85,7 @@ def test_pipeline_stats_count_singletons_per_document(project_root: Path) -> Non
 
 @pytest.mark.parametrize("rows", [5, 4, 1])
 def test_pipeline_shards_hold_at_most_shard_rows(rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, project_root: Path) -> None:
-    from khabar import build as building
+    from khabar.dataset import build as building
 
     monkeypatch.setattr(building, "SHARD_ROWS", 4)
     schema = views.config("relations").features().arrow_schema
@@ -136,7 +137,7 @@ def test_pipeline_suites_in_their_own_processes_find_what_they_find_here(tmp_pat
 
 
 def test_pipeline_baseline_table_pooled_over_chunks_equals_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from khabar.card_baselines import baseline_scores, baselines_markdown
+    from khabar.baselines.scores import baseline_scores, baselines_markdown
 
     generate_corpus(root=tmp_path / "p", n=4, seed=8)
     monkeypatch.setenv("KHABAR_WORKERS", "1")

@@ -9,9 +9,9 @@ from typing import Any, Iterable
 
 import pytest
 
-from khabar.checks import validate
+from khabar.pipeline import validate
 from khabar.cli import progress_bar
-from khabar.progress import Timings, no_progress
+from khabar.io.progress import Timings, no_progress
 
 
 class Terminal(io.StringIO):

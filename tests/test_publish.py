@@ -13,9 +13,9 @@ from typing import Any
 import huggingface_hub
 import pytest
 
-from khabar import cli_release
-from khabar.findings import KhabarError
-from khabar.publish import publish
+from khabar.cli import release as cli_release
+from khabar.core.findings import KhabarError
+from khabar.workflow.publish import publish
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_publish_card_other_licence_needs_its_name_and_file(folder: Path, no_net
 
 
 def test_publish_card_licence_link_must_be_a_file_of_the_folder(folder: Path, no_network: None) -> None:
-    from khabar.licences import LICENCE_FILE
+    from khabar.schema.licences import LICENCE_FILE
 
     (folder / LICENCE_FILE).unlink()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ import pytest
 
 from khabar.cli import main
 from khabar.io import load_project, render_annotations
-from khabar.render import render_document
+from khabar.workflow.render import render_document
 from khabar.schema.model import Document, Mention
 
 from conftest import FIXTURES, copy_project

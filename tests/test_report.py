@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from khabar.checks import validate
-from khabar.checks.catalogue import CATALOGUE
+from khabar.pipeline import validate
+from khabar.core.catalogue import CATALOGUE
 from khabar.cli import main
-from khabar.findings import Finding, finding
+from khabar.core.findings import Finding, finding
 from khabar.io.project import Corpus, load_project
-from khabar.report import render_report, write_report
+from khabar.workflow.report import render_report, write_report
 
 TEXT = "Ahmad Massoud met Amir Khan Muttaqi in Tehran. He said the talks went well."
 MENTION_LINE = "- {id: m2, entity: e9, kind: PRO, start: 47, end: 49, text: He, head: {start: 47, end: 49, text: He}}"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from khabar.checks import validate
+from khabar.pipeline import validate
 from khabar.evaluate import evaluate, read_predictions
 from khabar.io import load_project
-from khabar.synthetic import generate_corpus, perturb
+from khabar.workflow.synthetic import generate_corpus, perturb
 
 LAYERS = ("tokens", "sentences", "mentions", "entities", "values", "relations", "attributions")
 

@@ -1,4 +1,4 @@
-"""Tokens and sentences (``khabar.tokenize``) against spaCy's own token and sentence objects."""
+"""Tokens and sentences (``khabar.io.tokenize``) against spaCy's own token and sentence objects."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from khabar.io.corpus_files import read_corpus_file
-from khabar.tokenize import pipeline, tokenize
+from khabar.io.tokenize import pipeline, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pytest
 
 from khabar.io import load_project
-from khabar.synthetic import synthetic_document
-from khabar.tokenize import tokenize
+from khabar.workflow.synthetic import synthetic_document
+from khabar.io.tokenize import tokenize
 from khabar.views import config, documents, view_rows
 
 

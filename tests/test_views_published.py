@@ -11,7 +11,7 @@ Only the tokenizer is shared: tokens are the views' input, not their work.
 The rows compared are those of the parquet files a build publishes (both
 splits, of the gold and of a generated corpus) and those the view functions
 make for generated documents (hypothesis: documents of
-:mod:`khabar.synthetic`, and small documents made for the NER edge cases:
+:mod:`khabar.workflow.synthetic`, and small documents made for the NER edge cases:
 adjacent names of one type, names at a sentence's end, names nested in names).
 Nothing here touches the network.
 """
@@ -35,8 +35,8 @@ from khabar.io.annotation_write import render_annotations
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_ROLES, ENTITY_TYPES, NER_LABELS, SPLITS, VALUE_TYPES
 from khabar.schema.model import Document, Entity, Mention, Value
-from khabar.synthetic import synthetic_document
-from khabar.tokenize import pipeline, tokenize
+from khabar.workflow.synthetic import synthetic_document
+from khabar.io.tokenize import pipeline, tokenize
 from khabar.views import CONFIGS, config, view_rows
 
 CONFIG_NAMES = [c.name for c in CONFIGS]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from khabar.checks import validate
+from khabar.pipeline import validate
 from khabar.cli import main
-from khabar.findings import KhabarError
-from khabar.workflow import format_annotations, new_document
+from khabar.core.findings import KhabarError
+from khabar.workflow.authoring import format_annotations, new_document
 
 SPLIT_AND_LICENCE = {"split": "test", "licence": "CC0-1.0"}
 
@@ -110,9 +110,9 @@ def _git(root: Path, *args: str) -> str:
 
 
 def test_workflow_release_bumps_tags_and_refuses_dirty(tiny_project: Path, tmp_path: Path) -> None:
-    from khabar.build import project_version
-    from khabar.changelog import versions
-    from khabar.release import release
+    from khabar.dataset.build import project_version
+    from khabar.io.changelog import versions
+    from khabar.workflow.release import release
 
     _git(tiny_project, "init", "-q")
     _git(tiny_project, "add", "-A")
@@ -166,8 +166,8 @@ def test_workflow_preannotate_without_a_pipeline_is_a_clear_error(tmp_path: Path
 def test_workflow_release_refuses_a_foreign_out_folder_by_its_own_option(tiny_project: Path, tmp_path: Path) -> None:
     """`khabar release --out` into a folder of the user's own files: refused before anything is bumped, and the
     refusal names the option the user typed (`khabar release --out`), not the build's."""
-    from khabar.build import project_version
-    from khabar.release import release
+    from khabar.dataset.build import project_version
+    from khabar.workflow.release import release
 
     _git(tiny_project, "init", "-q")
     _git(tiny_project, "add", "-A")

@@ -14,7 +14,7 @@ from khabar.io import yamlnodes
 from khabar.io.yamlfast import SLOW, _Values, parse_canonical
 from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.io.yamlnodes import LDict, LList
-from khabar.synthetic import synthetic_document
+from khabar.workflow.synthetic import synthetic_document
 
 ROOT = Path(__file__).resolve().parent.parent
 

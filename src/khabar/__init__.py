@@ -2,7 +2,7 @@
 
 Data flows one way: files (``khabar.io``) -> model (``khabar.schema``) ->
 checks (``khabar.checks``) -> views (``khabar.views``) -> outputs
-(``khabar.build``, ``khabar.export``). Only ``khabar.cli`` prints.
+(``khabar.dataset.build``, ``khabar.export``). Only ``khabar.cli`` prints.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -1,7 +1,7 @@
 """The streamed pipeline: each document's own work in worker processes, the corpus's work here.
 
 Data still flows one way, files -> model -> checks -> views, but per chunk of
-documents: a worker (:mod:`khabar.parallel`) reads its chunk (YAML, text,
+documents: a worker (:mod:`khabar.core.parallel`) reads its chunk (YAML, text,
 tokenization, the model), runs every check that looks at one document at a
 time, counts the card's figures, flattens the Great Expectations tables and,
 when building, makes every config's rows as Arrow tables. Only those come back
@@ -10,7 +10,7 @@ run the checks that need the whole corpus (:data:`khabar.checks.names.CORPUS_WID
 on small :class:`~khabar.checks.names.NameHeads` summaries), the suites on the
 concatenated tables, and the reviewed exceptions.
 
-:func:`khabar.checks.validate` and :func:`khabar.build.build` both run :func:`stream`;
+:func:`khabar.pipeline.validate` and :func:`khabar.dataset.build.build` both run :func:`stream`;
 the findings are those, in the same order, that the checks give on the loaded corpus.
 """
 
@@ -22,19 +22,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from khabar.card_baselines import BaselineScores, baseline_scores, pool_scores
+from khabar.baselines.scores import BaselineScores, baseline_scores, pool_scores
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
 from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_index, name_strings, type_findings, unannotated, unannotated_finding
-from khabar.findings import Finding, finding
-from khabar.gcpause import gc_paused
+from khabar.core.findings import Finding, finding
+from khabar.core.gcpause import gc_paused
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
-from khabar.parallel import chunk_size, map_chunks, parallel
-from khabar.progress import Progress, Timings, no_progress
+from khabar.core.parallel import chunk_size, map_chunks, parallel
+from khabar.io.progress import Progress, Timings, no_progress
 from khabar.schema.model import Document
-from khabar.splits import by_split, split_of
-from khabar.stats import document_counts
+from khabar.schema.splits import by_split, split_of
+from khabar.views.stats import document_counts
 
 if TYPE_CHECKING:
     from multiprocessing.pool import Pool
@@ -84,7 +84,7 @@ class Streamed:
     ids: list[str] = field(default_factory=list)  # the documents read, in order
     unviewed: list[str] = field(default_factory=list)  # read, but not given to ``views`` (they have errors)
     baselines: dict[str, BaselineScores] = field(default_factory=dict)  # per split, pooled over the chunks, with ``baselines=True``
-    counts: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # per split, summed khabar.stats.document_counts
+    counts: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # per split, summed khabar.views.stats.document_counts
     meta: dict[str, dict[str, str | None]] = field(default_factory=dict)  # document id -> its front matter, of the documents read
 
 
@@ -147,7 +147,7 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
     documents without error findings, split by split, chunk by chunk, as they come; with
     ``baselines=True`` the workers also run and score every baseline on those
     documents (``Streamed.baselines``, per split, for the card). The other
-    arguments are :func:`khabar.checks.validate`'s; ``timings`` gets the stages
+    arguments are :func:`khabar.pipeline.validate`'s; ``timings`` gets the stages
     ``documents`` (the workers' part), ``corpus_checks`` and ``great_expectations`` (the
     wait for the suites, which run meanwhile in two more processes on a large corpus)."""
     clock = timings if timings is not None else Timings()
@@ -283,3 +283,22 @@ def _suite_group(frames: dict[str, pd.DataFrame], only: tuple[str, ...], paths: 
     from khabar.checks.gx import check_some
 
     return check_some(frames, only=only, locate=Rereading(paths).locate)
+
+
+def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress,
+             timings: Timings | None = None) -> tuple[Corpus, list[Finding]]:
+    """Load and check the project at ``root``; return the corpus and all findings.
+
+    ``release=True`` applies the release rules: unreviewed annotations are errors.
+
+    ``gx=False`` skips the Great Expectations suites (:mod:`khabar.checks.gx`), which take seconds.
+    The suites are a second line of defence over whole tables: they run on the
+    documents that the located checks found clean, so one fault is reported
+    once, by the check that can say exactly where it is.
+
+    Runs :func:`khabar.pipeline.stream` (documents read and checked in worker
+    processes) and keeps the documents. ``progress`` wraps each long stretch;
+    see :mod:`khabar.io.progress`. ``timings``, if given, receives the seconds of each.
+    """
+    result = stream(root=root, gx=gx, release=release, documents=True, progress=progress, timings=timings)
+    return result.corpus, result.findings

@@ -3,7 +3,7 @@
 ``BASELINES`` is the one table: name -> (function, description, version of the
 rules). Each function is called as ``function(documents=[(id, text), ...],
 **options)`` and returns prediction objects in the format of
-``khabar.evaluate.predictions`` (one dict per document). A baseline never
+``khabar.scoring.predictions`` (one dict per document). A baseline never
 reads the gold annotations. Rules and failure modes: ``docs/baselines.md``.
 """
 
@@ -58,9 +58,9 @@ def run_baseline(*, name: str, documents: Sequence[tuple[str, str]], options: Ma
     if unknown:
         takes = ", ".join(sorted(_options_of(function))) or "no option"
         raise ValueError(f"baseline {name!r} takes {takes}; found {', '.join(unknown)}")
-    from khabar.parallel import chunked_map
+    from khabar.core.parallel import chunked_map
 
-    # One prediction per document, none depending on another (see khabar.parallel).
+    # One prediction per document, none depending on another (see khabar.core.parallel).
     return list(chunked_map(_predict, documents, function, dict(options)))
 
 
@@ -73,11 +73,11 @@ def write_predictions(*, predictions: Sequence[Mapping[str, Any]], out: Path, ba
 
     ``baseline`` (``"<name> <version>"``) is written into every line as ``khabar_baseline`` (the
     evaluator ignores it): the mark by which a later run may replace the file. ``out`` must be new,
-    empty or such a file (:data:`khabar.outputs.PREDICTIONS`); anything else is refused
+    empty or such a file (:data:`khabar.io.outputs.PREDICTIONS`); anything else is refused
     (``out-refused``, nothing touched)."""
-    from khabar.atomic import replacing_file
-    from khabar.outputs import PREDICTIONS
-    from khabar.proofs import BASELINE_KEY
+    from khabar.io.atomic import replacing_file
+    from khabar.io.outputs import PREDICTIONS
+    from khabar.io.proofs import BASELINE_KEY
 
     with replacing_file(out, output=PREDICTIONS) as staged:
         with staged.open("w", encoding="utf-8", newline="\n") as handle:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any, Sequence
 
-from khabar.findings import KhabarError, finding
+from khabar.core.findings import KhabarError, finding
 from khabar.schema.labels import NER_LABELS
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """What every baseline needs from a text: tokens with sentence numbers, and fragments.
 
-Tokens come from ``khabar.tokenize.pipeline()`` (spaCy's blank English
+Tokens come from ``khabar.io.tokenize.pipeline()`` (spaCy's blank English
 tokenizer plus the rule-based sentencizer), the pipeline the gold tokens and
 sentences come from, so every span a baseline predicts lies on gold token
 boundaries and its sentence numbers are the gold's evidence indices.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from khabar.tokenize import pipeline
+from khabar.io.tokenize import pipeline
 
 QUOTES = frozenset({'"', "\u201c", "\u201d"})
 
@@ -40,7 +40,7 @@ def analyse(text: str) -> tuple[list[Tok], list[tuple[int, int]]]:
     """Non-space tokens and the sentences as (first token index, last token index + 1).
 
     Sentences without a non-space token are skipped, exactly as
-    ``khabar.tokenize.tokenize`` skips them, so sentence numbers agree with the gold's.
+    ``khabar.io.tokenize.tokenize`` skips them, so sentence numbers agree with the gold's.
     """
     tokens: list[Tok] = []
     sentences: list[tuple[int, int]] = []

@@ -7,7 +7,7 @@
       reason: why the finding is right to ignore
 
 An exception silences the findings of its check at its location. Only the
-checks in :data:`khabar.checks.catalogue.EXEMPTIBLE` may be excepted; an
+checks in :data:`khabar.core.catalogue.EXEMPTIBLE` may be excepted; an
 exception for any other id (or for no check id at all) is refused and is itself
 an error (``exception-check``), so an exception can never let through data that
 cannot be built. An exception that matches no finding is an error too
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from khabar.checks.catalogue import CATALOGUE, EXEMPTIBLE
-from khabar.findings import Finding, finding
+from khabar.core.catalogue import CATALOGUE, EXEMPTIBLE
+from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_YAML_BYTES, read_guarded
 from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 

@@ -5,7 +5,7 @@ is unlike 0.x). ``tables(documents)`` (:mod:`khabar.checks.gx_tables`) flattens 
 ``run_suites(documents)`` validates one expectation suite per table in an
 ephemeral context (nothing is written to disk) and turns each failing
 expectation into findings, one per document, of the ``gx-*`` checks
-(group ``tables`` in :mod:`khabar.checks.catalogue`).
+(group ``tables`` in :mod:`khabar.core.catalogue`).
 
 Rows are keyed by ``document`` + ``id``. ``attributions`` has one row per
 fragment (``role``, ``fragment`` index), so its unique key is
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from khabar.checks.gx_tables import COLUMNS, tables
-from khabar.findings import Finding, finding
-from khabar.progress import Progress, no_progress
+from khabar.core.findings import Finding, finding
+from khabar.io.progress import Progress, no_progress
 from khabar.schema.labels import ATTRIBUTION_ROLES, ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
 from khabar.schema.relations import RELATIONS
 

@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from khabar.gcpause import gc_paused
+from khabar.core.gcpause import gc_paused
 from khabar.schema.labels import ATTRIBUTION_ROLES
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Iterator
 
-from khabar.findings import Finding
+from khabar.core.findings import Finding
 from khabar.io.project import Corpus
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.relations import RELATIONS

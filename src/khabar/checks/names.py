@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from khabar.findings import Finding
+from khabar.core.findings import Finding
 from khabar.io.project import Corpus, Locate
 from khabar.schema.model import Document, Entity
 

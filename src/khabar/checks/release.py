@@ -24,14 +24,24 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from khabar.changelog import HEADING
-from khabar.checks.release_built import _shown, check_card_features, check_roundtrip
-from khabar.findings import Finding, KhabarError, finding
+from khabar.core.findings import Finding, KhabarError, finding
+from khabar.io.cardfile import CARD, split_front_matter
+from khabar.io.changelog import HEADING
 from khabar.io.guards import read_project_file, read_text_guarded, require_project_file
 
 GIT_TIMEOUT = 30  # seconds per git call
-PYPROJECT, CHANGELOG, CARD = "pyproject.toml", "CHANGELOG.md", "dataset_card.md"
+PYPROJECT, CHANGELOG = "pyproject.toml", "CHANGELOG.md"
 _TYPED = re.compile(r"(?i)\bversion\s*:?\s*v?\d+\.\d+\.\d+")
+
+
+def shown_path(path: Path, root: Path | None) -> str:
+    """``path`` as shown in findings: relative to ``root`` when inside it, else as given."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
 
 
 def _line(text: str, index: int) -> int:
@@ -114,8 +124,6 @@ def _release_texts(root: Path) -> tuple[dict[str, str], list[Finding]]:
 
 def _front_matter(template: str) -> list[Finding]:
     """The card template's front matter problems, found now rather than when the build renders the card."""
-    from khabar.card import split_front_matter
-
     try:
         split_front_matter(template)
     except KhabarError as exc:
@@ -162,7 +170,7 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
 def _built_versions(*, root: Path, built: Path, version: str, template: str | None, shown_as: Path | None) -> list[Finding]:
     found: list[Finding] = []
     manifest, readme = built / "manifest.json", built / "README.md"
-    shown = {path: (shown_as / path.name).as_posix() if shown_as else _shown(path, root) for path in (manifest, readme)}
+    shown = {path: (shown_as / path.name).as_posix() if shown_as else shown_path(path, root) for path in (manifest, readme)}
     text, unreadable = read_text_guarded(manifest, shown=shown[manifest])
     if text is None:
         return unreadable
@@ -236,4 +244,4 @@ def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
     return [finding("changelog-entry", f"{listed} changed since release {tag} and the version is now {version}, but CHANGELOG.md has no `## [{version}] - YYYY-MM-DD` section; add one saying what changed", path=CHANGELOG, line=line)]
 
 
-__all__ = ["check_card_features", "check_changelog", "check_roundtrip", "check_versions", "pyproject_version", "rendered_versions"]
+__all__ = ["check_changelog", "check_versions", "pyproject_version", "rendered_versions", "shown_path"]

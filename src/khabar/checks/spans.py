@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Mapping, NamedTuple
 
-from khabar.findings import Finding
+from khabar.core.findings import Finding
 from khabar.io.project import Corpus
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterator
 
-from khabar.findings import Finding
+from khabar.core.findings import Finding
 from khabar.io.annotation_read import LAYERS
 from khabar.io.project import Corpus
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from khabar.evaluate.gold import MANIFEST, built_documents, built_splits, built_texts, split_shards, trusted_shards
-from khabar.evaluate.layers import NEEDS, SCORERS, pooled
-from khabar.evaluate.predictions import Prediction, read_predictions
-from khabar.findings import KhabarError, errors
+from khabar.scoring.layers import SCORERS, pooled, scores
+from khabar.scoring.predictions import Prediction, read_predictions
+from khabar.core.findings import KhabarError, errors
 from khabar.schema.labels import HELD_OUT
 from khabar.schema.model import Document
 
@@ -32,7 +32,7 @@ def load_gold(*, path: Path, split: str | None = None) -> list[Document]:
     if (path / MANIFEST).exists():
         shards = trusted_shards(path)
         return list(built_documents(shards if split is None else split_shards(shards, split)))
-    from khabar.checks import validate
+    from khabar.pipeline import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
     if errors(findings):
@@ -61,13 +61,6 @@ def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction], spl
     for name, (_, as_results) in SCORERS.items():
         results[name] = as_results(totals[name]) if name in totals else None
     return results
-
-
-def scores(*, gold: list[Document], predictions: Mapping[str, Prediction]) -> dict[str, Any]:
-    """The scores of every layer that any of ``predictions`` (by document id) gives,
-    on the documents ``gold``; those of disjoint sets of documents pool (``pooled``)."""
-    given = {layer for p in predictions.values() for layer in p.layers}
-    return {name: score(gold, predictions) for name, (score, _) in SCORERS.items() if NEEDS[name] in given}
 
 
 def _chunks(gold: Iterable[Document]) -> Iterator[list[Document]]:

@@ -13,17 +13,16 @@ from pathlib import Path
 from sys import intern
 from typing import Any, Iterator
 
-from khabar.findings import Finding, KhabarError
+from khabar.core.findings import Finding, KhabarError
+from khabar.io.manifest import MANIFEST, check_integrity, read_manifest
 from khabar.schema.model import Document, Token, shared_offsets
 
-MANIFEST = "manifest.json"
 SHARDS = "data/documents/"
 
 
 def gold_shards(built: Path) -> tuple[list[Path], list[Finding]]:
     """The ``documents`` shards of ``built``, in order, and a finding for each one that cannot be trusted
-    (:func:`khabar.publish.check_integrity` on the shards alone)."""
-    from khabar.publish import check_integrity, read_manifest
+    (:func:`khabar.io.manifest.check_integrity` on the shards alone)."""
 
     manifest, found = read_manifest(built, check="gold-integrity")
     if manifest is None:
@@ -72,7 +71,7 @@ def built_documents(shards: list[Path]) -> Iterator[Document]:
     """The documents of the shards, read a parquet batch at a time (not held)."""
     import pyarrow.parquet as pq
 
-    from khabar.gcpause import gc_paused
+    from khabar.core.gcpause import gc_paused
     from khabar.schema import document_from_row
 
     for f in shards:

@@ -18,7 +18,7 @@ from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.export.common import write_folder
 from khabar.export.conll2012 import docs_to_conll2012
 from khabar.export.spacy_docbin import docs_to_spacy
-from khabar.findings import Finding, KhabarError, errors, finding
+from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.schema.model import Document
 
 

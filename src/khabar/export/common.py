@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from khabar.atomic import replacing
-from khabar.findings import KhabarError, finding
-from khabar.outputs import EXPORT
+from khabar.io.atomic import replacing
+from khabar.core.findings import KhabarError, finding
+from khabar.io.outputs import EXPORT
 from khabar.schema.model import Document, Mention
 
 
@@ -72,9 +72,9 @@ def require_references(*, doc: Document) -> None:
 
 def write_folder(*, out: Path, write: Callable[[Path], list[Path]], project: Path | None = None) -> list[Path]:
     """Run ``write(stage)`` in a staging folder beside ``out``, then swap it into
-    place (:mod:`khabar.atomic`, like :mod:`khabar.build`): a failed export leaves
+    place (:mod:`khabar.io.atomic`, like :mod:`khabar.dataset.build`): a failed export leaves
     the previous ``out`` untouched. ``out`` must be new, empty or an earlier
-    export (:data:`khabar.outputs.EXPORT`; ``out-refused`` otherwise, nothing
+    export (:data:`khabar.io.outputs.EXPORT`; ``out-refused`` otherwise, nothing
     touched). Returns the written files, under ``out``."""
     with replacing(out, output=EXPORT, project=project) as stage:
         written = write(stage)

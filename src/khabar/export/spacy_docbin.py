@@ -1,6 +1,6 @@
 """spaCy export: one ``DocBin`` file, ``khabar.spacy``, with one ``Doc`` per document.
 
-Each ``Doc`` is ``khabar.tokenize.pipeline()`` run on the text (``spacy.blank("en")``
+Each ``Doc`` is ``khabar.io.tokenize.pipeline()`` run on the text (``spacy.blank("en")``
 plus the sentencizer): every spaCy token, whitespace tokens included, so
 ``Doc.char_span`` finds every Khabar span, and sentence starts as Khabar has them.
 
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from khabar.export.common import require_references
 from khabar.io.corpus_files import DOCUMENT_META
-from khabar.findings import KhabarError, finding
+from khabar.core.findings import KhabarError, finding
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document
 
@@ -66,11 +66,11 @@ def _span(sdoc: Doc, doc: Document, start: int, end: int, *, what: str, label: s
 
 def to_spacy_doc(*, doc: Document) -> Doc:
     """The spaCy ``Doc`` of one Khabar document (see the module docstring for the layout)."""
-    from khabar.tokenize import pipeline
+    from khabar.io.tokenize import pipeline
 
     require_references(doc=doc)
     sdoc = pipeline()(doc.text)
-    # Khabar's sentences, not the bare sentencizer's: khabar.tokenize also ends a sentence at a line
+    # Khabar's sentences, not the bare sentencizer's: khabar.io.tokenize also ends a sentence at a line
     # break and moves an opening quote to the sentence it opens (the relation evidence counts these).
     starts = {s.start for s in doc.sentences}
     for token in sdoc[1:]:

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from khabar.findings import Finding, finding
+from khabar.core.findings import Finding, finding
 from khabar.io.corpus_files import decode
 from khabar.io.guards import MAX_YAML_BYTES, read_guarded
 from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, load_yaml, yaml_findings

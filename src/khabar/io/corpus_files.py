@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from khabar.findings import Finding, finding
+from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_CORPUS_BYTES, decode_utf8, read_guarded
 from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 

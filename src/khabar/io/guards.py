@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from khabar.findings import Finding, KhabarError, finding
+from khabar.core.findings import Finding, KhabarError, finding
 
 #: Bytes of a corpus file (`file-too-large`): spaCy's tokenizer takes texts of at most 1,000,000
 #: characters, and a file of at most 1,000,000 bytes holds no more (the largest corpus file has 7 KB).
@@ -149,7 +149,7 @@ def read_project_file(root: Path, name: str) -> tuple[str | None, list[Finding]]
 
 
 def require_project_file(root: Path, name: str) -> str | None:
-    """:func:`read_project_file`'s text (None when there is no such file); its findings raised as a :class:`~khabar.findings.KhabarError`."""
+    """:func:`read_project_file`'s text (None when there is no such file); its findings raised as a :class:`~khabar.core.findings.KhabarError`."""
     text, found = read_project_file(root, name)
     if found:
         raise KhabarError(found)
@@ -157,7 +157,7 @@ def require_project_file(root: Path, name: str) -> str | None:
 
 
 def require_text(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, within: Sequence[Path] | None = None) -> str:
-    """:func:`read_text_guarded`'s text; its findings raised as a :class:`~khabar.findings.KhabarError`."""
+    """:func:`read_text_guarded`'s text; its findings raised as a :class:`~khabar.core.findings.KhabarError`."""
     text, found = read_text_guarded(path, shown=shown, limit=limit, within=within)
     if text is None:
         raise KhabarError(found)

@@ -13,12 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Callable
 
-from khabar.findings import Finding, finding
-from khabar.gcpause import gc_paused
+from khabar.core.findings import Finding, finding
+from khabar.core.gcpause import gc_paused
 from khabar.io.annotation_read import Layers, read_annotation_file
 from khabar.io.corpus_files import DOCUMENT_META, CorpusFile, read_corpus_file
-from khabar.parallel import chunked_map
-from khabar.progress import Progress, no_progress
+from khabar.core.parallel import chunked_map
+from khabar.io.progress import Progress, no_progress
 from khabar.schema.model import Document
 
 
@@ -145,7 +145,7 @@ def document_ids(root: Path, annotations: Path | None = None) -> list[str]:
 
 
 def _assemble(cf: CorpusFile, layers: Layers) -> Document:
-    from khabar.tokenize import tokenize
+    from khabar.io.tokenize import tokenize
 
     tokens, sentences = tokenize(cf.text)
     return Document(
@@ -199,7 +199,7 @@ def load_project(*, root: Path, annotations: Path | None = None, progress: Progr
 
     ``annotations`` reads another annotation folder (a second pass) over the
     same ``corpus/``. ``progress`` wraps the stream of documents read (see
-    :mod:`khabar.progress`). ``strict_metadata=False``: see :func:`~khabar.io.corpus_files.read_corpus_file`."""
+    :mod:`khabar.io.progress`). ``strict_metadata=False``: see :func:`~khabar.io.corpus_files.read_corpus_file`."""
     paths = Paths(root, annotations, strict_metadata)
     corpus = Corpus(root=root)
     ids = document_ids(root, annotations)

@@ -29,7 +29,7 @@ from yaml import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, S
                   StreamEndEvent)
 from yaml.reader import Reader
 
-from khabar.findings import Finding, finding
+from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_DEPTH, MAX_INT_DIGITS
 
 try:  # the C loader is several times faster; fall back where libyaml is missing

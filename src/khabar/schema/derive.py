@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from khabar.schema.labels import NAME_TYPES
 
 if TYPE_CHECKING:
-    from khabar.schema.model import Document, NerSpan
+    from khabar.schema.model import Document
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpan:
+    """One span of the derived flat OntoNotes-style layer."""
+
+    start: int
+    end: int
+    label: str
+    text: str
 
 
 def derive_ner(doc: Document) -> tuple[NerSpan, ...]:
     """The flat OntoNotes-style layer: the heads of name mentions that no other
     name mention's head contains, labelled with their entity's type (OTHER is
     not an OntoNotes label and is left out), plus every value."""
-    from khabar.schema.model import NerSpan
-
     types = {entity.id: entity.type for entity in doc.entities}
     heads = sorted(
         {

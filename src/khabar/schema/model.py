@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 from khabar.schema import labels
 from khabar.schema.invariants import SchemaError, id_list, need, need_safe_id, one_of, safe_id, span_range
+from khabar.schema.derive import NerSpan, derive_ner
 from khabar.schema.relations import RELATIONS
 
 
@@ -129,16 +130,6 @@ class Value:
 
 
 @dataclass(frozen=True, slots=True)
-class NerSpan:
-    """One span of the derived flat OntoNotes-style layer."""
-
-    start: int
-    end: int
-    label: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class Relation:
     """A typed relation between two entities, with its evidence sentences."""
 
@@ -224,8 +215,6 @@ class Document:
             raise SchemaError("split-unknown", f"`split` must be one of {', '.join(labels.SPLITS)}; found {self.split!r}")
         if self.licence is not None and self.licence not in labels.TEXT_LICENCES:
             raise SchemaError("licence-unknown", f"`licence` must be one of {', '.join(labels.TEXT_LICENCES)}; found {self.licence!r}")
-        from khabar.schema.derive import derive_ner  # local: derive imports this module
-
         object.__setattr__(self, "ner", derive_ner(self))
 
     def __reduce__(self) -> tuple[Any, ...]:

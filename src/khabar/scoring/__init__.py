@@ -1,6 +1,8 @@
-"""Scoring layer of Khabar: pure metric functions over simple Python types.
+"""Layer 5 (beside the checks), scoring: the metrics, pure functions over simple Python types (the modules
+re-exported here depend on the standard library and scipy only), and the scoring of predictions against
+documents layer by layer (:mod:`~khabar.scoring.predictions` reads and checks a predictions file,
+:mod:`~khabar.scoring.layers` scores it). May import: ``io``, ``schema``, ``core``.
 
-Depends on the standard library and scipy only (no other khabar module).
 Every score is a :class:`PRF` holding exact numerator/denominator pairs; see
 ``docs/evaluation.md`` for the matching, pooling and tie-breaking rules.
 """
@@ -12,10 +14,11 @@ from khabar.scoring.attribution import (
     score_attributions,
     token_indices,
 )
-from khabar.scoring.blanc import BlancScores, blanc
+from khabar.scoring.blanc import BlancScores
 from khabar.scoring.coref import (
     CorefScores,
     b_cubed,
+    blanc,
     ceafe,
     ceafm,
     clusters_from_mentions,

@@ -87,11 +87,3 @@ def blanc_document(key: Sequence[tuple[Hashable, ...]], response: Sequence[tuple
         coref=PRF(recall_num=both, recall_den=key_links, precision_num=both, precision_den=response_links),
         non_coref=PRF(recall_num=apart, recall_den=key_apart, precision_num=apart, precision_den=response_apart),
     )
-
-
-def blanc(*, key: Mapping[Hashable, Sequence[object]], response: Mapping[Hashable, Sequence[object]], singletons: bool = True) -> BlancScores:
-    """BLANC's counts pooled over the key's documents (inputs as :func:`khabar.scoring.coref.muc`'s)."""
-    from khabar.scoring.coref import _document_pairs, _overlaps
-
-    pairs = _document_pairs(key, response, singletons)  # type: ignore[arg-type]
-    return sum((blanc_document(k, r, _overlaps(k, r)) for k, r in pairs), BlancScores())

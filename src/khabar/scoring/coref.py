@@ -298,3 +298,9 @@ def clusters_from_mentions(
             raise ValueError(f"mention entity must be hashable, got {entity!r}")
         groups.setdefault(entity, set()).add(_span(mention, start, end))
     return sorted(tuple(sorted(spans)) for spans in groups.values())
+
+
+def blanc(*, key: Mapping[Hashable, Sequence[object]], response: Mapping[Hashable, Sequence[object]], singletons: bool = True) -> BlancScores:
+    """BLANC's counts pooled over the key's documents (inputs as :func:`muc`'s; here, not in :mod:`khabar.scoring.blanc`, which it needs the documents' pairing of)."""
+    pairs = _document_pairs(key, response, singletons)  # type: ignore[arg-type]
+    return sum((blanc_document(k, r, _overlaps(k, r)) for k, r in pairs), BlancScores())

@@ -1,0 +1,116 @@
+"""The card's results table: every baseline run on the gold at build time."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from khabar.core.findings import KhabarError
+from khabar.core.markdown import code, table
+from khabar.schema.model import Document
+
+
+def _f1(d: dict[str, Any]) -> str:
+    return f"{100 * d['precision']:.1f} / {100 * d['recall']:.1f} / {100 * d['f1']:.1f}"
+
+
+def _rows(name: str, version: str, results: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The table rows of one baseline: (system, layer, metric, P / R / F1)."""
+    system, out = f"{name} {version}", []
+    if results.get("ner"):
+        out.append((system, "NER", "strict micro", _f1(results["ner"]["micro"])))
+    if results.get("coref"):
+        for setting in ("extent, with singletons", "head, with singletons"):
+            scores = results["coref"][setting]
+            out.append((system, "coreference", f"CoNLL F1 ({setting})", f"– / – / {100 * scores['conll_f1']:.1f}"))
+            out.append((system, "coreference", f"LEA ({setting})", _f1(scores["lea"])))
+    if results.get("relations"):
+        out.append((system, "relations", "entity-level (DocRED)", _f1(results["relations"]["relation"])))
+        out.append((system, "relations", "evidence", _f1(results["relations"]["evidence"])))
+    if results.get("attributions"):
+        out.append((system, "attribution", "whole attribution, exact", _f1(results["attributions"]["exact"]["attribution"])))
+        out.append((system, "attribution", "whole attribution, token overlap", _f1(results["attributions"]["partial"]["attribution"])))
+    return out
+
+
+#: baseline name -> layer -> its pooled scores (see ``khabar.scoring.layers.pooled``); None: not run (skipped).
+BaselineScores = Mapping[str, Mapping[str, Any] | None]
+
+
+def baseline_scores(docs: Sequence[Document]) -> dict[str, dict[str, Any] | None]:
+    """Every baseline run on ``docs`` and scored, as a user would (predictions
+    written as JSON Lines, read back and checked, then scored), in this process.
+
+    Scores of disjoint sets of documents pool (:func:`pool_scores`), so the
+    pipeline's workers score their chunks and the card shows the corpus's scores."""
+    from khabar.baselines import BASELINES, write_predictions
+    from khabar.scoring.layers import scores
+    from khabar.scoring.predictions import read_predictions
+    from khabar.scoring.layers import picklable
+
+    texts = {d.id: d.text for d in docs}
+    out: dict[str, dict[str, Any] | None] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (function, _, _) in sorted(BASELINES.items()):
+            try:
+                predictions = function(documents=list(texts.items()))
+            except KhabarError:  # it needs what is not installed (spacy-ner: a spaCy pipeline)
+                out[name] = None
+                continue
+            path = write_predictions(predictions=predictions, out=Path(tmp) / f"{name}.jsonl")
+            del predictions  # written: free them before they are read back
+            parsed, findings = read_predictions(path=path, texts=texts)
+            if findings:
+                raise KhabarError(findings)
+            out[name] = picklable(scores(gold=list(docs), predictions={p.id: p for p in parsed}))
+    return out
+
+
+def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any] | None]:
+    """:func:`baseline_scores` of two disjoint sets of documents, pooled."""
+    from khabar.scoring.layers import pooled
+
+    out: dict[str, dict[str, Any] | None] = {}
+    for name in dict.fromkeys([*a, *b]):
+        x, y = a.get(name, {}), b.get(name, {})  # absent: no documents scored yet; None: not run
+        out[name] = None if x is None or y is None else pooled(x, y)
+    return out
+
+
+def _split_table(scores: BaselineScores) -> tuple[str, list[str]]:
+    """One split's table, and the baselines not run."""
+    from khabar.baselines import BASELINES
+    from khabar.scoring.layers import SCORERS
+
+    rows: list[tuple[str, ...]] = []
+    skipped = []
+    for name, (_, _, version) in sorted(BASELINES.items()):
+        layers = scores.get(name)
+        if layers is None:
+            skipped.append(name)
+            continue
+        rows += _rows(name, version, {layer: SCORERS[layer][1](layers[layer]) if layer in layers else None for layer in SCORERS})
+    return table(("system", "layer", "metric", "P / R / F1"), rows), skipped
+
+
+def baselines_markdown(scores: Mapping[str, BaselineScores], *, khabar_version: str) -> str:
+    """The card's tables of ``scores`` per split (P / R / F1, percent), the held-out split first."""
+    from khabar.schema.splits import held_out_first
+
+    lines = [
+        f"Scores of the baselines on Khabar {khabar_version}, per split (the held-out `test` split first), computed at build time "
+        "(`khabar baseline NAME --out FILE`, then `khabar evaluate --pred FILE --split SPLIT`). Precision / recall / F1 in percent.",
+    ]
+    skipped: set[str] = set()
+    for split, per_split in held_out_first(scores):
+        split_table, missed = _split_table(per_split)
+        skipped.update(missed)
+        lines += ["", f"**Split {code(split)}**", "", split_table]
+    if not scores:
+        lines += ["", "_No document yet._"]
+    if skipped:
+        lines += ["", f"Not run at build time: {', '.join(sorted(skipped))} (it needs an installed spaCy pipeline; see `docs/baselines.md`)."]
+    lines += ["", "The rule-based baselines were written while looking at the seed document, which is in the dev split: their dev scores are "
+              "development scores, not held-out ones. They set a floor, not a target."]
+    return "\n".join(lines)

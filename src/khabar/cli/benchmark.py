@@ -1,0 +1,42 @@
+"""CLI command that runs a baseline: ``khabar baseline NAME --out FILE``. Thin wrapper; only the CLI prints."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable
+
+Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from khabar.baselines import BASELINES, run_baseline, write_predictions
+    from khabar.evaluate import load_gold
+    from khabar.io.outputs import PREDICTIONS, check_out
+
+    check_out(out=args.out, output=PREDICTIONS, project=args.root)  # refused before the work, and again before the rename
+    gold = load_gold(path=args.gold or args.root, split=args.split)  # the split `khabar evaluate --split` scores
+    documents = [(d.id, d.text) for d in gold]  # a baseline sees ids and texts only
+    options = {"model": args.model} if args.model is not None else {}
+    try:
+        predictions = run_baseline(name=args.name, documents=documents, options=options)
+    except ValueError as exc:
+        print(f"khabar: {exc}", file=sys.stderr)
+        return 2
+    _, _, version = BASELINES[args.name]
+    path = write_predictions(predictions=predictions, out=args.out, baseline=f"{args.name} {version}")
+    print(f"{args.name} {version}: wrote {len(predictions)} document(s) of the {args.split} split to {path}")
+    return 0
+
+
+def register(add: Add) -> None:
+    from khabar.baselines import BASELINES
+    from khabar.schema.labels import HELD_OUT, SPLITS
+
+    p = add("baseline", cmd_baseline, "run a baseline system on the gold texts and write its predictions (JSON Lines)")
+    p.add_argument("name", choices=sorted(BASELINES), help="; ".join(f"{n}: {d}" for n, (_, d, _) in sorted(BASELINES.items())))
+    p.add_argument("--out", type=Path, required=True, help="the predictions file to write: new, empty or an earlier baseline's")
+    p.add_argument("--gold", type=Path, help="a built dataset folder or a project folder whose texts to read (default: --root)")
+    p.add_argument("--model", help="spacy-ner only: a spaCy pipeline name or folder (default: en_core_web_sm)")
+    p.add_argument("--split", choices=SPLITS, default=HELD_OUT, help=f"the documents of this split (default: {HELD_OUT}, as `khabar evaluate`)")
