@@ -362,7 +362,7 @@ def test_baselines_spacy_ner_missing_model_says_how_to_install(tmp_path: Path) -
 # --- the command --------------------------------------------------------------------------------
 
 def _parser() -> argparse.ArgumentParser:
-    """The top-level parser shape of ``khabar.cli.parser()``, with only this module's command."""
+    """The top-level parser shape of ``khabar.cli.main.parser()``, with only this module's command."""
     top = argparse.ArgumentParser(prog="khabar")
     top.add_argument("--root", type=Path, default=Path("."))
     sub = top.add_subparsers(dest="command", required=True)

@@ -15,7 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from khabar.checks import CORPUS_CHECKS, run_checks, validate
+from khabar.checks import CORPUS_CHECKS, run_checks
+from khabar.pipeline import validate
 from khabar.checks.exceptions import Exemption, read_exceptions
 from khabar.checks.names import NameHeads, _agrees, _words, check_name_types, check_names_annotated, name_heads, name_index, name_strings, unannotated, windows
 from khabar.core.findings import Finding

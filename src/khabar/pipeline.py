@@ -1,4 +1,6 @@
-"""The streamed pipeline: each document's own work in worker processes, the corpus's work here.
+"""Layer 7, the pipeline: validation (:func:`validate`) and the one streamed pass that the build shares with
+it, each document's own work in worker processes, the corpus's work here. May import: ``export`` and
+``baselines`` (the card's baseline scores are computed in the workers) and every layer below them.
 
 Data still flows one way, files -> model -> checks -> views, but per chunk of
 documents: a worker (:mod:`khabar.core.parallel`) reads its chunk (YAML, text,

@@ -1,4 +1,6 @@
-"""Baseline systems: deterministic predictions from the document texts alone.
+"""Layer 6 (beside export), baselines: deterministic predictions from the document texts alone, and their
+scores on documents (:mod:`~khabar.baselines.scores`, which the pipeline computes for the card). May import:
+``views``, ``checks``, ``scoring``, ``io``, ``schema``, ``core``.
 
 ``BASELINES`` is the one table: name -> (function, description, version of the
 rules). Each function is called as ``function(documents=[(id, text), ...],

@@ -1,4 +1,4 @@
-"""Layer 5, the checks: pure functions from a loaded corpus to findings. Validation as a whole (reading,
+"""Layer 4, the checks: pure functions from a loaded corpus to findings. Validation as a whole (reading,
 checking, the suites, in worker processes) is :func:`khabar.pipeline.validate`.
 
 May import: ``io``, ``schema``, ``core``.

@@ -1,4 +1,6 @@
-"""The evaluation layer: score predictions (JSON Lines, ``documents`` schema) against the gold.
+"""Layer 8, evaluation: score predictions (JSON Lines, ``documents`` schema) against the gold, from a project
+or a built folder, and the agreement of two annotation passes (:mod:`~khabar.evaluate.agreement`). May import:
+``pipeline`` (to validate a project's gold) and every layer below it.
 
 ``evaluate(gold=..., predictions=...)`` returns a plain dict of results per
 layer; the metrics themselves live in ``khabar.scoring`` and their matching

@@ -1,4 +1,5 @@
-"""Exports of the annotations to other formats, and imports back.
+"""Layer 6 (beside the baselines), export: the annotations in other formats, and imports back. May import:
+``views``, ``checks``, ``scoring``, ``io``, ``schema``, ``core``.
 
 ``EXPORTERS`` maps a format name to its writer, called as
 ``write(documents=..., out=FOLDER) -> list[Path]``; ``IMPORTERS`` maps a format

@@ -1,4 +1,6 @@
-"""The schema layer: labels, the frozen data model and its ``datasets.Features``."""
+"""Layer 2, the schema: labels, the frozen data model and its ``datasets.Features``, splits and licences.
+May import: ``core``.
+"""
 
 from khabar.schema.model import (
     Attribution,

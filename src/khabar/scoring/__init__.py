@@ -1,4 +1,4 @@
-"""Layer 5 (beside the checks), scoring: the metrics, pure functions over simple Python types (the modules
+"""Layer 4 (beside the checks), scoring: the metrics, pure functions over simple Python types (the modules
 re-exported here depend on the standard library and scipy only), and the scoring of predictions against
 documents layer by layer (:mod:`~khabar.scoring.predictions` reads and checks a predictions file,
 :mod:`~khabar.scoring.layers` scores it). May import: ``io``, ``schema``, ``core``.

@@ -1,4 +1,6 @@
-"""The dataset views: one config per task, each one ``Features`` declaration plus a row builder.
+"""Layer 5, the views: one dataset config per task, each one ``Features`` declaration plus a row builder, and
+the corpus statistics (:mod:`~khabar.views.stats`). May import: ``checks``, ``scoring``, ``io``, ``schema``,
+``core``.
 
 ``CONFIGS`` is the one table of configs, in card order; ``documents`` is the default.
 """
