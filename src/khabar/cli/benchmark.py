@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -28,15 +27,3 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     path = write_predictions(predictions=predictions, out=args.out, baseline=f"{args.name} {version}")
     print(f"{args.name} {version}: wrote {len(predictions)} document(s) of the {args.split} split to {path}")
     return 0
-
-
-def register(add: Add) -> None:
-    from khabar.baselines import BASELINES
-    from khabar.schema.labels import HELD_OUT, SPLITS
-
-    p = add("baseline", cmd_baseline, "run a baseline system on the gold texts and write its predictions (JSON Lines)")
-    p.add_argument("name", choices=sorted(BASELINES), help="; ".join(f"{n}: {d}" for n, (_, d, _) in sorted(BASELINES.items())))
-    p.add_argument("--out", type=Path, required=True, help="the predictions file to write: new, empty or an earlier baseline's")
-    p.add_argument("--gold", type=Path, help="a built dataset folder or a project folder whose texts to read (default: --root)")
-    p.add_argument("--model", help="spacy-ner only: a spaCy pipeline name or folder (default: en_core_web_sm)")
-    p.add_argument("--split", choices=SPLITS, default=HELD_OUT, help=f"the documents of this split (default: {HELD_OUT}, as `khabar evaluate`)")

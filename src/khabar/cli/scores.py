@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
 
 
 def _pct(d: dict[str, Any]) -> str:
@@ -85,18 +84,3 @@ def cmd_agree(args: argparse.Namespace) -> int:
             print(f"{doc_id:24} " + " ".join(f"{v:>{w}}" for v, w in zip(figures, widths)))
         print("")
     return 0
-
-
-def register(add: Add) -> None:
-    from khabar.schema.labels import HELD_OUT, SPLITS
-
-    p = add("evaluate", cmd_evaluate, "score predictions (JSON Lines, documents schema) against the gold")
-    p.add_argument("--gold", type=Path, help="a built dataset folder or a project folder (default: --root)")
-    p.add_argument("--pred", type=Path, required=True, help="predictions, one JSON document a line")
-    p.add_argument("--split", choices=SPLITS, default=HELD_OUT, help=f"the split to score (default: {HELD_OUT}); a prediction for a document of another split is an error")
-    p.add_argument("--json", action="store_true", help="machine-readable results")
-    p = add("agree", cmd_agree, "agreement of two annotation folders over the project's corpus")
-    p.add_argument("a", type=Path, help="an annotation folder (e.g. annotations/passes/first)")
-    p.add_argument("b", type=Path, help="another annotation folder (e.g. annotations/passes/second)")
-    p.add_argument("--split", choices=SPLITS, help="only this split (default: every split, the held-out test split first)")
-    p.add_argument("--json", action="store_true", help='{"splits": [{"split", "documents", "pooled", "per_document"}, ...]}')
