@@ -7,7 +7,6 @@ baseline runs a pipeline built here (blank English + an entity ruler).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from khabar.baselines import BASELINES, run_baseline, write_predictions
 from khabar.baselines.cue_lexicon_attribution import document_attributions
 from khabar.core.catalogue import CATALOGUE
-from khabar.cli.benchmark import register
+from khabar.cli import main
 from khabar.evaluate import evaluate, load_gold, read_predictions
 from khabar.core.findings import KhabarError
 from khabar.schema.model import Document
@@ -361,26 +360,15 @@ def test_baselines_spacy_ner_missing_model_says_how_to_install(tmp_path: Path) -
 
 # --- the command --------------------------------------------------------------------------------
 
-def _parser() -> argparse.ArgumentParser:
-    """The top-level parser shape of ``khabar.cli.main.parser()``, with only this module's command."""
-    top = argparse.ArgumentParser(prog="khabar")
-    top.add_argument("--root", type=Path, default=Path("."))
-    sub = top.add_subparsers(dest="command", required=True)
-
-    def add(name: str, func: Any, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(func=func)
-        return p
-
-    register(add)
-    return top
+def _run(argv: list[str]) -> int:
+    """``khabar ARGV`` through the real parser and dispatch."""
+    return main(argv)
 
 
 def test_baselines_cli_writes_predictions_from_a_built_dataset(tiny_built: Path, tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "pred.jsonl"
-    args = _parser().parse_args(["baseline", "cue-lexicon-attribution", "--gold", str(tiny_built), "--out", str(out)])
-    assert args.func(args) == 0
+    assert _run(["baseline", "cue-lexicon-attribution", "--gold", str(tiny_built), "--out", str(out)]) == 0
     assert "wrote 1 document(s)" in capsys.readouterr().out
     gold = load_gold(path=tiny_built)
     read, findings = read_predictions(path=out, texts={d.id: d.text for d in gold})
@@ -392,8 +380,7 @@ def test_baselines_cli_reads_the_project_root_and_passes_the_model(project_root:
     out = tmp_path / "pred.jsonl"
     split = str(load_gold(path=project_root)[0].split)  # a split with documents
     argv = ["--root", str(project_root), "baseline", "spacy-ner", "--model", ruler_pipeline, "--out", str(out), "--split", split]
-    args = _parser().parse_args(argv)
-    assert args.func(args) == 0
+    assert _run(argv) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(load_gold(path=project_root, split=split)) and all("ner" in json.loads(line) for line in lines)
 
@@ -401,8 +388,6 @@ def test_baselines_cli_reads_the_project_root_and_passes_the_model(project_root:
 @pytest.mark.parametrize("split", ["dev", "test"])
 def test_baselines_cli_predicts_the_split_evaluate_scores(split_built: Path, tmp_path: Path, split: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from khabar.cli import main
-
     out = tmp_path / "pred.jsonl"
     assert main(["baseline", "string-match-coref", "--gold", str(split_built), "--out", str(out), *(["--split", split] if split == "dev" else [])]) == 0
     assert f"wrote 1 document(s) of the {split} split" in capsys.readouterr().out
@@ -413,8 +398,6 @@ def test_baselines_cli_predicts_the_split_evaluate_scores(split_built: Path, tmp
 
 def test_baselines_cli_rejects_an_option_the_baseline_lacks(tiny_project: Path, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
-    args = _parser().parse_args(["--root", str(tiny_project), "baseline", "string-match-coref", "--model", "x",
-                                 "--out", str(tmp_path / "pred.jsonl")])
-    assert args.func(args) == 2
+    assert _run(["--root", str(tiny_project), "baseline", "string-match-coref", "--model", "x", "--out", str(tmp_path / "pred.jsonl")]) == 2
     assert "takes no option" in capsys.readouterr().err
     assert not (tmp_path / "pred.jsonl").exists()

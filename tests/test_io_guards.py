@@ -21,7 +21,8 @@ from khabar.io import guards
 from khabar.io.guards import MAX_DEPTH, MAX_INT_DIGITS, read_guarded
 from khabar.io.project import Paths, load_document
 from khabar.io.yamlfast import SLOW, parse_canonical
-from khabar.io.yamlnodes import YamlSyntaxError, load_general, load_yaml
+from khabar.io.yamlfast import load_yaml
+from khabar.io.yamlnodes import YamlSyntaxError, load_general
 
 CLI = [sys.executable, "-c", "import sys; from khabar.cli import main; sys.exit(main(sys.argv[1:]))"]
 

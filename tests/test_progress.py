@@ -10,7 +10,7 @@ from typing import Any, Iterable
 import pytest
 
 from khabar.pipeline import validate
-from khabar.cli.main import progress_bar
+from khabar.cli.output import progress_bar
 from khabar.io.progress import Timings, no_progress
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import huggingface_hub
 import pytest
 
-from khabar.cli import release as cli_release
+from khabar.cli import main
 from khabar.core.findings import KhabarError
 from khabar.workflow.publish import publish
 
@@ -172,19 +172,8 @@ def test_publish_rejects_a_repo_id_without_org(folder: Path, no_network: None) -
 
 
 def run_cli(argv: list[str]) -> int:
-    """The release commands under a parser shaped like khabar.cli's."""
-    top = argparse.ArgumentParser(prog="khabar")
-    top.add_argument("--root", type=Path, default=Path("."))
-    sub = top.add_subparsers(dest="command", required=True)
-
-    def add(name: str, func: Any, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help)
-        p.set_defaults(func=func)
-        return p
-
-    cli_release.register(add)
-    args = top.parse_args(argv)
-    return args.func(args)
+    """``khabar ARGV`` through the real parser and dispatch."""
+    return main(argv)
 
 
 def test_cli_release_dry_run_prints_files_and_tag(folder: Path, no_network: None, capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,18 +24,35 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+import pandas as pd
+import pyarrow as pa
+
 from khabar.baselines.scores import BaselineScores, baseline_scores, pool_scores
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
-from khabar.checks.names import NameHeads, check_name_types, check_names_annotated, name_heads, name_index, name_strings, type_findings, unannotated, unannotated_finding
+from khabar.checks.gx import COLUMNS, check_some, check_tables, pools
+from khabar.checks.gx_tables import tables
+from khabar.checks.names import (
+    NameHeads,
+    check_name_types,
+    check_names_annotated,
+    name_heads,
+    name_index,
+    name_strings,
+    type_findings,
+    unannotated,
+    unannotated_finding,
+)
+from khabar.checks.release import check_changelog, check_versions
 from khabar.core.findings import Finding, finding
 from khabar.core.gcpause import gc_paused
-from khabar.io.corpus_files import DOCUMENT_META
-from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
 from khabar.core.parallel import chunk_size, map_chunks, parallel
+from khabar.io.corpus_files import DOCUMENT_META
 from khabar.io.progress import Progress, Timings, no_progress
+from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
 from khabar.schema.model import Document
 from khabar.schema.splits import by_split, split_of
+from khabar.views import CONFIGS, documents, view_rows
 from khabar.views.stats import document_counts
 
 if TYPE_CHECKING:
@@ -91,8 +108,6 @@ class Streamed:
 
 
 def _work(ids: list[str], plan: Plan) -> Part:
-    from khabar.checks.gx_tables import tables
-
     with gc_paused():
         corpus = Corpus(plan.paths.root)
         for doc_id in ids:
@@ -123,10 +138,6 @@ def _work(ids: list[str], plan: Plan) -> Part:
 def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, pa.Table], list[Finding]]:
     """Every config's rows of ``docs`` as Arrow, and a ``build-roundtrip`` finding
     per ``documents`` row that Arrow does not give back exactly as made."""
-    import pyarrow as pa
-
-    from khabar.views import CONFIGS, documents, view_rows
-
     out, broken = {}, []
     for cfg in CONFIGS:
         schema = cfg.features().arrow_schema  # it carries the HF features
@@ -178,8 +189,6 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
 def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None, suite_pool: Pool | None, *, release: bool,
             progress: Progress, clock: Timings, exemptions: list[Exemption], found: list[Finding]) -> Streamed:
     """:func:`stream` from the documents on."""
-    from khabar.checks.release import check_changelog, check_versions
-
     paths, root = plan.paths, plan.paths.root
     reading: list[Finding] = []
     local: list[list[Finding]] = [[] for _ in LOCAL_CHECKS]
@@ -254,10 +263,6 @@ def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None],
     """Start the suites on the concatenated tables of the documents without error findings so far;
     return the call that waits for their findings, in table order. With a ``pool`` (a large
     corpus), the :data:`SUITE_GROUPS` run in its processes, each a group."""
-    import pandas as pd
-
-    from khabar.checks.gx import COLUMNS, check_tables, pools
-
     tables = {}
     for name in list(frames):
         parts = frames.pop(name)  # each chunk's part is freed once in the whole table
@@ -282,8 +287,6 @@ def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None],
 
 
 def _suite_group(frames: dict[str, pd.DataFrame], only: tuple[str, ...], paths: Paths) -> dict[str, list[Finding]]:
-    from khabar.checks.gx import check_some
-
     return check_some(frames, only=only, locate=Rereading(paths).locate)
 
 

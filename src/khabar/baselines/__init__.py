@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from khabar.baselines import cooccurrence_relations, cue_lexicon_attribution, spacy_ner, string_match_coref
+from khabar.core.parallel import chunked_map
+from khabar.io.atomic import replacing_file
+from khabar.io.outputs import PREDICTIONS
+from khabar.io.proofs import BASELINE_KEY
 
 __all__ = ["BASELINES", "Baseline", "run_baseline", "write_predictions"]
 
@@ -60,7 +64,6 @@ def run_baseline(*, name: str, documents: Sequence[tuple[str, str]], options: Ma
     if unknown:
         takes = ", ".join(sorted(_options_of(function))) or "no option"
         raise ValueError(f"baseline {name!r} takes {takes}; found {', '.join(unknown)}")
-    from khabar.core.parallel import chunked_map
 
     # One prediction per document, none depending on another (see khabar.core.parallel).
     return list(chunked_map(_predict, documents, function, dict(options)))
@@ -77,10 +80,6 @@ def write_predictions(*, predictions: Sequence[Mapping[str, Any]], out: Path, ba
     evaluator ignores it): the mark by which a later run may replace the file. ``out`` must be new,
     empty or such a file (:data:`khabar.io.outputs.PREDICTIONS`); anything else is refused
     (``out-refused``, nothing touched)."""
-    from khabar.io.atomic import replacing_file
-    from khabar.io.outputs import PREDICTIONS
-    from khabar.io.proofs import BASELINE_KEY
-
     with replacing_file(out, output=PREDICTIONS) as staged:
         with staged.open("w", encoding="utf-8", newline="\n") as handle:
             for prediction in predictions:

@@ -6,9 +6,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from khabar.baselines import BASELINES, write_predictions
 from khabar.core.findings import KhabarError
 from khabar.core.markdown import code, table
 from khabar.schema.model import Document
+from khabar.schema.splits import held_out_first
+from khabar.scoring.layers import SCORERS, picklable, pooled, scores
+from khabar.scoring.predictions import read_predictions
 
 
 def _f1(d: dict[str, Any]) -> str:
@@ -44,11 +48,6 @@ def baseline_scores(docs: Sequence[Document]) -> dict[str, dict[str, Any] | None
 
     Scores of disjoint sets of documents pool (:func:`pool_scores`), so the
     pipeline's workers score their chunks and the card shows the corpus's scores."""
-    from khabar.baselines import BASELINES, write_predictions
-    from khabar.scoring.layers import scores
-    from khabar.scoring.predictions import read_predictions
-    from khabar.scoring.layers import picklable
-
     texts = {d.id: d.text for d in docs}
     out: dict[str, dict[str, Any] | None] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,8 +68,6 @@ def baseline_scores(docs: Sequence[Document]) -> dict[str, dict[str, Any] | None
 
 def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any] | None]:
     """:func:`baseline_scores` of two disjoint sets of documents, pooled."""
-    from khabar.scoring.layers import pooled
-
     out: dict[str, dict[str, Any] | None] = {}
     for name in dict.fromkeys([*a, *b]):
         x, y = a.get(name, {}), b.get(name, {})  # absent: no documents scored yet; None: not run
@@ -80,9 +77,6 @@ def pool_scores(a: BaselineScores, b: BaselineScores) -> dict[str, dict[str, Any
 
 def _split_table(scores: BaselineScores) -> tuple[str, list[str]]:
     """One split's table, and the baselines not run."""
-    from khabar.baselines import BASELINES
-    from khabar.scoring.layers import SCORERS
-
     rows: list[tuple[str, ...]] = []
     skipped = []
     for name, (_, _, version) in sorted(BASELINES.items()):
@@ -96,8 +90,6 @@ def _split_table(scores: BaselineScores) -> tuple[str, list[str]]:
 
 def baselines_markdown(scores: Mapping[str, BaselineScores], *, khabar_version: str) -> str:
     """The card's tables of ``scores`` per split (P / R / F1, percent), the held-out split first."""
-    from khabar.schema.splits import held_out_first
-
     lines = [
         f"Scores of the baselines on Khabar {khabar_version}, per split (the held-out `test` split first), computed at build time "
         "(`khabar baseline NAME --out FILE`, then `khabar evaluate --pred FILE --split SPLIT`). Precision / recall / F1 in percent.",

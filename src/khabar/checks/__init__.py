@@ -10,8 +10,8 @@ from typing import Callable, Iterable, Iterator
 
 from khabar.checks import links, names, references, spans, structure, workflow
 from khabar.core.findings import Finding
-from khabar.io.project import Corpus
 from khabar.io.progress import Progress, no_progress
+from khabar.io.project import Corpus
 
 Check = Callable[[Corpus], Iterator[Finding]]
 

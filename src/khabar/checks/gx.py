@@ -30,6 +30,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from khabar.checks.gx_tables import COLUMNS, tables
 from khabar.core.findings import Finding, finding
 from khabar.io.progress import Progress, no_progress
@@ -187,9 +190,6 @@ def check_some(frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locat
 
 def _resolved(frames: Mapping[str, pd.DataFrame], table: str, expects: Sequence[Expect]) -> pd.DataFrame:
     """``frames[table]`` with every reference that names a key of its pool blanked (see :func:`suites`)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     frame = frames[table]
     refs = [e for e in expects if e.pool is not None]
     text = pa.large_string()  # the key columns hold strings or None (an all-None column is pandas' object)

@@ -11,6 +11,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+import pandas as pd
+
 from khabar.core.gcpause import gc_paused
 from khabar.schema.labels import ATTRIBUTION_ROLES
 
@@ -82,8 +84,6 @@ def tables(documents: Sequence[Document]) -> dict[str, pd.DataFrame]:
 
     Built as one list per column (not a tuple per row), which halves the memory
     the rows take before pandas converts them."""
-    import pandas as pd
-
     columns: dict[str, dict[str, list[Any]]] = {name: {c: [] for c in cols} for name, cols in COLUMNS.items()}
     with gc_paused():
         for doc in documents:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+import numpy as np
+
 from khabar.core.findings import Finding
 from khabar.io.project import Corpus, Locate
 from khabar.schema.model import Document, Entity
@@ -159,8 +161,6 @@ def windows(text: str, starts: array[int]) -> np.ndarray:
     """The first :attr:`NameIndex.PREFIX` characters at each of ``starts`` as one integer
     (:func:`_code`), padded past the end of ``text``; a name of n < PREFIX characters is the
     window's code shifted right by (PREFIX - n) characters."""
-    import numpy as np
-
     chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     chars = np.append(chars, np.full(NameIndex.PREFIX - 1, _PAD, dtype=np.int64))
     at = np.frombuffer(starts, dtype=np.int64)
@@ -176,8 +176,6 @@ def _alternatives(names: Sequence[str]) -> re.Pattern[str]:
 
 def name_index(names: Sequence[str]) -> NameIndex:
     """The :class:`NameIndex` of ``names`` (longest first, as :func:`name_strings` gives them)."""
-    import numpy as np
-
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for name in names:
         if len(name) >= NameIndex.PREFIX:
@@ -193,8 +191,6 @@ def name_index(names: Sequence[str]) -> NameIndex:
 def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
     """``name-unannotated``: each token start where an annotated name occurs (the longest
     one there, :meth:`NameIndex.longest_at`) and ends on a token end, unless a name mention's head covers it."""
-    import numpy as np
-
     if not index.windows or not h.starts:
         return []
     codes = windows(h.text, h.starts)

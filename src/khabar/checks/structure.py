@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from typing import Iterator
 
 from khabar.core.findings import Finding
-from khabar.io.annotation_read import LAYERS
+from khabar.io.layers import LAYERS
 from khabar.io.project import Corpus
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from khabar.core.findings import Finding
-from khabar.io.annotation_read import LAYERS
+from khabar.io.layers import LAYERS
 from khabar.io.project import Corpus
 
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Callable
 
+from khabar.baselines import BASELINES, run_baseline, write_predictions
+from khabar.evaluate import load_gold
+from khabar.io.outputs import PREDICTIONS, check_out
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
-    from khabar.baselines import BASELINES, run_baseline, write_predictions
-    from khabar.evaluate import load_gold
-    from khabar.io.outputs import PREDICTIONS, check_out
-
     check_out(out=args.out, output=PREDICTIONS, project=args.root)  # refused before the work, and again before the rename
     gold = load_gold(path=args.gold or args.root, split=args.split)  # the split `khabar evaluate --split` scores
     documents = [(d.id, d.text) for d in gold]  # a baseline sees ids and texts only

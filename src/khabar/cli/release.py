@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Callable
 
 from khabar.core.findings import visible
-
+from khabar.workflow.publish import publish
 
 
 def _size(n: int) -> str:
@@ -17,8 +15,6 @@ def _size(n: int) -> str:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from khabar.workflow.publish import publish
-
     built = args.dir or args.root / "dist" / "khabar"
     # token=None: huggingface_hub finds the user's own login (HF_TOKEN or `hf auth login`).
     plan = publish(built=built, repo_id=args.repo_id, dry_run=args.dry_run)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from khabar.evaluate import score_file
+from khabar.evaluate.agreement import load_annotation_set
+from khabar.evaluate.agreement_report import DOCUMENT_COLUMNS, agreement_by_split
 
 
 def _pct(d: dict[str, Any]) -> str:
@@ -53,17 +55,12 @@ def render_tables(results: dict[str, Any]) -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from khabar.evaluate import score_file
-
     results = score_file(gold_path=args.gold or args.root, pred_path=args.pred, split=args.split)
     print(json.dumps(results, indent=2, sort_keys=True) if args.json else render_tables(results))
     return 0
 
 
 def cmd_agree(args: argparse.Namespace) -> int:
-    from khabar.evaluate.agreement import load_annotation_set
-    from khabar.evaluate.agreement_report import DOCUMENT_COLUMNS, agreement_by_split
-
     a = load_annotation_set(root=args.root, folder=args.a)
     b = load_annotation_set(root=args.root, folder=args.b)
     splits = agreement_by_split(a=a, b=b, split=args.split)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Callable
 
+from khabar.workflow.authoring import format_annotations, new_document
+from khabar.workflow.release import release
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from khabar.workflow.authoring import new_document
-
     meta = {key: getattr(args, key) for key in ("title", "source", "url", "published", "language", "licence", "attribution", "split", "provenance")}
     made = new_document(root=args.root, doc_id=args.doc_id, text_file=args.text, meta=meta, model=args.model if args.preannotate else None)
     print(f"wrote {made.corpus_path} and {made.annotation_path}")
@@ -22,8 +20,6 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from khabar.workflow.release import release
-
     made = release(root=args.root, part=args.bump, out=args.out or args.root / "dist" / "khabar")
     print(f"released {made.tag} ({made.old} -> {made.new}); push with `git push --follow-tags`")
     for line in made.summary:
@@ -32,8 +28,6 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
-    from khabar.workflow.authoring import format_annotations
-
     changed = format_annotations(root=args.root, write=not args.check)
     for path in changed:
         print(f"{path}: {'not in the canonical layout (run `khabar format`)' if args.check else 'reformatted'}")

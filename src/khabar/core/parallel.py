@@ -8,6 +8,7 @@ document depends on another, so chunks of documents go to a process pool.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -45,7 +46,6 @@ def map_chunks(function: Callable[..., R], items: Sequence[T], *args: Any) -> It
     if not parallel(len(items)):
         yield function(list(items), *args)
         return
-    from concurrent.futures import ProcessPoolExecutor
 
     size = chunk_size(len(items))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]

@@ -19,24 +19,31 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from datasets import load_dataset
 
-from khabar.io.atomic import replacing
+from khabar.checks.release import CARD, PYPROJECT, check_versions, pyproject_version
 from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.core.gcpause import gc_paused
+from khabar.dataset.card import render_card
+from khabar.dataset.croissant import write_croissant
+from khabar.dataset.verify import check_card_features, check_roundtrip
+from khabar.io.atomic import replacing
 from khabar.io.outputs import BUILD, Output
-from khabar.io.proofs import file_sha256
 from khabar.io.progress import Progress, Timings, no_progress
-from khabar.schema.labels import SPLITS
+from khabar.io.project import Paths, load_document
+from khabar.io.proofs import file_sha256
 from khabar.io.swap import pause_point
-from khabar.views import CONFIGS
+from khabar.pipeline import stream
+from khabar.schema.labels import SPLITS
+from khabar.schema.licences import LICENCE_FILE, licence_file
+from khabar.views import CONFIGS, config
+from khabar.views.stats import split_stats_from_counts
 
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel
 
 
 def project_files(root: Path) -> list[Finding]:
     """What ``root`` lacks of a project's root: pyproject.toml (the version) and the card template."""
-    from khabar.checks.release import CARD, PYPROJECT
-
     return [finding("version-mismatch", f"expected {name} in the project's root {root}; found none (the build takes the version and "
                     "the card from it: run khabar from the project's root, or pass --root)", path=name, line=1)
             for name in (PYPROJECT, CARD) if not os.path.lexists(root / name)]  # one that is there but no file: reading it says why
@@ -47,8 +54,6 @@ def project_version(root: Path) -> str:
 
     Raises :class:`KhabarError` when ``root`` is not a project's root (:func:`project_files`)
     or pyproject.toml states no version."""
-    from khabar.checks.release import PYPROJECT, pyproject_version
-
     if missing := project_files(root):
         raise KhabarError(missing)
     version, line = pyproject_version(root)
@@ -80,8 +85,6 @@ class Shards:
     ``<split>-00000-of-00001-<sha256[:12]>.parquet``."""
 
     def __init__(self, *, name: str, split: str, folder: Path) -> None:
-        from khabar.views import config
-
         self.schema = config(name).features().arrow_schema  # carries the HF features (ClassLabel names too)
         self.split = split
         self.folder = folder
@@ -146,13 +149,6 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
     seconds of each stage. ``output``: the kind of output ``out`` is, for the refusals' wording
     (:data:`khabar.io.outputs.RELEASE` when ``khabar release`` builds).
     """
-    from khabar.dataset.card import render_card
-    from khabar.dataset.croissant import write_croissant
-    from khabar.io.project import Paths, load_document
-    from khabar.schema.licences import LICENCE_FILE, licence_file
-    from khabar.pipeline import stream
-    from khabar.views.stats import split_stats_from_counts
-
     clock = timings if timings is not None else Timings()
     with replacing(out, output=output, project=root) as stage:
         out = out.resolve()
@@ -210,9 +206,6 @@ def release_checks(*, root: Path, stage: Path, out: Path, ids: list[str]) -> lis
     The round trip compares in Arrow with the shards just written (the workers
     checked that each ``documents`` row survives Arrow exactly), and the
     documents' ids with ``ids``, those read."""
-    from khabar.checks.release import check_versions
-    from khabar.dataset.verify import check_card_features, check_roundtrip
-
     return (
         check_versions(root=root, built=stage, shown_as=out)
         + check_card_features(built=stage, shown_as=out)
@@ -225,8 +218,6 @@ def load_back(*, out: Path) -> dict[str, dict[str, int]]:
 
     Loads into a throwaway cache: ``datasets`` keys a local folder's cache by the folder's
     name and card, not its content, so the user's cache could answer with an earlier build."""
-    from datasets import load_dataset
-
     built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
     with tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
         return {

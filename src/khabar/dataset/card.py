@@ -14,14 +14,20 @@ import string
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import pyarrow.parquet as pq
 import yaml
 from datasets import DatasetInfo
 
 from khabar.baselines.scores import BaselineScores, baselines_markdown
 from khabar.core.findings import KhabarError, finding
+from khabar.dataset.card_examples import examples_markdown
+from khabar.dataset.card_tables import load_example, rows_table, stat_placeholders
+from khabar.evaluate.agreement_report import agreement_markdown
 from khabar.io.cardfile import CARD, split_front_matter
+from khabar.io.changelog import changelog_text, release_date
 from khabar.io.guards import require_project_file
-from khabar.schema.licences import Meta
+from khabar.schema.labels import NER_LABELS, SPLITS
+from khabar.schema.licences import Meta, card_licence, contamination_section, licences_section
 from khabar.schema.model import Document
 from khabar.views import CONFIGS
 
@@ -37,7 +43,6 @@ def agreement_section(root: Path) -> str:
     first, second = root / PASSES / "first", root / PASSES / "second"
     if not any(first.glob("*.yaml")) or not any(second.glob("*.yaml")):
         return "No pair of independent annotation passes is in the repository, so no agreement is reported."
-    from khabar.evaluate.agreement_report import agreement_markdown
 
     return agreement_markdown(root=root, first=first, second=second)
 
@@ -60,12 +65,6 @@ def placeholders(*, root: Path, version: str, stats: SplitStats, rows: Rows, doc
     """Every ``${name}`` of the card template. ``stats``: :func:`khabar.views.stats.split_stats`; ``rows``: rows per
     config per split; ``documents``: each document's front matter; ``baselines``: the scores per split for the
     baseline tables (:func:`khabar.baselines.scores.baseline_scores`), None when not computed."""
-    from khabar.dataset.card_examples import examples_markdown
-    from khabar.dataset.card_tables import load_example, rows_table, stat_placeholders
-    from khabar.io.changelog import changelog_text, release_date
-    from khabar.schema.licences import contamination_section, licences_section
-    from khabar.schema.labels import NER_LABELS
-
     values: dict[str, str] = {
         "version": version,
         "release_date": release_date(root, version) or "unreleased",
@@ -90,11 +89,6 @@ def metadata(front: dict[str, Any], *, rows: Rows, files: list[Path], stage: Pat
     Every size is measured from the files: a split's ``num_bytes`` (which ``datasets`` requires) is the Arrow size of
     its files' rows, as ``datasets`` records it when it prepares the split; ``dataset_size`` their sum;
     ``download_size`` the parquet files' bytes."""
-    import pyarrow.parquet as pq
-
-    from khabar.schema.licences import card_licence
-    from khabar.schema.labels import SPLITS
-
     meta = {**dict(front), **card_licence(documents)}
     meta["size_categories"] = [size_category(sum(rows.get("documents", {}).values()))]
     shards: dict[tuple[str, str], list[Path]] = {}  # (config, split) -> its files, named <split>-*.parquet

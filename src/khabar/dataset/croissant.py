@@ -40,8 +40,9 @@ from typing import Any, Mapping, Sequence
 
 from datasets import ClassLabel, Value
 
-from khabar.schema.licences import Meta, licences_in_use
+from khabar.io.cardfile import split_front_matter
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
+from khabar.schema.licences import Meta, licences_in_use
 from khabar.views import CONFIGS
 
 FILE = "croissant.json"
@@ -240,8 +241,6 @@ def released(card_body: str, version: str) -> str | None:
 
 def write_croissant(*, folder: Path, version: str, rows: Mapping[str, Mapping[str, int]], files: Sequence[Path], documents: Sequence[Meta]) -> Path:
     """Write ``croissant.json`` into the (staged) dataset ``folder``, from its rendered README.md."""
-    from khabar.io.cardfile import split_front_matter
-
     front, body = split_front_matter((folder / "README.md").read_text(encoding="utf-8"))
     card_meta = {**front, "citation": citation(body), "date_published": released(body, version)}
     relative = sorted(p.relative_to(folder).as_posix() for p in files)

@@ -9,12 +9,19 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
+from datasets import Features, load_dataset
 
 from khabar.checks.release import shown_path
 from khabar.core.findings import Finding, finding
+from khabar.schema.features import document_features
 from khabar.schema.labels import SPLITS
-from khabar.schema.model import Document
+from khabar.schema.model import Document, field_names
+from khabar.schema.rows import document_from_row, to_row
+from khabar.views import CONFIGS
 
 
 def _front_matter(text: str) -> str:
@@ -51,9 +58,6 @@ def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Fi
     """Every config's ``dataset_info`` features in README.md equal each of its parquet files' schema.
 
     ``shown_as``: the folder name to show in findings (the build checks a staging folder)."""
-    import pyarrow.parquet as pq
-    from datasets import Features
-
     readme = built / "README.md"
     shown = ((shown_as or built) / "README.md").as_posix()
     try:
@@ -100,8 +104,6 @@ def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Fi
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    import datasets
-
     was_on = not datasets.are_progress_bars_disabled()
     datasets.disable_progress_bars()
     try:
@@ -112,9 +114,6 @@ def _quiet() -> Iterator[None]:
 
 
 def _difference(got: Document, want: Document) -> str:
-    from khabar.schema.model import field_names
-    from khabar.schema.rows import to_row
-
     a, b = to_row(got), to_row(want)
     fields = [name for name in field_names(Document) if a[name] != b[name]]
     first = fields[0]
@@ -134,10 +133,6 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | 
     just written the shards and checked that every row survived Arrow): the
     loaded tables, split after split in :data:`SPLITS` order, equal the shards, compared in
     Arrow, and hold ``ids`` in order."""
-    from datasets import load_dataset
-
-    from khabar.views import CONFIGS
-
     shown = shown_as or Path(shown_path(built, root))
     manifest = shown / "manifest.json"
     try:
@@ -176,10 +171,6 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | 
 
 def _compare(tables: list[Any], files: list[Path], expected: dict[str, Document], *, shown: Path, built: Path) -> list[Finding]:
     """Findings for ``documents`` rows (of every split, ``tables`` loaded from ``files``) that do not rebuild the annotated documents."""
-    import pyarrow.parquet as pq
-
-    from khabar.schema.rows import document_from_row, to_row
-
     owners = [f for f in files for _ in range(pq.read_metadata(f).num_rows)]  # row index -> its file
     remaining = dict(expected)
     found: list[Finding] = []
@@ -208,11 +199,6 @@ def _compare(tables: list[Any], files: list[Path], expected: dict[str, Document]
 
 def _compare_arrow(tables: list[Any], files: list[Path], ids: Sequence[str], *, shown: Path, built: Path) -> list[Finding]:
     """Findings where the loaded ``documents`` tables (every split's, in order) are not the shards' rows, or not ``ids`` in order."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from khabar.schema.features import document_features
-
     schema = document_features().arrow_schema
     table = pa.concat_tables([t.data.table for t in tables]) if tables else schema.empty_table()
     where = (shown / "data" / "documents").as_posix()

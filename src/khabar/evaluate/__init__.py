@@ -14,12 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from khabar.evaluate.gold import MANIFEST, built_documents, built_splits, built_texts, split_shards, trusted_shards
-from khabar.scoring.layers import SCORERS, pooled, scores
-from khabar.scoring.predictions import Prediction, read_predictions
 from khabar.core.findings import KhabarError, errors
+from khabar.evaluate.gold import built_documents, built_splits, built_texts, split_shards, trusted_shards
+from khabar.io.manifest import MANIFEST
+from khabar.pipeline import validate
 from khabar.schema.labels import HELD_OUT
 from khabar.schema.model import Document
+from khabar.scoring.layers import SCORERS, pooled, scores
+from khabar.scoring.predictions import Prediction, read_predictions
 
 __all__ = ["Prediction", "evaluate", "load_gold", "read_predictions", "score_file", "scores"]
 
@@ -34,7 +36,6 @@ def load_gold(*, path: Path, split: str | None = None) -> list[Document]:
     if (path / MANIFEST).exists():
         shards = trusted_shards(path)
         return list(built_documents(shards if split is None else split_shards(shards, split)))
-    from khabar.pipeline import validate
 
     corpus, findings = validate(root=path, gx=False)  # the located checks suffice to trust offsets
     if errors(findings):

@@ -14,12 +14,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Sequence
 
+from khabar.core.findings import KhabarError, errors, finding
 from khabar.evaluate import evaluate
-from khabar.scoring.predictions import Prediction
+from khabar.io.project import load_project
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document
 from khabar.schema.rows import to_row
-from khabar.scoring import PRF
+from khabar.scoring import PRF, align_entities, pair_attributions
+from khabar.scoring.layers import relation_pairs, relations_results
+from khabar.scoring.predictions import Prediction
 
 
 def as_prediction(doc: Document) -> Prediction:
@@ -69,8 +72,6 @@ def _source_entities(a: Sequence[Document], b: Sequence[Document]) -> PRF:
     scorer pairs them), those whose source entities are the same entity (B's entities aligned to
     A's through their mention extents, as relation scoring aligns them). Precision over B's
     attributions with a source entity, recall over A's."""
-    from khabar.scoring import align_entities, pair_attributions
-
     agreed = gold = predicted = 0
     others = {d.id: d for d in b}
     for doc in a:
@@ -106,8 +107,6 @@ def _spans(docs: Sequence[Document], head: bool) -> set[tuple[str, int, int]]:
 
 def agreement(*, a: Sequence[Document], b: Sequence[Document]) -> dict[str, Any]:
     """Per-layer agreement of annotation ``b`` with annotation ``a``, pooled over the documents."""
-    from khabar.scoring.layers import relation_pairs, relations_results
-
     predictions = [as_prediction(d) for d in b]
     results = evaluate(gold=list(a), predictions=predictions)
     kappas = {}
@@ -162,9 +161,6 @@ def load_annotation_set(*, root: Path, folder: Path) -> list[Document]:
 
     Raises :class:`KhabarError` with every error when the folder is missing or any of
     its documents cannot be read: a document left out would count as annotated empty."""
-    from khabar.core.findings import KhabarError, errors, finding
-    from khabar.io.project import load_project
-
     if not folder.is_dir():
         raise KhabarError([finding("file-missing", f"expected an annotation folder at {folder}; found none (check the path)", path=str(folder))])
     corpus = load_project(root=root, annotations=folder)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from khabar.evaluate.agreement import COREF_SETTING, agreement, load_annotation_set, summary_rows
 from khabar.core.markdown import code, table
+from khabar.evaluate.agreement import COREF_SETTING, agreement, load_annotation_set, summary_rows
 from khabar.schema.labels import SPLITS_TEST_FIRST
 from khabar.schema.model import Document
 from khabar.schema.splits import by_split, held_out_first

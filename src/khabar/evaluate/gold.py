@@ -13,8 +13,12 @@ from pathlib import Path
 from sys import intern
 from typing import Any, Iterator
 
+import pyarrow.parquet as pq
+
 from khabar.core.findings import Finding, KhabarError
-from khabar.io.manifest import MANIFEST, check_integrity, read_manifest
+from khabar.core.gcpause import gc_paused
+from khabar.io.manifest import check_integrity, read_manifest
+from khabar.schema import document_from_row
 from khabar.schema.model import Document, Token, shared_offsets
 
 SHARDS = "data/documents/"
@@ -51,15 +55,11 @@ def split_shards(shards: list[Path], split: str) -> list[Path]:
 
 def built_splits(shards: list[Path]) -> dict[str, str]:
     """Document id -> split, of every shard (only the ids are read)."""
-    import pyarrow.parquet as pq
-
     return {doc_id: shard_split(f) for f in shards for doc_id in pq.read_table(f, columns=["id"]).column("id").to_pylist()}
 
 
 def built_texts(shards: list[Path]) -> dict[str, str]:
     """Document id -> text, of every shard."""
-    import pyarrow.parquet as pq
-
     texts: dict[str, str] = {}
     for f in shards:
         table = pq.read_table(f, columns=["id", "text"])
@@ -69,11 +69,6 @@ def built_texts(shards: list[Path]) -> dict[str, str]:
 
 def built_documents(shards: list[Path]) -> Iterator[Document]:
     """The documents of the shards, read a parquet batch at a time (not held)."""
-    import pyarrow.parquet as pq
-
-    from khabar.core.gcpause import gc_paused
-    from khabar.schema import document_from_row
-
     for f in shards:
         for batch in pq.ParquetFile(f).iter_batches(batch_size=100):
             with gc_paused():

@@ -15,11 +15,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping, Protocol, Sequence
 
+from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.export.common import write_folder
 from khabar.export.conll2012 import docs_to_conll2012
 from khabar.export.spacy_docbin import docs_to_spacy
-from khabar.core.findings import Finding, KhabarError, errors, finding
+from khabar.io import render_annotations
+from khabar.io.corpus_files import read_corpus_file
+from khabar.io.project import Paths
 from khabar.schema.model import Document
 
 
@@ -54,8 +57,6 @@ def import_annotations(*, format: str, folder: Path, root: Path, out: Path, forc
     and :class:`FileExistsError` when a file exists and ``force`` is false; in
     both cases nothing is written.
     """
-    from khabar.io import render_annotations
-
     if not folder.is_dir():
         raise KhabarError([finding(f"{format}-syntax", f"expected a {format} folder to import at {folder}; found none (check the path)", path=str(folder))])
     documents, found = IMPORTERS[format](folder=folder)
@@ -83,9 +84,6 @@ def import_annotations(*, format: str, folder: Path, root: Path, out: Path, forc
 
 
 def _against_corpus(documents: Sequence[Document], *, root: Path, folder: Path) -> list[Finding]:
-    from khabar.io.corpus_files import read_corpus_file
-    from khabar.io.project import Paths
-
     paths, found = Paths(root), []
     for doc in documents:
         corpus = paths.corpus / f"{doc.id}.txt"

@@ -33,8 +33,18 @@ from pathlib import Path
 from typing import Sequence
 
 from khabar.export.brat_format import (
-    ATTRIBUTION_TYPE, COREF, EVENT, KIND, META_KEYS, META_SUFFIX, NOTE, PART_TYPES,
-    brat_label, render_conf, render_note, shown,
+    ATTRIBUTION_TYPE,
+    COREF,
+    EVENT,
+    KIND,
+    META_KEYS,
+    META_SUFFIX,
+    NOTE,
+    PART_TYPES,
+    brat_label,
+    render_conf,
+    render_note,
+    shown,
 )
 from khabar.export.brat_read import brat_to_docs
 from khabar.export.common import mention_order, require_references

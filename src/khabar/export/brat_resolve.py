@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from khabar.export.brat_format import ATTRIBUTION_TYPE, COREF, EVENT, KIND, NOTE, PART_TYPES, RELATION_LABELS, parse_note, shown
 from khabar.core.findings import Finding, finding
+from khabar.export.brat_format import ATTRIBUTION_TYPE, COREF, EVENT, KIND, NOTE, PART_TYPES, RELATION_LABELS, parse_note, shown
+from khabar.io.tokenize import tokenize
 from khabar.schema.labels import ATTRIBUTION_ROLES, ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
 from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, SchemaError, Value
 
@@ -67,8 +68,6 @@ class Resolver:
         return [x for x in self.items.values() if x.kind == kind and (not types or x.type in types) and (kind != "T" or x.id in self.spans)]
 
     def document(self, doc_id: str, meta: dict[str, str | None]) -> Document | None:
-        from khabar.io.tokenize import tokenize
-
         self.read_spans()
         self.read_notes()
         self.read_attributes()

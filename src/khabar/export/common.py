@@ -5,18 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from khabar.io.atomic import replacing
 from khabar.core.findings import KhabarError, finding
+from khabar.io.atomic import replacing
 from khabar.io.outputs import EXPORT
 from khabar.schema.model import Document, Mention
+from khabar.views.coref import token_range
 
 
 def token_span(*, doc: Document, start: int, end: int, what: str) -> tuple[int, int]:
     """The inclusive ``(first, last)`` token indices of ``start:end``
     (:func:`khabar.views.coref.token_range`); a span off token boundaries is a
     :class:`KhabarError`, never a ``StopIteration`` from deep inside."""
-    from khabar.views.coref import token_range
-
     try:
         first, last = token_range(doc, start, end)
     except StopIteration:

@@ -24,8 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Sequence
 
-from khabar.export.common import first_mentions, mention_order, require_references, token_span
 from khabar.core.findings import KhabarError, finding
+from khabar.export.common import first_mentions, mention_order, require_references, token_span
 from khabar.schema.model import Document
 
 FILE_NAME = "khabar.v4_gold_conll"

@@ -27,9 +27,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from khabar.core.findings import KhabarError, finding
 from khabar.export.common import require_references
 from khabar.io.corpus_files import DOCUMENT_META
-from khabar.core.findings import KhabarError, finding
+from khabar.io.tokenize import pipeline
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document
 
@@ -66,8 +67,6 @@ def _span(sdoc: Doc, doc: Document, start: int, end: int, *, what: str, label: s
 
 def to_spacy_doc(*, doc: Document) -> Doc:
     """The spaCy ``Doc`` of one Khabar document (see the module docstring for the layout)."""
-    from khabar.io.tokenize import pipeline
-
     require_references(doc=doc)
     sdoc = pipeline()(doc.text)
     # Khabar's sentences, not the bare sentencizer's: khabar.io.tokenize also ends a sentence at a line

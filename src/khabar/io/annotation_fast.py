@@ -7,7 +7,7 @@ the model's objects, with no YAML tree (``LDict``) between them and no key
 checks, since the layout fixes the keys. That is about half the cost of reading
 a document (see ``docs/performance.md``).
 
-:func:`read_canonical` gives the :class:`~khabar.io.annotation_read.Layers`
+:func:`read_canonical` gives the :class:`~khabar.io.layers.Layers`
 the general path gives, or None: for anything else (another layout, a value
 outside the subset, a value the model refuses) the general path reads the
 file and reports every problem. ``tests/test_annotation_fast.py`` compares the
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from khabar.io.annotation_read import LAYERS, Layers
+from khabar.io.layers import LAYERS, Layers
 from khabar.io.yamlfast import plain_characters
 from khabar.io.yamlshapes import fragment_values, line_values, scalar, words
 from khabar.schema.labels import ATTRIBUTION_ROLES

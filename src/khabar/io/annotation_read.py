@@ -6,41 +6,27 @@ left out of the result (and the run fails), never repaired.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from khabar.core.findings import Finding, finding
+from khabar.io.annotation_fast import read_canonical
 from khabar.io.corpus_files import decode
 from khabar.io.guards import MAX_YAML_BYTES, read_guarded
-from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, load_yaml, yaml_findings
+from khabar.io.layers import LAYERS, SPAN_KEYS, Layers
+from khabar.io.yamlfast import load_yaml
+from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, yaml_findings
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import (
-    Attribution, Entity, Fragment, Mention, Relation, SchemaError, Value,
+    Attribution,
+    Entity,
+    Fragment,
+    Mention,
+    Relation,
+    SchemaError,
+    Value,
 )
-
-LAYERS = ("entities", "mentions", "values", "relations", "attributions")
-TOP_KEYS = ("document",) + LAYERS + ("unreviewed",)
-SPAN_KEYS = ("start", "end", "text")
-
-
-@dataclass(slots=True)
-class Layers:
-    """The annotation layers of one file, plus the line of every annotation id."""
-
-    document: str | None = None
-    entities: list[Entity] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    values: list[Value] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
-    attributions: list[Attribution] = field(default_factory=list)
-    lines: dict[str, int] = field(default_factory=dict)
-    item_lines: dict[tuple[str, int], int] = field(default_factory=dict)
-    unreviewed: tuple[str, ...] = ()  # ids proposed by a tool (`khabar new --preannotate`), not yet reviewed
-    document_line: int = 1  # the line of the `document` key
-    unreviewed_line: int = 1  # the line of the `unreviewed` key
-    head_texts: dict[int, str] = field(default_factory=dict)  # mention index -> the head's stated text
 
 
 class _Reader:
@@ -146,8 +132,6 @@ def read_annotation_file(path: Path, *, shown: str, within: Sequence[Path] | Non
     """Parse an annotation file into :class:`Layers`, collecting every problem.
 
     Only a regular file is read, and a link only if it leads into ``within`` (see :func:`~khabar.io.guards.read_guarded`)."""
-    from khabar.io.annotation_fast import read_canonical
-
     data, found = read_guarded(path, shown=shown, limit=MAX_YAML_BYTES, within=within)
     if data is None:
         return None, found

@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+import yaml
+
 from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_CORPUS_BYTES, decode_utf8, read_guarded
-from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
+from khabar.io.yamlfast import load_yaml
+from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, yaml_findings
+from khabar.schema.labels import SPLITS, TEXT_LICENCES
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z, not $: `$` also matches before a final newline
 META_KEYS = ("id", "title", "source", "url", "published", "language", "licence", "attribution", "split", "provenance", "seed")
@@ -143,8 +147,6 @@ def _check_meta(meta: LDict, shown: str, stem: str) -> list[Finding]:
 def split_and_licence(meta: Mapping[str, Any], *, shown: str, line: Callable[[str], int]) -> list[Finding]:
     """``split-missing``, ``split-unknown`` and ``licence-unknown`` of a document's metadata, each at
     ``line(key)``. A value that is not a string is ``yaml-type`` (reported by the reader), not reported here."""
-    from khabar.schema.labels import SPLITS, TEXT_LICENCES
-
     found = []
     split, licence = meta.get("split"), meta.get("licence")
     choices = " or ".join(f"`split: {s}`" for s in SPLITS)
@@ -163,7 +165,5 @@ def split_and_licence(meta: Mapping[str, Any], *, shown: str, line: Callable[[st
 
 def render_corpus_file(*, meta: dict[str, Any], text: str) -> str:
     """The corpus file for ``meta`` and ``text`` (keys in schema order)."""
-    import yaml
-
     header = yaml.safe_dump({key: meta.get(key) for key in META_KEYS}, sort_keys=False, allow_unicode=True, width=1000)
     return DELIMITER + header + DELIMITER + text

@@ -32,8 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from khabar.core.findings import Finding, KhabarError, finding
-from khabar.io.proofs import (MARKER, MAX_SHOWN, Problem, legacy_report, prove_build, prove_marked, prove_page, prove_predictions,
-                           prove_timings)
+from khabar.io.proofs import MARKER, MAX_SHOWN, Problem, legacy_report, prove_build, prove_marked, prove_page, prove_predictions, prove_timings
 
 
 @dataclass(frozen=True, slots=True)

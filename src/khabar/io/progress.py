@@ -13,6 +13,9 @@ from pathlib import Path
 from time import perf_counter
 from typing import Iterable, Iterator, Protocol, TypeVar
 
+from khabar.io.atomic import replacing_file
+from khabar.io.outputs import TIMINGS
+
 T = TypeVar("T")
 
 
@@ -42,9 +45,6 @@ class Timings(dict[str, float]):
 def write_timings(*, timings: Timings, out: Path) -> Path:
     """Write ``timings`` as one JSON object to ``out``, replacing only an empty file or timings
     Khabar wrote (:data:`khabar.io.outputs.TIMINGS`; ``out-refused`` otherwise, nothing touched)."""
-    from khabar.io.atomic import replacing_file
-    from khabar.io.outputs import TIMINGS
-
     with replacing_file(out, output=TIMINGS) as staged:
         staged.write_text(json.dumps(timings, indent=1) + "\n", encoding="utf-8")
     return out

@@ -8,17 +8,19 @@ returned as findings, never raised, so a run can report all of them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Callable
 
 from khabar.core.findings import Finding, finding
 from khabar.core.gcpause import gc_paused
-from khabar.io.annotation_read import Layers, read_annotation_file
-from khabar.io.corpus_files import DOCUMENT_META, CorpusFile, read_corpus_file
 from khabar.core.parallel import chunked_map
+from khabar.io.annotation_read import read_annotation_file
+from khabar.io.corpus_files import DOCUMENT_META, CorpusFile, read_corpus_file
+from khabar.io.layers import Layers
 from khabar.io.progress import Progress, no_progress
+from khabar.io.tokenize import tokenize
 from khabar.schema.model import Document
 
 
@@ -145,8 +147,6 @@ def document_ids(root: Path, annotations: Path | None = None) -> list[str]:
 
 
 def _assemble(cf: CorpusFile, layers: Layers) -> Document:
-    from khabar.io.tokenize import tokenize
-
     tokens, sentences = tokenize(cf.text)
     return Document(
         **{key: cf.meta[key] for key in DOCUMENT_META}, text=cf.text, sentences=sentences, tokens=tokens,
@@ -184,8 +184,6 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
 
 
 def _with_doc(f: Finding, doc_id: str) -> Finding:
-    from dataclasses import replace
-
     return replace(f, document=doc_id)
 
 

@@ -15,6 +15,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from khabar.schema.model import Sentence, Token, tokens_at
 
 if TYPE_CHECKING:
@@ -32,7 +34,6 @@ def pipeline() -> Language:
 
 def tokenize(text: str) -> tuple[tuple[Token, ...], tuple[Sentence, ...]]:
     """The tokens and sentences of ``text``, as character offsets."""
-    import numpy as np
     from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 
     # One array read instead of a spaCy Token object per token, and numpy rather than a loop per token.
@@ -57,8 +58,6 @@ OPENING_QUOTES = frozenset('"\u201c')
 def _sentence_starts(text: str, rows: "np.ndarray") -> "np.ndarray":
     """Whether each token starts a sentence: the sentencizer's starts, plus the first
     token after a line break, with an opening quote moved to the sentence it opens."""
-    import numpy as np
-
     starts = rows[:, 3] == 1
     idx, length = rows[:, 0], rows[:, 1]
     breaks = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)

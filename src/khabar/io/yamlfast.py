@@ -31,12 +31,11 @@ from typing import Any
 from yaml.reader import Reader
 
 from khabar.io.guards import MAX_DEPTH
-from khabar.io.yamlnodes import LDict, LList
+from khabar.io.yamlnodes import LDict, LList, load_general
 from khabar.io.yamlshapes import INT as _INT  # at most MAX_INT_DIGITS digits
 from khabar.io.yamlshapes import PLAIN as _PLAIN  # as the writer's plain scalars: starts with a letter
-from khabar.io.yamlshapes import QUOTED
+from khabar.io.yamlshapes import QUOTED, fragment_list, shaped
 from khabar.io.yamlshapes import RESERVED as _RESERVED  # what YAML 1.1 reads as booleans or null
-from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.schema.model import SHARED_INTS
 
 SLOW = object()  # "not in the canonical subset: parse with PyYAML"
@@ -198,3 +197,14 @@ def parse_canonical(text: str) -> Any:
     except _Slow:
         return SLOW
     return root
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document safely; raise :class:`YamlSyntaxError` with every problem, each at its line.
+
+    Text in the canonical layout khabar writes takes a fast path with the same
+    result (here); anything else goes through PyYAML (:func:`khabar.io.yamlnodes.load_general`)."""
+    fast = parse_canonical(text)
+    if fast is not SLOW:
+        return fast
+    return load_general(text)

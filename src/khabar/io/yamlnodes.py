@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, ScalarNode, SequenceEndEvent, SequenceStartEvent,
-                  StreamEndEvent)
+from yaml import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, ScalarNode, SequenceEndEvent, SequenceStartEvent, StreamEndEvent
 from yaml.reader import Reader
 
 from khabar.core.findings import Finding, finding
@@ -231,19 +230,6 @@ def load_general(text: str) -> Any:
     if builder.problems:
         raise YamlSyntaxError(tuple(builder.problems))
     return value
-
-
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely; raise :class:`YamlSyntaxError` with every problem, each at its line.
-
-    Text in the canonical layout khabar writes takes a fast path with the same
-    result (:mod:`khabar.io.yamlfast`); anything else goes through PyYAML."""
-    from khabar.io.yamlfast import SLOW, parse_canonical
-
-    fast = parse_canonical(text)
-    if fast is not SLOW:
-        return fast
-    return load_general(text)
 
 
 def line_of(container: Any, key: str | int, default: int) -> int:

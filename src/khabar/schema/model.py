@@ -11,14 +11,14 @@ hand gets the same guard as an exception.
 from __future__ import annotations
 
 import sys
+from array import array
 from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Sequence
 
 from khabar.schema import labels
-from khabar.schema.invariants import SchemaError, id_list, need, need_safe_id, one_of, safe_id, span_range
 from khabar.schema.derive import NerSpan, derive_ner
+from khabar.schema.invariants import SchemaError, id_list, need, need_safe_id, one_of, safe_id, span_range
 from khabar.schema.relations import RELATIONS
-
 
 #: Shared int objects for character offsets: an int above 256 is otherwise one object per use, and a
 #: corpus holds millions of offsets (two per token). ``SHARED_INTS[i] == i``.
@@ -223,8 +223,6 @@ class Document:
         Documents cross process boundaries when a corpus is read in parallel
         (:func:`khabar.io.project.load_project`); this makes them a third smaller
         and several times faster to pickle. Unpickling builds an equal document."""
-        from array import array
-
         values = {name: getattr(self, name) for name in field_names(Document) if name not in ("tokens", "sentences", "ner")}
         tokens: Any = self.tokens
         if all(t.text == self.text[t.start : t.end] for t in tokens):

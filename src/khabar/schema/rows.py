@@ -7,11 +7,20 @@ from functools import cache
 from sys import intern
 from typing import Any, Callable, Mapping
 
-from khabar.schema.model import (
-    Attribution, Document, Entity, Fragment, Mention, Relation, Sentence, Token, Value, field_names, shared_offsets,
-)
 from khabar.schema.labels import ATTRIBUTION_ROLES
-
+from khabar.schema.model import (
+    Attribution,
+    Document,
+    Entity,
+    Fragment,
+    Mention,
+    Relation,
+    Sentence,
+    Token,
+    Value,
+    field_names,
+    shared_offsets,
+)
 
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 _PLAIN_ANNOTATIONS = frozenset({"str", "int", "float", "bool", "str | None"})

@@ -18,12 +18,22 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any, Callable, Iterable, Mapping
 
-from khabar.scoring.predictions import Prediction
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document
 from khabar.schema.relations import RELATIONS
-from khabar.scoring import (PRF, AttributionScores, CorefScores, NERScores, RelationScores, align_entities, score_attributions,
-                            score_coreference, score_ner, score_relations)
+from khabar.scoring import (
+    PRF,
+    AttributionScores,
+    CorefScores,
+    NERScores,
+    RelationScores,
+    align_entities,
+    score_attributions,
+    score_coreference,
+    score_ner,
+    score_relations,
+)
+from khabar.scoring.predictions import Prediction
 from khabar.scoring.relations import Unaligned
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Iterator
 
+import pyarrow as pa
+
 from khabar.checks.spans import iter_spans
 from khabar.schema.model import Document, SchemaError, field_names
 from khabar.schema.rows import to_row
@@ -35,8 +37,6 @@ def table(docs: list[Document], schema: pa.Schema) -> tuple[pa.Table, list[tuple
     The rows are :func:`rows`' but for the tokens, a few hundred a document: those go
     into Arrow as three columns (starts, ends, words) and are compared back as three
     lists, not as a dict a token (``docs/performance.md``)."""
-    import pyarrow as pa
-
     at = schema.get_field_index("tokens")
     rest_schema = schema.remove(at)
     made = [_row_without_tokens(verify(doc)) for doc in docs]

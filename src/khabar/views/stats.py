@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Mapping
 
+from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document
+from khabar.schema.splits import split_of
 
 TOTALS = ("documents", "sentences", "tokens", "characters", "entities", "group entities", "singleton entities",
           "mentions", "values", "ner spans", "relations", "attributions")
@@ -54,8 +56,6 @@ def corpus_stats(documents: Iterable[Document]) -> dict[str, Any]:
 def split_stats_from_counts(counts: Mapping[str, Counter[tuple[str, str]]]) -> dict[str, Any]:
     """``{"total": figures, "splits": {split: figures}}`` from summed :func:`document_counts` per split;
     the splits in :data:`~khabar.schema.labels.SPLITS` order, those without documents left out."""
-    from khabar.schema.labels import SPLITS
-
     total: Counter[tuple[str, str]] = Counter()
     for part in counts.values():
         total.update(part)
@@ -64,8 +64,6 @@ def split_stats_from_counts(counts: Mapping[str, Counter[tuple[str, str]]]) -> d
 
 def split_stats(documents: Iterable[Document]) -> dict[str, Any]:
     """:func:`split_stats_from_counts` of ``documents``: the figures per split and in total."""
-    from khabar.schema.splits import split_of
-
     counts: dict[str, Counter[tuple[str, str]]] = {}
     for doc in documents:
         counts.setdefault(split_of(doc), Counter()).update(document_counts(doc))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from khabar.io.annotation_write import render_annotations
 from khabar.io.corpus_files import DOCUMENT_META, SAFE_ID, decode, render_corpus_file, split_and_licence
 from khabar.io.guards import MAX_CORPUS_BYTES, read_guarded
 from khabar.io.project import Paths
+from khabar.io.tokenize import tokenize
+from khabar.pipeline import validate
 from khabar.schema.labels import NAME_TYPES, VALUE_TYPES
 from khabar.schema.model import Document, Entity, Mention, Value
 
@@ -59,7 +61,6 @@ def propose(*, doc: Document, model: str) -> tuple[Document, list[str]]:
             mentions.append(Mention(id=f"m{len(mentions) + 1}", entity=entities[key].id, kind="NAM", start=ent.start_char, end=ent.end_char, text=ent.text, head_start=ent.start_char, head_end=ent.end_char))
         elif ent.label_ in VALUE_TYPES:
             values.append(Value(id=f"v{len(values) + 1}", type=ent.label_, start=ent.start_char, end=ent.end_char, text=ent.text))
-    from dataclasses import replace
 
     proposed = replace(doc, entities=tuple(entities.values()), mentions=tuple(mentions), values=tuple(values))
     ids = [e.id for e in proposed.entities] + [m.id for m in mentions] + [v.id for v in values]
@@ -97,7 +98,6 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
     if problems or raw is None:
         raise KhabarError(problems)
     text, crlf, nfc = normalise(raw)
-    from khabar.io.tokenize import tokenize
 
     tokens, sentences = tokenize(text)
     stated = {key: meta.get(key) for key in DOCUMENT_META} | {"id": doc_id, "language": meta.get("language") or "en"}
@@ -119,8 +119,6 @@ def format_annotations(*, root: Path, write: bool) -> list[Path]:
     The canonical layout has no comments: reasons belong in the guidelines or
     in annotations/exceptions.yaml.
     """
-    from khabar.pipeline import validate
-
     corpus, findings = validate(root=root, gx=False)
     if any(f.level == "error" for f in findings):
         raise KhabarError([f for f in findings if f.level == "error"])

@@ -18,10 +18,10 @@ from itertools import groupby
 from typing import Callable, Iterable, Mapping, TypeVar
 
 from khabar.core.findings import visible
+from khabar.io.revisions import load_revision
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document, Mention, Relation, Value
 from khabar.schema.relations import RELATIONS
-from khabar.io.revisions import load_revision
 
 __all__ = ["KINDS", "Change", "diff_annotations", "load_revision", "report_lines", "summary_line"]
 

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from huggingface_hub import DatasetCard, HfApi
+
 from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.io.guards import read_text_guarded
-from khabar.io.manifest import MANIFEST, check_integrity, folder_files, read_manifest
+from khabar.io.manifest import check_integrity, folder_files, read_manifest
 
 README = "README.md"
 
@@ -61,8 +63,6 @@ def _patterns(data_files: Any) -> list[str]:
 
 def check_card(*, built: Path) -> list[Finding]:
     """README.md's YAML, read offline with ``huggingface_hub.DatasetCard`` (never ``.validate()``)."""
-    from huggingface_hub import DatasetCard
-
     path = built / README
     shown = path.as_posix()
 
@@ -124,7 +124,6 @@ def publish(*, built: Path, repo_id: str, dry_run: bool, token: str | None = Non
     result = plan(built=built, repo_id=repo_id, dry_run=dry_run)
     if dry_run:
         return result
-    from huggingface_hub import HfApi
 
     api = HfApi(token=token)
     api.create_repo(repo_id, repo_type="dataset", exist_ok=True)

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.core.findings import KhabarError, errors, finding
+from khabar.dataset.build import build, project_version
 from khabar.io.guards import require_project_file
 from khabar.io.outputs import RELEASE, refusals
+from khabar.pipeline import validate
+from khabar.workflow.diff import diff_annotations, load_revision
 
 PARTS = ("major", "minor", "patch")
 VERSION_LINE = re.compile(r'^version = "(?P<v>\d+\.\d+\.\d+)"$', re.MULTILINE)
@@ -52,7 +55,6 @@ def summary_since(root: Path, tag: str | None) -> list[str]:
     """One line per annotation change since ``tag`` (``khabar diff``), or a first-release note."""
     if tag is None:
         return ["First release."]
-    from khabar.workflow.diff import diff_annotations, load_revision
 
     changes = diff_annotations(old=load_revision(root=root, spec=tag), new=load_revision(root=root, spec=str(root)))
     return [f"{c.document}: {c.description}" for c in changes] or ["No annotation changes."]
@@ -60,9 +62,6 @@ def summary_since(root: Path, tag: str | None) -> list[str]:
 
 def release(*, root: Path, part: str, out: Path, today: datetime.date | None = None) -> Release:
     """Bump ``part`` of the version, record it, rebuild into ``out``, commit and tag."""
-    from khabar.dataset.build import build, project_version
-    from khabar.pipeline import validate
-
     if part not in PARTS:
         raise ValueError(f"part must be one of {PARTS}")
     try:

@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from khabar.core.findings import Finding, KhabarError, errors, finding
-from khabar.workflow.render_css import CSS
+from khabar.io.atomic import replacing_file
+from khabar.io.outputs import PAGE, check_out
+from khabar.pipeline import validate
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document, Entity, Mention, Sentence, Value
+from khabar.workflow.render_css import CSS
 
 _RANK = {Sentence: 0, Mention: 1, "head": 2, Value: 3, "role": 4}
 
@@ -231,10 +234,6 @@ def render_file(*, root: Path, doc_id: str, out: Path, gx: bool = True) -> tuple
     (:data:`khabar.io.outputs.PAGE`); returns the path and the document's other
     findings (warnings). The page is written beside ``out`` and renamed onto it.
     """
-    from khabar.io.atomic import replacing_file
-    from khabar.pipeline import validate
-    from khabar.io.outputs import PAGE, check_out
-
     check_out(out=out, output=PAGE, project=root)  # before the work, as again before the rename
     corpus, found = validate(root=root, gx=gx)
     mine = [f for f in found if f.document == doc_id]

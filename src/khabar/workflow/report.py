@@ -21,7 +21,9 @@ from typing import Sequence
 
 from khabar import __version__
 from khabar.core.findings import Finding, registry, visible
+from khabar.io.atomic import replacing
 from khabar.io.guards import MAX_YAML_BYTES, read_guarded
+from khabar.io.outputs import REPORT
 from khabar.io.project import Corpus
 
 CSS = """
@@ -48,9 +50,6 @@ def write_report(*, corpus: Corpus, findings: Sequence[Finding], out: Path, proj
     """Write the folder ``out`` (``index.html`` and the marker listing it) for ``findings`` on ``corpus``;
     return the page's path. ``out`` is replaced whole, and only when it is new, empty or an earlier
     report (:data:`khabar.io.outputs.REPORT`; ``project``, the project's root, never)."""
-    from khabar.io.atomic import replacing
-    from khabar.io.outputs import REPORT
-
     with replacing(out, output=REPORT, project=project) as stage:
         (stage / "index.html").write_text(render_report(corpus=corpus, findings=findings), encoding="utf-8", newline="\n")
     return out / "index.html"
