@@ -19,7 +19,7 @@ from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.labels import BIO_TAGS, NER_LABELS, SPLITS
 from khabar.schema.model import Document
-from khabar.views import CONFIGS, view_rows
+from khabar.views.configs import CONFIGS, view_rows
 
 CONFIG_NAMES = [cfg.name for cfg in CONFIGS]
 

@@ -17,7 +17,7 @@ from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
 from khabar.schema.splits import by_split
 from khabar.views.stats import corpus_stats, split_stats
-from khabar.views import CONFIGS
+from khabar.views.configs import CONFIGS
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Numbers the template may state itself: names of standards, not figures of the data.

@@ -21,7 +21,7 @@ os.environ.setdefault("CROISSANT_CACHE", os.path.join(os.environ["HF_HOME"], "cr
 import mlcroissant as mlc  # noqa: E402
 
 from khabar.dataset.croissant import FILE, croissant_metadata, dumps  # noqa: E402
-from khabar.views import CONFIGS  # noqa: E402
+from khabar.views.configs import CONFIGS  # noqa: E402
 
 CONFIG_NAMES = [cfg.name for cfg in CONFIGS]
 

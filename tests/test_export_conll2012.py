@@ -21,7 +21,7 @@ from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to
 from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.model import Document, Mention, Value
-from khabar.views.coref import token_range
+from khabar.export.common import token_range
 
 Span = tuple[int, int]
 

@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from khabar.core import parallel; from khabar import views
+from khabar.core import parallel
+from khabar.views import configs as views
 from khabar.dataset.build import Shards, build
 from khabar.checks import run_checks
 from khabar.checks.exceptions import apply_exceptions, read_exceptions

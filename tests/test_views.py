@@ -14,7 +14,7 @@ import pytest
 from khabar.io import load_project
 from khabar.workflow.synthetic import synthetic_document
 from khabar.io.tokenize import tokenize
-from khabar.views import config, documents, view_rows
+from khabar.views.configs import config, documents, view_rows
 
 
 @pytest.fixture(scope="module")

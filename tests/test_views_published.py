@@ -37,7 +37,7 @@ from khabar.schema.labels import ATTRIBUTION_ROLES, ENTITY_TYPES, NER_LABELS, SP
 from khabar.schema.model import Document, Entity, Mention, Value
 from khabar.workflow.synthetic import synthetic_document
 from khabar.io.tokenize import pipeline, tokenize
-from khabar.views import CONFIGS, config, view_rows
+from khabar.views.configs import CONFIGS, config, view_rows
 
 CONFIG_NAMES = [c.name for c in CONFIGS]
 pipeline()  # made before hypothesis runs: spaCy draws from `random` when it makes the pipeline, which hypothesis flags in a strategy

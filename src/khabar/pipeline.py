@@ -22,16 +22,11 @@ import multiprocessing
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Callable
 
-import pandas as pd
-import pyarrow as pa
-
-from khabar.baselines.scores import BaselineScores, baseline_scores, pool_scores
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
-from khabar.checks.gx import COLUMNS, check_some, check_tables, pools
-from khabar.checks.gx_tables import tables
 from khabar.checks.names import (
     NameHeads,
     check_name_types,
@@ -52,7 +47,6 @@ from khabar.io.progress import Progress, Timings, no_progress
 from khabar.io.project import Corpus, Locate, Paths, Rereading, Source, document_ids, load_document
 from khabar.schema.model import Document
 from khabar.schema.splits import by_split, split_of
-from khabar.views import CONFIGS, documents, view_rows
 from khabar.views.stats import document_counts
 
 if TYPE_CHECKING:
@@ -60,6 +54,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
     import pyarrow as pa
+
+    from khabar.baselines.scores import BaselineScores
 
 #: Receives each chunk's rows, split -> config name -> Arrow table, in document order.
 ViewSink = Callable[[dict[str, dict[str, "pa.Table"]]], None]
@@ -107,6 +103,26 @@ class Streamed:
     meta: dict[str, dict[str, str | None]] = field(default_factory=dict)  # document id -> its front matter, of the documents read
 
 
+#: Processes of the suites on a large corpus (:data:`khabar.checks.gx_run.SUITE_GROUPS` has as many groups).
+SUITE_PROCESSES = 2
+
+
+def _suites() -> ModuleType:
+    """:mod:`khabar.checks.gx_run`, imported when the suites run: pandas and the suites cost 1.3 s to import
+    (measured), which ``validate --no-gx`` and a build without them never pay."""
+    from khabar.checks import gx_run
+
+    return gx_run
+
+
+def _baselines() -> ModuleType:
+    """:mod:`khabar.baselines.scores`, imported when the card's baseline scores are made: the scorers bring
+    scipy (1.6 s to import, measured), which validation never needs."""
+    from khabar.baselines import scores
+
+    return scores
+
+
 def _work(ids: list[str], plan: Plan) -> Part:
     with gc_paused():
         corpus = Corpus(plan.paths.root)
@@ -130,24 +146,17 @@ def _work(ids: list[str], plan: Plan) -> Part:
                 corpus.findings.extend(broken)
         return Part(corpus.findings, checks, [name_heads(d) for d in corpus.documents], counts,
                     {d.id: {key: getattr(d, key) for key in DOCUMENT_META} for d in corpus.documents},
-                    tables(corpus.documents) if plan.gx else None, views, unviewed,
-                    {split: baseline_scores(docs) for split, docs in clean.items()} if plan.baselines else None,
+                    _suites().tables(corpus.documents) if plan.gx else None, views, unviewed,
+                    {split: _baselines().baseline_scores(docs) for split, docs in clean.items()} if plan.baselines else None,
                     corpus.documents if plan.documents else None, corpus.sources if plan.documents else None)
 
 
 def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, pa.Table], list[Finding]]:
-    """Every config's rows of ``docs`` as Arrow, and a ``build-roundtrip`` finding
-    per ``documents`` row that Arrow does not give back exactly as made."""
-    out, broken = {}, []
-    for cfg in CONFIGS:
-        schema = cfg.features().arrow_schema  # it carries the HF features
-        if cfg.name == "documents":
-            out[cfg.name], changed = documents.table(docs, schema)
-            for doc_id, fields in changed:
-                broken.append(finding("build-roundtrip", f"the `documents` row of {doc_id} changes in Arrow (fields {', '.join(fields)}); a bug in the schema or the view, not in the annotations", path=sources[doc_id].annotation_path, line=1, document=doc_id))
-        else:
-            out[cfg.name] = pa.Table.from_pylist(list(view_rows(cfg.name, docs)), schema=schema)
-    return out, broken
+    """:func:`khabar.views.configs.view_tables`, imported here: a build needs ``datasets`` (1.4 s to import, measured),
+    validation never does."""
+    from khabar.views.configs import view_tables
+
+    return view_tables(docs, sources)
 
 
 def stream(*, root: Path, gx: bool = True, release: bool = False, documents: bool = False, views: ViewSink | None = None,
@@ -178,7 +187,7 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
     # Forked now, before this process starts Arrow's threads (writing shards): forking a
     # process with threads is unsafe, and spawning would re-run an unguarded __main__.
     forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: the suites then run here
-    suite_pool = multiprocessing.get_context("fork").Pool(len(SUITE_GROUPS)) if gx and forks and parallel(len(ids)) else None
+    suite_pool = multiprocessing.get_context("fork").Pool(SUITE_PROCESSES) if gx and forks and parallel(len(ids)) else None
     try:
         return _stream(result, ids, plan, views, suite_pool, release=release, progress=progress, clock=clock, exemptions=exemptions, found=found)
     finally:
@@ -207,7 +216,7 @@ def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None
             result.meta.update(part.meta)
             result.unviewed += part.unviewed
             for split, scores in (part.baselines or {}).items():
-                result.baselines[split] = pool_scores(result.baselines.get(split, {}), scores)
+                result.baselines[split] = _baselines().pool_scores(result.baselines.get(split, {}), scores)
             for name, frame in (part.tables or {}).items():
                 frames.setdefault(name, []).append(frame)
             if part.documents is not None and part.sources is not None:
@@ -222,7 +231,7 @@ def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None
     suites = None
     if plan.gx and names:  # started before the corpus-wide checks, which they do not need: both run at once
         dirty = {f.document for found in [reading, *local] for f in found if f.level == "error"}
-        suites = _start_suites(frames, dirty, paths, locate, suite_pool, progress)
+        suites = _suites().start_suites(frames, dirty, paths, locate, suite_pool, progress)
     with clock.stage("corpus_checks"):
         wide = _corpus_wide(names, locate)
     found += reading
@@ -252,42 +261,6 @@ def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Fin
         check_name_types: list(type_findings(names, locate)),
         check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans) for span in found],
     }
-
-
-#: The tables' suites in two groups of about equal cost, one per process on a large corpus.
-SUITE_GROUPS = (("mentions", "values", "sentences", "documents"), ("entities", "relations", "attributions"))
-
-
-def _start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], paths: Paths, locate: Locate,
-                  pool: Pool | None, progress: Progress) -> Callable[[], list[Finding]]:
-    """Start the suites on the concatenated tables of the documents without error findings so far;
-    return the call that waits for their findings, in table order. With a ``pool`` (a large
-    corpus), the :data:`SUITE_GROUPS` run in its processes, each a group."""
-    tables = {}
-    for name in list(frames):
-        parts = frames.pop(name)  # each chunk's part is freed once in the whole table
-        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        del parts
-        tables[name] = frame[~frame["document"].isin(dirty)].reset_index(drop=True) if dirty else frame
-    if not len(tables["documents"]):
-        return list
-    if pool is None:
-        return lambda: check_tables(tables, locate=locate, progress=progress)
-    jobs = [pool.apply_async(_suite_group, ({name: tables[name] for table in group for name in (table, *pools(table))}, group, paths))
-            for group in SUITE_GROUPS]
-    pool.close()
-    tables.clear()  # the processes have them (once sent): this one need not hold them meanwhile
-
-    def wait() -> list[Finding]:
-        by_table = {table: found for job in jobs for table, found in job.get().items()}
-        pool.join()
-        return [f for table in COLUMNS for f in by_table.get(table, [])]
-
-    return wait
-
-
-def _suite_group(frames: dict[str, pd.DataFrame], only: tuple[str, ...], paths: Paths) -> dict[str, list[Finding]]:
-    return check_some(frames, only=only, locate=Rereading(paths).locate)
 
 
 def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress,

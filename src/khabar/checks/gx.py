@@ -30,8 +30,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+import great_expectations as gx
 import pyarrow as pa
 import pyarrow.compute as pc
+from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
 
 from khabar.checks.gx_tables import COLUMNS, tables
 from khabar.core.findings import Finding, finding
@@ -157,9 +159,6 @@ def check_some(frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locat
     missing = [f"{name}.{c}" for name in sorted(needed) for c in COLUMNS[name] if name not in frames or c not in frames[name].columns]
     if missing:
         raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
-
     # In memory only: no temporary data-docs folder, no analytics, no progress bars.
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False), analytics_enabled=False,

@@ -1,4 +1,4 @@
-"""The commands on the project itself: ``validate``, ``build``, ``locate``, ``stats``, ``render``, ``diff``,
+"""The commands on the project itself: ``validate``, ``locate``, ``stats``, ``render``, ``diff``,
 ``export`` and ``import``. Thin functions over the library; only the CLI prints."""
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from typing import Any
 
 from khabar.cli.output import progress_bar, report
 from khabar.core.findings import finding, visible
-from khabar.dataset.build import build, load_back
 from khabar.export import export, import_annotations
-from khabar.io.outputs import BUILD, EXPORT, REPORT, TIMINGS, check_out, refusals
-from khabar.io.progress import Timings, write_timings
+from khabar.io.outputs import EXPORT, REPORT, check_out
 from khabar.io.project import Paths, document_ids, load_document
 from khabar.pipeline import stream, validate
 from khabar.schema.splits import held_out_first
@@ -37,33 +35,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not findings and not args.quiet:
         print(f"{len(result.ids)} document(s) checked")
     return report(findings, quiet=args.quiet)
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    out = args.out or args.root / "dist" / "khabar"
-    if args.timings:  # checked before the build, so a bad path costs nothing and loses nothing
-        refused = refusals(out=args.timings, output=TIMINGS, project=args.root) + refusals(out=out, output=BUILD, project=args.root)
-        if refused:  # both paths' problems at once (the build checks --out again)
-            return report(refused)
-        try:
-            args.timings.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            print(f"khabar: cannot write --timings {args.timings}: {exc.strerror or exc}; give a file in a writable folder", file=sys.stderr)
-            return 2
-    timings = Timings()
-    try:
-        manifest = build(root=args.root, out=out, baselines=not args.no_baselines, progress=progress_bar(args), timings=timings)
-    finally:
-        if args.timings and timings:  # a build refused before any stage ran writes nothing
-            write_timings(timings=timings, out=args.timings)
-    if not args.quiet:
-        print(f"built {out} (version {manifest['version']})")
-    if not args.no_load:
-        for config, splits in load_back(out=out).items():
-            for split, rows in splits.items():
-                if not args.quiet:
-                    print(f"  load_dataset({str(out)!r}, {config!r}, split={split!r}): {rows} rows")
-    return 0
 
 
 def cmd_locate(args: argparse.Namespace) -> int:

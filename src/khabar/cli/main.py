@@ -17,7 +17,7 @@ from typing import Callable, Sequence
 from khabar import __version__
 from khabar.baselines import BASELINES
 from khabar.cli.output import report
-from khabar.core.findings import finding, visible
+from khabar.core.findings import KhabarError, finding, visible
 from khabar.export import EXPORTERS, IMPORTERS
 from khabar.schema.labels import HELD_OUT, SPLITS, TEXT_LICENCES
 
@@ -53,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.add_argument("--release", action="store_true", help="apply the release rules (unreviewed annotations are errors)")
     p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster; for the pre-commit hook)")
-    p = add("build", "commands.cmd_build", "validate, then build the Hugging Face dataset folder")
+    p = add("build", "build.cmd_build", "validate, then build the Hugging Face dataset folder")
     p.add_argument("--out", type=Path, help="output folder: new, empty or an earlier build (default: dist/khabar)")
     p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")
     p.add_argument("--no-baselines", action="store_true", help="leave the card's baseline scores out (the slowest step on large corpora)")

@@ -36,7 +36,7 @@ from khabar.io.swap import pause_point
 from khabar.pipeline import stream
 from khabar.schema.labels import SPLITS
 from khabar.schema.licences import LICENCE_FILE, licence_file
-from khabar.views import CONFIGS, config
+from khabar.views.configs import CONFIGS, config
 from khabar.views.stats import split_stats_from_counts
 
 SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or DuckDB read in parallel

@@ -29,7 +29,7 @@ from khabar.io.guards import require_project_file
 from khabar.schema.labels import NER_LABELS, SPLITS
 from khabar.schema.licences import Meta, card_licence, contamination_section, licences_section
 from khabar.schema.model import Document
-from khabar.views import CONFIGS
+from khabar.views.configs import CONFIGS
 
 #: Rows per config per split (``manifest.json``'s ``rows``); the figures of :func:`khabar.views.stats.split_stats`.
 Rows = Mapping[str, Mapping[str, int]]

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from khabar.core.markdown import code, table
 from khabar.schema.labels import SPLITS_TEST_FIRST
-from khabar.views import CONFIGS
+from khabar.views.configs import CONFIGS
 from khabar.views.stats import BY_LABEL, TOTALS
 
 #: khabar.views.stats.split_stats: {"total": figures, "splits": {split: figures}}

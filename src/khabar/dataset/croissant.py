@@ -43,7 +43,7 @@ from datasets import ClassLabel, Value
 from khabar.io.cardfile import split_front_matter
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
 from khabar.schema.licences import Meta, licences_in_use
-from khabar.views import CONFIGS
+from khabar.views.configs import CONFIGS
 
 FILE = "croissant.json"
 PARQUET = "application/x-parquet"

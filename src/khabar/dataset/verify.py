@@ -21,7 +21,7 @@ from khabar.schema.features import document_features
 from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document, field_names
 from khabar.schema.rows import document_from_row, to_row
-from khabar.views import CONFIGS
+from khabar.views.configs import CONFIGS
 
 
 def _front_matter(text: str) -> str:

@@ -9,12 +9,18 @@ from khabar.core.findings import KhabarError, finding
 from khabar.io.atomic import replacing
 from khabar.io.outputs import EXPORT
 from khabar.schema.model import Document, Mention
-from khabar.views.coref import token_range
+
+
+def token_range(doc: Document, start: int, end: int) -> list[int]:
+    """[first_token, last_token] (inclusive) of a span on token boundaries."""
+    first = next(i for i, t in enumerate(doc.tokens) if t.start == start)
+    last = next(i for i in range(first, len(doc.tokens)) if doc.tokens[i].end == end)
+    return [first, last]
 
 
 def token_span(*, doc: Document, start: int, end: int, what: str) -> tuple[int, int]:
     """The inclusive ``(first, last)`` token indices of ``start:end``
-    (:func:`khabar.views.coref.token_range`); a span off token boundaries is a
+    (:func:`token_range`); a span off token boundaries is a
     :class:`KhabarError`, never a ``StopIteration`` from deep inside."""
     try:
         first, last = token_range(doc, start, end)

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from khabar.scoring.prf import PRF
 
-__all__ = ["BlancScores", "blanc", "blanc_document"]
+__all__ = ["BlancScores", "blanc_document"]
 
 
 def _pairs(n: int) -> int:

@@ -23,13 +23,6 @@ def features() -> Features:
     })
 
 
-def token_range(doc: Document, start: int, end: int) -> list[int]:
-    """[first_token, last_token] (inclusive) of a span on token boundaries."""
-    first = next(i for i, t in enumerate(doc.tokens) if t.start == start)
-    last = next(i for i in range(first, len(doc.tokens)) if doc.tokens[i].end == end)
-    return [first, last]
-
-
 def rows(doc: Document) -> Iterator[dict[str, Any]]:
     sentences: list[list[str]] = []
     t = 0

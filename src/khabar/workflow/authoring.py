@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import spacy
+
 from khabar.core.findings import KhabarError, finding
 from khabar.io.annotation_write import render_annotations
 from khabar.io.corpus_files import DOCUMENT_META, SAFE_ID, decode, render_corpus_file, split_and_licence
@@ -42,7 +44,6 @@ def normalise(text: str) -> tuple[str, int, bool]:
 def propose(*, doc: Document, model: str) -> tuple[Document, list[str]]:
     """Name mentions and values proposed by the spaCy pipeline ``model``: one
     entity per distinct name string, every proposal listed as unreviewed."""
-    import spacy
 
     try:
         nlp = spacy.load(model)
