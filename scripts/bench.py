@@ -224,7 +224,7 @@ def main() -> int:
     top.add_argument("--quiet", action="store_true", help="no progress bar")
     top.add_argument("--baselines", action="store_true", help="also time the default build, whose card runs and scores every baseline")
     args = top.parse_args()
-    from khabar.cli import progress_bar
+    from khabar.cli.output import progress_bar
 
     progress = progress_bar(args)  # a bar on a terminal only, none with --quiet
     # The machine's speed drifts (10-30% on a shared VM): a fixed workload timed before and after says how fast it was.

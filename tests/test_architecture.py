@@ -80,3 +80,25 @@ def test_architecture_package_says_what_it_may_import(package: str) -> None:
     """Each layer's __init__ opens with a docstring that says what the layer is for and what it may import."""
     doc = ast.get_docstring(ast.parse((SRC / Path(*package.split(".")) / "__init__.py").read_text(encoding="utf-8")))
     assert doc and "May import" in doc, f"{package}/__init__.py: say what the layer is for and what it may import"
+
+
+def _local_imports() -> list[tuple[str, int, str]]:
+    """(file, line, the line's text) of every import statement inside a function of src/khabar."""
+    found = []
+    for path in sorted((SRC / "khabar").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found += [(path.relative_to(SRC).as_posix(), n.lineno, lines[n.lineno - 1]) for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return found
+
+
+def test_architecture_imports_inside_functions_are_few_and_say_why() -> None:
+    """At most 15 imports inside functions, each saving measured start-up time and saying so: a comment on its
+    line, or in its function's docstring (an import inside a function is no way around a layer or a cycle)."""
+    found = _local_imports()
+    assert len(found) <= 15, [f"{path}:{line}" for path, line, _ in found]
+    for path, line, text in found:
+        source = (SRC / path).read_text(encoding="utf-8").split("\n")
+        context = "\n".join(source[max(0, line - 6) : line])
+        assert "measured" in text or "measured" in context, f"{path}:{line}: say what this import inside a function saves, measured"
