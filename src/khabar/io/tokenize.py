@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from khabar.schema.model import Sentence, Token, tokens_at
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.language import Language
 
 
