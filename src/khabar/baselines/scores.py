@@ -21,7 +21,8 @@ def _f1(d: dict[str, Any]) -> str:
 
 def _rows(name: str, version: str, results: dict[str, Any]) -> list[tuple[str, ...]]:
     """The table rows of one baseline: (system, layer, metric, P / R / F1)."""
-    system, out = f"{name} {version}", []
+    system = f"{name} {version}"
+    out: list[tuple[str, ...]] = []
     if results.get("ner"):
         out.append((system, "NER", "strict micro", _f1(results["ner"]["micro"])))
     if results.get("coref"):

@@ -178,12 +178,13 @@ def check_some(frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locat
         batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe(table).get_batch(batch_parameters={"dataframe": frame})
         index = [c for c in INDEX_COLUMNS if c in frame.columns]
         result = batch.validate(suite, result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index})
-        failed = sorted(((r.expectation_config.meta["khabar"], r) for r in result.results if not r.success), key=lambda p: p[0])
+        # GX types a result's expectation_config as optional; a suite's results always carry their expectation's.
+        failed = sorted(((r.expectation_config.meta["khabar"], r) for r in result.results if not r.success), key=lambda p: p[0])  # type: ignore[union-attr]
         for number, r in failed:
             raised = _raised(r.exception_info)
             if raised is not None:  # a malformed table (wrong dtypes), not a data finding
-                raise ValueError(f"table `{table}`: {r.expectation_config.type} could not run: {raised}")
-            found[table] += _findings(table, expects[number], r.expectation_config.type, r.result, locate)
+                raise ValueError(f"table `{table}`: {r.expectation_config.type} could not run: {raised}")  # type: ignore[union-attr]
+            found[table] += _findings(table, expects[number], r.expectation_config.type, r.result, locate)  # type: ignore[union-attr]
     return found
 
 
@@ -221,7 +222,7 @@ def _show(row: Mapping[str, Any], table: str, columns: Sequence[str]) -> str:
     for c in columns:
         if c in row and c not in ("document", "id", "item"):
             value = _plain(row[c])
-            if c.endswith("_key") and isinstance(value, str) and value.startswith(f"{doc}/"):
+            if doc is not None and c.endswith("_key") and isinstance(value, str) and value.startswith(f"{doc}/"):
                 c, value = c[: -len("_key")], value[len(doc) + 1 :]
             shown.append(f"{c}={value!r}")
     what = f"{row['id']}" if table in ANNOTATION_TABLES else f"#{row.get('id')}"

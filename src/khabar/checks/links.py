@@ -57,24 +57,23 @@ def check_attributions(corpus: Corpus) -> Iterator[Finding]:
         starts = [m[0] for m in mentions]
         for a in doc.attributions:
             frags = {role: [(f.start, f.end) for f in getattr(a, role)] for role in ATTRIBUTION_ROLES}
-            at = {"document": doc.id, "annotation": a.id}
             parent = by_id.get(a.parent) if a.parent else None
             if parent is not None and parent.id != a.id:
                 room = [(f.start, f.end) for f in parent.content]
                 if not all(_inside(s, e, room) for spans in frags.values() for s, e in spans):
-                    yield corpus.locate("attribution-outside-parent", f"nested attribution {a.id} is not inside the content of its parent {parent.id}; expected every fragment within the parent's content", **at)
+                    yield corpus.locate("attribution-outside-parent", f"nested attribution {a.id} is not inside the content of its parent {parent.id}; expected every fragment within the parent's content", document=doc.id, annotation=a.id)
             roles = [(role, s, e) for role, spans in frags.items() for s, e in spans]
             clash = next(((r1, r2) for i, (r1, s1, e1) in enumerate(roles) for r2, s2, e2 in roles[i + 1 :] if r1 != r2 and s1 < e2 and s2 < e1), None)
             if clash:
-                yield corpus.locate("attribution-role-overlap", f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint", **at)
+                yield corpus.locate("attribution-role-overlap", f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint", document=doc.id, annotation=a.id)
             source = frags["source"]
             within = list(_mentions_inside(source, mentions, starts))
             inside = {entity for _, _, entity in within}
             exact = {entity for start, end, entity in within if (start, end) in source}
             if a.source_entity is not None and a.source_entity not in inside:
-                yield corpus.locate("attribution-source-entity", f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention", **at)
+                yield corpus.locate("attribution-source-entity", f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention", document=doc.id, annotation=a.id)
             elif a.source_entity is None and exact:
-                yield corpus.locate("attribution-source-entity", f"the source {[f.text for f in a.source]} is a mention of {', '.join(sorted(exact))} but source_entity is null; name that entity", **at)
+                yield corpus.locate("attribution-source-entity", f"the source {[f.text for f in a.source]} is a mention of {', '.join(sorted(exact))} but source_entity is null; name that entity", document=doc.id, annotation=a.id)
 
 
 CHECKS = (check_relation_signatures, check_relation_duplicates, check_attributions)

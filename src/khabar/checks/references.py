@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from khabar.core.findings import Finding
 from khabar.io.project import Corpus
@@ -33,7 +33,7 @@ def check_references(corpus: Corpus) -> Iterator[Finding]:
             yield from missing(a.parent, attributions, "parent", a.id, "attribution")
 
 
-def _cycle(start: str, edges: dict[str, tuple[str, ...]]) -> bool:
+def _cycle(start: str, edges: Mapping[str, tuple[str, ...]]) -> bool:
     seen, stack = set(), list(edges.get(start, ()))
     while stack:
         node = stack.pop()

@@ -43,19 +43,18 @@ def check_spans(corpus: Corpus) -> Iterator[Finding]:
         size = len(doc.text)
         source = corpus.sources.get(doc.id)
         for s in iter_spans(doc, source.head_texts if source is not None else None):
-            at = {"document": doc.id, "annotation": s.annotation}
             if s.end > size:
-                yield corpus.locate("span-range", f"{s.what} {s.start}-{s.end} ends beyond the text, which has {size} characters; use `khabar locate` to find the right offsets", **at)
+                yield corpus.locate("span-range", f"{s.what} {s.start}-{s.end} ends beyond the text, which has {size} characters; use `khabar locate` to find the right offsets", document=doc.id, annotation=s.annotation)
                 continue
             covered = doc.text[s.start : s.end]
             if s.stated is not None and covered != s.stated:
-                yield corpus.locate("span-text", f"{s.what} {s.start}-{s.end} states {s.stated!r} but the text there is {covered!r}; run `khabar locate {s.stated!r}` for the offsets", **at)
+                yield corpus.locate("span-text", f"{s.what} {s.start}-{s.end} states {s.stated!r} but the text there is {covered!r}; run `khabar locate {s.stated!r}` for the offsets", document=doc.id, annotation=s.annotation)
                 continue
             if covered != covered.strip():
-                yield corpus.locate("span-whitespace", f"{s.what} {covered!r} starts or ends with whitespace; expected it trimmed to the first and last word", **at)
+                yield corpus.locate("span-whitespace", f"{s.what} {covered!r} starts or ends with whitespace; expected it trimmed to the first and last word", document=doc.id, annotation=s.annotation)
                 continue
             if s.start not in starts or s.end not in ends:
-                yield corpus.locate("span-token-boundary", f"{s.what} {covered!r} ({s.start}-{s.end}) does not start and end on token boundaries; expected whole tokens (see the tokens around it with `khabar locate --tokens`), found a split inside a token", **at)
+                yield corpus.locate("span-token-boundary", f"{s.what} {covered!r} ({s.start}-{s.end}) does not start and end on token boundaries; expected whole tokens (see the tokens around it with `khabar locate --tokens`), found a split inside a token", document=doc.id, annotation=s.annotation)
 
 
 def check_heads(corpus: Corpus) -> Iterator[Finding]:

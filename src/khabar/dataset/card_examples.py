@@ -29,7 +29,7 @@ def examples_markdown(doc: Document | None) -> str:
     if group is not None:
         mentions = [m.text for m in doc.mentions if m.entity == group.id]
         out.append(f"- A group entity, {escape(group.name)}, has members {', '.join(escape(names[x].name) for x in group.members if x in names)}; its mentions include " + ", ".join(_quote(t) for t in mentions[:4]) + ".")
-    shown = set()
+    shown: set[str] = set()
     for r in doc.relations:
         if r.label in shown or len(shown) == 3:
             continue

@@ -10,6 +10,7 @@ extent, and the type of attributions with the same cue.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Sequence
@@ -80,7 +81,7 @@ def _source_entities(a: Sequence[Document], b: Sequence[Document]) -> PRF:
         if other is None:
             continue
         predicted += sum(y.source_entity is not None for y in other.attributions)
-        spans = [{d.id: _extents(d)} for d in (doc, other)]
+        spans: list[dict[Hashable, dict[Hashable, set[tuple[int, int]]]]] = [{d.id: _extents(d)} for d in (doc, other)]
         mapping = align_entities(gold=spans[0], predicted=spans[1])[doc.id]
         pairs = pair_attributions(gold=[_roles(x) for x in doc.attributions], predicted=[_roles(y) for y in other.attributions],
                                   tokens=[(t.start, t.end) for t in doc.tokens])
@@ -90,8 +91,8 @@ def _source_entities(a: Sequence[Document], b: Sequence[Document]) -> PRF:
     return PRF.from_counts(true_positives=agreed, gold=gold, predicted=predicted)
 
 
-def _extents(doc: Document) -> dict[str, set[tuple[int, int]]]:
-    out: dict[str, set[tuple[int, int]]] = {}
+def _extents(doc: Document) -> dict[Hashable, set[tuple[int, int]]]:
+    out: dict[Hashable, set[tuple[int, int]]] = {}
     for m in doc.mentions:
         out.setdefault(m.entity, set()).add((m.start, m.end))
     return out

@@ -73,8 +73,8 @@ class Resolver:
         self.read_attributes()
         entities = self.chains()
         mentions = [m for t in self.of("T", *ENTITY_TYPES) if (m := self.mention(t)) is not None]
-        values = [self.value(t) for t in self.of("T", *VALUE_TYPES)]
-        relations = [self.relation(r) for r in self.of("R")]
+        values = [v for t in self.of("T", *VALUE_TYPES) if (v := self.value(t)) is not None]
+        relations = [r for x in self.of("R") if (r := self.relation(x)) is not None]
         attributions = self.attributions()
         for target, (_, line) in self.notes.items():
             if target not in self.used and target in self.items and (self.items[target].kind != "T" or target in self.spans):
@@ -187,7 +187,8 @@ class Resolver:
                 self.p.add("brat-reference", f"the coreference chain {' '.join(chain)} has {len(reps)} notes with entity=; expected exactly one (the entity's id, name and members)", line)
                 continue
             k, line = keys[reps[0]], self.notes[reps[0]][1]
-            entity = self.p.build(lambda: Entity(id=k["entity"][0], type=types[0], name=k["name"][0], members=tuple(k.get("member", []))), line, "entity")  # type: ignore[index]  # noqa: B023
+            # k is not None: reps holds only mentions whose note has entity=.
+            entity = self.p.build(lambda: Entity(id=k["entity"][0], type=types[0], name=k["name"][0], members=tuple(k.get("member", []))), line, "entity")  # type: ignore[index,union-attr]  # noqa: B023
             if entity is not None:
                 entities.append((line, entity))
                 self.entity_of.update((t, entity.id) for t in chain)
@@ -251,7 +252,8 @@ class Resolver:
             elif ids[e.id] is not None:
                 frags = {role: tuple(Fragment(s, end, self.text[s:end]) for s, end in self.spans[roles[role]]) if role in roles else () for role in ATTRIBUTION_ROLES}
                 speaker, parent = roles.get("speaker"), roles.get("parent")
-                out.append(self.p.build(lambda: Attribution(id=ids[e.id], type=atype, source_entity=self.entity_of[speaker] if speaker else None, parent=ids[parent] if parent else None, **frags), e.line, "attribution"))  # noqa: B023
+                # ids[e.id] is not None (the elif above); mypy does not carry that into the lambda.
+                out.append(self.p.build(lambda: Attribution(id=ids[e.id], type=atype, source_entity=self.entity_of[speaker] if speaker else None, parent=ids[parent] if parent else None, **frags), e.line, "attribution"))  # type: ignore[arg-type]  # noqa: B023
         for t in self.of("T", *part_type.values()):
             if uses.get(t.id, 0) != 1:
                 self.p.add("brat-reference", f"{t.id} ({t.type}) is part of {uses.get(t.id, 0)} events; each attribution part belongs to exactly one", t.line)

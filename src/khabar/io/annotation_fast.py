@@ -120,6 +120,7 @@ def _read(lines: list[str]) -> Layers:
             raise _Aside
         layers.unreviewed, layers.unreviewed_line = tuple(ids), i + 1
         i += 1
+    built: _Item | Attribution
     for layer in LAYERS:
         if i >= len(lines):
             raise _Aside

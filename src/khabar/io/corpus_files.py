@@ -49,7 +49,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
 
 def control_findings(raw: str, *, shown: str, first_line: int = 1) -> list[Finding]:
     """A ``text-control`` finding for each line of ``raw`` (line ``first_line`` onwards) that holds a control character."""
-    found = []
+    found: list[Finding] = []
     for match in CONTROL.finditer(raw):
         line = raw.count("\n", 0, match.start()) + first_line
         if found and found[-1].line == line:

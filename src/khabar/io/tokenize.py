@@ -20,6 +20,7 @@ import numpy as np
 from khabar.schema.model import Sentence, Token, tokens_at
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.language import Language
 
 

@@ -84,7 +84,8 @@ class _Values:
 
     def __init__(self) -> None:
         self.line = 0
-        self.scan = json.JSONDecoder(object_pairs_hook=self.mapping).scan_once
+        # scan_once is set by JSONDecoder.__init__ (the C scanner); typeshed does not declare it.
+        self.scan = json.JSONDecoder(object_pairs_hook=self.mapping).scan_once  # type: ignore[attr-defined]
 
     def mapping(self, pairs: list[tuple[str, Any]]) -> LDict:
         # Ids, labels and offsets recur across items and documents: share one object of each.

@@ -114,7 +114,8 @@ class _Builder:
                         f"need 7); found one written with {len(value):,} characters, which Khabar does not read (check the number)")
             return _REFUSED
         try:
-            return self.loader.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), deep=True)
+            # The stubs type a node's marks as yaml.error.Mark alone; libyaml's events carry yaml._yaml.Mark, which serve as well.
+            return self.loader.construct_object(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), deep=True)  # type: ignore[arg-type]
         except yaml.MarkedYAMLError as exc:  # an unknown tag
             self.problems.append(_error(exc, self.text))
         except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:  # '2021-13-45' is a date to YAML
@@ -153,7 +154,7 @@ class _Builder:
                 else:
                     value = LDict() if kind is MappingStartEvent else LList()
                     value.line = line
-                    if kind is MappingStartEvent:
+                    if isinstance(value, LDict):  # kind is MappingStartEvent
                         value.key_lines = {}
                     else:
                         value.item_lines = []
@@ -223,8 +224,8 @@ def load_general(text: str) -> Any:
         guards = tuple(p for p in builder.problems if p.check != "yaml-syntax")
         error = _error(exc, text)
         if error.check in {p.check for p in guards}:  # libyaml's nesting limit, met while skipping what was already too deep
-            error = None
-        raise YamlSyntaxError((*guards, *([error] if error else []))) from None
+            raise YamlSyntaxError(guards) from None
+        raise YamlSyntaxError((*guards, error)) from None
     finally:
         loader.dispose()
     if builder.problems:

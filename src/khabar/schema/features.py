@@ -9,11 +9,14 @@ from __future__ import annotations
 import types
 import typing
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasets import Features, List, Value
 
 from khabar.schema.model import Document
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 def _feature(hint: Any) -> Any:
@@ -32,7 +35,7 @@ def _feature(hint: Any) -> Any:
     raise TypeError(f"no datasets feature for type hint {hint!r}")
 
 
-def dataclass_features(cls: type) -> dict[str, Any]:
+def dataclass_features(cls: type[DataclassInstance]) -> dict[str, Any]:
     """A dict of features, one per dataclass field, in declaration order."""
     hints = typing.get_type_hints(cls)
     return {name: _feature(hints[name]) for name in cls.__dataclass_fields__}

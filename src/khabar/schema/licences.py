@@ -32,11 +32,11 @@ _GUM = re.compile(r"\bGUM\b(?:\s+as\s+(?P<name>GUM_\w+))?(?:.*?\bsplit\s+(?P<spl
 
 
 def licence_name(licence: str | None) -> str:
-    return TEXT_LICENCES[licence][0] if licence in TEXT_LICENCES else f"unknown licence {licence!r}"
+    return TEXT_LICENCES[licence][0] if licence is not None and licence in TEXT_LICENCES else f"unknown licence {licence!r}"
 
 
 def licence_url(licence: str | None) -> str | None:
-    return TEXT_LICENCES[licence][1] if licence in TEXT_LICENCES else None
+    return TEXT_LICENCES[licence][1] if licence is not None and licence in TEXT_LICENCES else None
 
 
 def _ordered(documents: Sequence[Meta]) -> list[Meta]:

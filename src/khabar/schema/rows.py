@@ -47,12 +47,12 @@ def to_row(obj: Any) -> Any:
     # once per class, and a tuple of flat objects (a document's few thousand tokens) becomes
     # rows without a Python call per object.
     if isinstance(obj, tuple):
-        first = type(obj[0]) if obj else None
+        first: type | None = type(obj[0]) if obj else None
         flat = _flat(first) if first is not None and first not in _PLAIN_TYPES else None
         if flat is not None:
             return [flat(item) if type(item) is first else to_row(item) for item in obj]
         return [item if type(item) in _PLAIN_TYPES else to_row(item) for item in obj]
-    names = _row_fields(type(obj))
+    names = _row_fields(type(obj))  # type: ignore[arg-type]  # a class is Hashable; mypy does not see it for type[Any]
     if names is None:
         return obj
     row = {}

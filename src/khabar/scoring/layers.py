@@ -15,6 +15,7 @@ Matching rules (also in ``docs/evaluation.md``):
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import fields
 from typing import Any, Callable, Iterable, Mapping
 
@@ -33,6 +34,7 @@ from khabar.scoring import (
     score_ner,
     score_relations,
 )
+from khabar.scoring.coref import Documents
 from khabar.scoring.predictions import Prediction
 from khabar.scoring.relations import Unaligned
 
@@ -61,11 +63,11 @@ def _clusters(mentions: Iterable[tuple[str, tuple[int, int]]]) -> list[tuple[tup
 def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, CorefScores]:
     out: dict[str, CorefScores] = {}
     for by in ("extent", "head"):
-        key = {
+        key: Documents = {
             d.id: _clusters((m.entity, (m.start, m.end) if by == "extent" else (m.head_start, m.head_end)) for m in d.mentions)
             for d in gold
         }
-        response = {
+        response: Documents = {
             d.id: _clusters(
                 (x["entity"], (x["start"], x["end"]) if by == "extent" else (x.get("head_start", x["start"]), x.get("head_end", x["end"])))
                 for x in _layer(preds.get(d.id), "mentions")
@@ -128,8 +130,8 @@ def relations_results(scores: RelationScores) -> dict[str, Any]:
     }
 
 
-def _entity_spans(items: Iterable[tuple[str, int, int]]) -> dict[str, set[tuple[int, int]]]:
-    out: dict[str, set[tuple[int, int]]] = {}
+def _entity_spans(items: Iterable[tuple[str, int, int]]) -> dict[Hashable, set[tuple[int, int]]]:
+    out: dict[Hashable, set[tuple[int, int]]] = {}
     for entity, start, end in items:
         out.setdefault(entity, set()).add((start, end))
     return out
@@ -139,9 +141,9 @@ def attributions(gold: list[Document], preds: Mapping[str, Prediction]) -> Attri
     def roles(item: Any) -> dict[str, list[tuple[int, int]]]:
         return {role: [(f["start"], f["end"]) if isinstance(f, dict) else (f.start, f.end) for f in (item[role] if isinstance(item, dict) else getattr(item, role)) or []] for role in ATTRIBUTION_ROLES}
 
-    g = {d.id: [roles(a) for a in d.attributions] for d in gold}
-    p = {d.id: [roles({r: x.get(r) or [] for r in ATTRIBUTION_ROLES}) for x in _layer(preds.get(d.id), "attributions")] for d in gold}
-    tokens = {d.id: [(t.start, t.end) for t in d.tokens] for d in gold}
+    g: Mapping[Hashable, Sequence[object]] = {d.id: [roles(a) for a in d.attributions] for d in gold}
+    p: Mapping[Hashable, Sequence[object]] = {d.id: [roles({r: x.get(r) or [] for r in ATTRIBUTION_ROLES}) for x in _layer(preds.get(d.id), "attributions")] for d in gold}
+    tokens: Mapping[Hashable, Sequence[tuple[int, int]]] = {d.id: [(t.start, t.end) for t in d.tokens] for d in gold}
     return score_attributions(gold=g, predicted=p, tokens=tokens)
 
 

@@ -49,14 +49,15 @@ def _shape_errors(layer: str, items: Any) -> list[str]:
     """What is wrong with a layer's structure (field names and types), if anything."""
     if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
         return [f"`{layer}` must be a list of objects"]
-    need = {
+    needs: dict[str, dict[str, type]] = {
         "ner": {"start": int, "end": int, "label": str},
         "mentions": {"start": int, "end": int, "entity": str},
         "entities": {"id": str, "type": str},
         "values": {"start": int, "end": int, "type": str},
         "relations": {"label": str, "head": str, "tail": str},
         "attributions": {"content": list, "cue": list},
-    }[layer]
+    }
+    need = needs[layer]
     problems = []
     for i, item in enumerate(items):
         for key, kind in need.items():

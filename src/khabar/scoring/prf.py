@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 from types import MappingProxyType
+from typing import TypeVar
 
 Count = int | Fraction
+# An item scored by per_label: what its label function reads.
+_Item = TypeVar("_Item", bound=Hashable)
 
 __all__ = ["PRF", "Count", "fraction_sum", "micro_sum"]
 
@@ -153,7 +156,7 @@ def micro_sum(*, prfs: Iterable[PRF]) -> PRF:
     return total
 
 
-def per_label(*, correct: Iterable[Hashable], gold: Iterable[Hashable], predicted: Iterable[Hashable], label: Callable[[Hashable], str]) -> Mapping[str, PRF]:
+def per_label(*, correct: Iterable[_Item], gold: Iterable[_Item], predicted: Iterable[_Item], label: Callable[[_Item], str]) -> Mapping[str, PRF]:
     """Strict P/R/F1 per label, from the sets of correct, gold and predicted items."""
     tp, gold_n, pred_n = (Counter(label(item) for item in items) for items in (correct, gold, predicted))
     return MappingProxyType({

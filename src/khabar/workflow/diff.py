@@ -82,7 +82,8 @@ def _span(a: Mention | Value, b: Mention | Value) -> bool:
 
 class _DocDiff:
     def __init__(self, old: Document, new: Document) -> None:
-        self.old, self.new, self.changes = old, new, []  # type: list[Change]
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
         self.old_e, self.new_e = {e.id: e for e in old.entities}, {e.id: e for e in new.entities}
         self.fwd: dict[str, str] = {}  # old entity -> the new one that has most of its mentions
         self.bwd: dict[str, str] = {}  # new entity -> the old one that had most of its mentions

@@ -192,7 +192,7 @@ class _Page:
         children: dict[str, list[Attribution]] = {}
         for a in self.doc.attributions:
             if a.parent in ids:
-                children.setdefault(a.parent, []).append(a)  # type: ignore[arg-type]
+                children.setdefault(a.parent, []).append(a)
         seen: set[str] = set()
         blocks = [self.attribution(a, children, seen) for a in self.doc.attributions if a.parent not in ids]
         blocks += [self.attribution(a, children, seen, orphan=True) for a in self.doc.attributions if a.id not in seen]  # cycles

@@ -52,7 +52,7 @@ def synthetic_document(doc_id: str, rng: random.Random, *, split: str = "test") 
             d.rel(spec.name, head, tail)
     text = "".join(d.parts) + "\n"
     mentions = sorted(d.mentions, key=lambda m: (m[2], -m[3], m[0]))
-    order = {}
+    order: dict[str, int] = {}
     for m in mentions:
         order.setdefault(m[0], len(order))
 

@@ -46,6 +46,10 @@ class _Ent:
 class Writer:
     """One document written token by token; every annotation is recorded as offsets while writing."""
 
+    parts: list[str]
+    named: set[str]  # ids of the entities named in full once (then by their short name)
+    last_person: _Ent | None
+
     def __init__(self, rng: random.Random) -> None:
         self.rng, self.parts, self.size, self.sep, self.cap, self.nospace = rng, [], 0, "", True, False
         self.ents: dict[str, _Ent] = {}
@@ -195,17 +199,22 @@ class Writer:
                 head, _, b = d.tok("delegation"), d.words("led by"), d.ent("PERSON", p_new=0.6)
                 a = d.add("ORG", f"{norp.name} delegation led by {b.name}", sub="delegation")
                 d.mention(a, "NOM", (s0, d.name(b)[1]), head), d.words("arrived in")
-                d.rel("org:top_members_employees", a, b), d.rel("per:origin", b, norp)
+                d.rel("org:top_members_employees", a, b)
+                d.rel("per:origin", b, norp)
             city, event = d.ent("GPE", "city"), d.ent("EVENT")
             d.name(city), d.words("during" if k == 1 else "for"), d.nominal(event)
-            d.rel("evt:participant", event, a), d.rel("evt:participant", event, b), d.rel("evt:location", event, city)
+            d.rel("evt:participant", event, a)
+            d.rel("evt:participant", event, b)
+            d.rel("evt:location", event, city)
         return start, self.size
 
     def said(self) -> None:
         p, org = self.ent("PERSON"), self.any_org()
         source = (self.name(p)[0], (self.tok(","), self.desc(p, org))[1][1])
         cue = (self.tok(","), self.tok("said"))[1]
-        self.words("in a statement"), self.maybe_value("on", "DATE", DAYS), self.tok("that")
+        self.words("in a statement")
+        self.maybe_value("on", "DATE", DAYS)
+        self.tok("that")
         self.attribute("indirect", cue, [source], self.clause(), p)
 
     def direct(self) -> None:
@@ -215,7 +224,8 @@ class Writer:
         self.tok(","), self.tok('"', glue=True)
         p = self.ent("PERSON")
         source, cue = self.name(p), self.tok("told")
-        self.org(self.any_org()), self.words("in an interview"), self.maybe_value("on", "DATE", DAYS)
+        self.org(self.any_org()), self.words("in an interview")
+        self.maybe_value("on", "DATE", DAYS)
         self.attribute("direct", cue, [source], content, p)
 
     def pronoun(self) -> None:
@@ -227,9 +237,13 @@ class Writer:
         p = p if p.id != he.id else self.ent("PERSON", p_new=1)
         self.desc(p, self.any_org()), self.tok(","), self.name(p), self.tok(","), self.tok("in")
         city, country, event = self.ent("GPE", "city"), self.ent("GPE", "country"), self.ent("EVENT")
-        self.name(city), self.maybe_value("on", "DATE", DAYS), self.tok(","), self.words("before travelling to")
+        self.name(city)
+        self.maybe_value("on", "DATE", DAYS)
+        self.tok(","), self.words("before travelling to")
         self.name(country), self.words("for"), self.nominal(event)
-        self.rel("evt:location", event, country), self.rel("evt:participant", event, he), self.rel("per:associate", he, p)
+        self.rel("evt:location", event, country)
+        self.rel("evt:participant", event, he)
+        self.rel("per:associate", he, p)
         self.rel("loc:located_in", city, country)
 
     def group(self) -> None:
@@ -244,9 +258,11 @@ class Writer:
         city, country = self.ent("GPE", "city"), self.ent("GPE", "country")
         self.name(city), self.tok(",")
         s, head = self.tok("a")[0], self.tok("city")
-        self.tok("in"), self.mention(city, "NOM", (s, self.name(country)[1]), head), self.maybe_value(", since", "DATE", MONTHS, p=0.5)
+        self.tok("in"), self.mention(city, "NOM", (s, self.name(country)[1]), head)
+        self.maybe_value(", since", "DATE", MONTHS, p=0.5)
         for person in (a, b):
-            self.rel("per:origin", person, norp), self.rel("per:cities_of_residence", person, city)
+            self.rel("per:origin", person, norp)
+            self.rel("per:cities_of_residence", person, city)
         self.rel("loc:located_in", city, country)
 
     def event(self) -> None:
@@ -259,7 +275,9 @@ class Writer:
         content = (s, (self.words("people attended"), self.pro(event, "it"))[1][1])
         cue = (self.tok(","), self.words("according to"))[1]
         self.attribute("indirect", cue, [self.org(org2 := self.any_org())], content, org2)
-        self.rel("evt:participant", event, org), self.rel("evt:participant", event, gpe), self.rel("evt:location", event, city)
+        self.rel("evt:participant", event, org)
+        self.rel("evt:participant", event, gpe)
+        self.rel("evt:location", event, city)
 
     def they(self) -> None:
         pool = [e for e in self.ents.values() if e.members or e.sub in ("named", "delegation")]
