@@ -29,8 +29,14 @@ from khabar.workflow.authoring import new_document  # noqa: E402
 def wikinews_meta(row: dict[str, str], *, split: str) -> dict[str, str]:
     """The front matter of a Wikinews text from its row of ``metadata.jsonl``."""
     return {
-        "title": row["title"], "source": "Wikinews", "url": row["url"], "published": row["published"], "language": "en",
-        "licence": row["licence"], "attribution": "Wikinews contributors", "split": split,
+        "title": row["title"],
+        "source": "Wikinews",
+        "url": row["url"],
+        "published": row["published"],
+        "language": "en",
+        "licence": row["licence"],
+        "attribution": "Wikinews contributors",
+        "split": split,
         "provenance": f"also in GUM as {row['gum_document']}, split {row['gum_split']}",
     }
 
@@ -51,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for name in args.names:
         try:
-            made = new_document(root=args.root, doc_id=f"wikinews-{name}", text_file=args.sources / f"{name}.txt", meta=wikinews_meta(rows[f"{name}.txt"], split=args.split))
+            made = new_document(
+                root=args.root, doc_id=f"wikinews-{name}", text_file=args.sources / f"{name}.txt", meta=wikinews_meta(rows[f"{name}.txt"], split=args.split)
+            )
         except KhabarError as exc:
             for f in exc.findings:
                 print(f.render(), file=sys.stderr)

@@ -139,8 +139,7 @@ def run(cmd: list[str], *, env: dict[str, str], inner: bool = False) -> dict[str
     text = log.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed ({proc.returncode}):\n{text[-3000:]}")
-    result = {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024,
-              "peak_tree_pss_mib": peak[0] / 2**20}
+    result = {"seconds": wall, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024, "peak_tree_pss_mib": peak[0] / 2**20}
     if inner:  # the step printed its own in-process timing as JSON
         result["inner"] = json.loads(text.strip().splitlines()[-1])
     return result
@@ -153,8 +152,12 @@ def bench(n: int, *, baselines: bool, progress: Any) -> dict[str, Any]:
         steps: list[tuple[str, list[str], bool]] = [
             ("generate", [PY, "-c", GENERATE, str(root), str(n), str(SEED)], False),
             ("validate", KHABAR + ["--root", str(root), "validate", "--quiet"], False),
-            ("build", KHABAR + ["--root", str(root), "build", "--no-load", "--no-baselines", "--quiet", "--out", str(built),
-                                "--timings", f"{tmp}/build.timings.json"], False),
+            (
+                "build",
+                KHABAR
+                + ["--root", str(root), "build", "--no-load", "--no-baselines", "--quiet", "--out", str(built), "--timings", f"{tmp}/build.timings.json"],
+                False,
+            ),
             ("load_cold", [PY, "-c", LOAD, str(built)], True),
             ("load_cached", [PY, "-c", LOAD, str(built)], True),
             ("predict", [PY, "-c", PREDICT, str(built), str(pred), str(SEED)], False),
@@ -162,8 +165,25 @@ def bench(n: int, *, baselines: bool, progress: Any) -> dict[str, Any]:
             ("floor", [PY, "-c", FLOOR, str(built)], True),
         ]
         if baselines:  # the default build: the card's baseline table too (run, score and tabulate every baseline)
-            steps.insert(3, ("build_baselines", KHABAR + ["--root", str(root), "build", "--no-load", "--quiet", "--out", f"{tmp}/with-baselines",
-                                                          "--timings", f"{tmp}/build_baselines.timings.json"], False))
+            steps.insert(
+                3,
+                (
+                    "build_baselines",
+                    KHABAR
+                    + [
+                        "--root",
+                        str(root),
+                        "build",
+                        "--no-load",
+                        "--quiet",
+                        "--out",
+                        f"{tmp}/with-baselines",
+                        "--timings",
+                        f"{tmp}/build_baselines.timings.json",
+                    ],
+                    False,
+                ),
+            )
         out: dict[str, Any] = {"documents": n, "load_average": os.getloadavg()[0]}
         for name, cmd, inner in progress(steps, total=len(steps), desc=f"{n} docs", unit="step"):
             out[name] = run(cmd, env=env, inner=inner)
@@ -209,7 +229,9 @@ def table(runs: dict[int, dict[str, Any]]) -> str:
                 continue
             s = r[step]
             note = f"in-process {s['inner']['seconds']:.3f} s" if "inner" in s else ""
-            lines.append(f"{n:>6} {step:<12} {s['seconds']:>8.2f} {s['cpu_seconds']:>8.2f} {1000 * s['seconds'] / n:>8.2f} {s['max_rss_mib']:>12.0f} {s['peak_tree_pss_mib']:>13.0f}  {note}")
+            lines.append(
+                f"{n:>6} {step:<12} {s['seconds']:>8.2f} {s['cpu_seconds']:>8.2f} {1000 * s['seconds'] / n:>8.2f} {s['max_rss_mib']:>12.0f} {s['peak_tree_pss_mib']:>13.0f}  {note}"
+            )
     for n, r in runs.items():
         for step in ("build", "build_baselines"):
             if "stages" in r.get(step, {}):
@@ -237,7 +259,9 @@ def main() -> int:
     print(table(runs))
     print(json.dumps({k: v for k, v in summary.items() if k != "per_doc_seconds"}, indent=1, default=str))
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine, "targets": TARGETS, "runs": runs, "summary": summary}, indent=1, default=str) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"machine": machine, "targets": TARGETS, "runs": runs, "summary": summary}, indent=1, default=str) + "\n", encoding="utf-8"
+        )
     return 0
 
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
@@ -133,8 +134,7 @@ def _work(ids: list[str], plan: Plan) -> Part:
         for doc in corpus.documents:
             counts.setdefault(split_of(doc), Counter()).update(document_counts(doc))
         # What is built (views, baseline scores) is built of the documents that would pass, split by split.
-        dirty = {f.document for found in [corpus.findings, *checks] for f in found
-                 if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
+        dirty = {f.document for found in [corpus.findings, *checks] for f in found if f.level == "error" and not any(x.matches(f) for x in plan.exemptions)}
         clean = by_split(d for d in corpus.documents if d.id not in dirty)
         views: dict[str, dict[str, pa.Table]] | None = None
         unviewed: list[str] = []
@@ -144,11 +144,19 @@ def _work(ids: list[str], plan: Plan) -> Part:
             for split, docs in clean.items():
                 views[split], broken = _views(docs, corpus.sources)
                 corpus.findings.extend(broken)
-        return Part(corpus.findings, checks, [name_heads(d) for d in corpus.documents], counts,
-                    {d.id: {key: getattr(d, key) for key in DOCUMENT_META} for d in corpus.documents},
-                    _suites().tables(corpus.documents) if plan.gx else None, views, unviewed,
-                    {split: _baselines().baseline_scores(docs) for split, docs in clean.items()} if plan.baselines else None,
-                    corpus.documents if plan.documents else None, corpus.sources if plan.documents else None)
+        return Part(
+            corpus.findings,
+            checks,
+            [name_heads(d) for d in corpus.documents],
+            counts,
+            {d.id: {key: getattr(d, key) for key in DOCUMENT_META} for d in corpus.documents},
+            _suites().tables(corpus.documents) if plan.gx else None,
+            views,
+            unviewed,
+            {split: _baselines().baseline_scores(docs) for split, docs in clean.items()} if plan.baselines else None,
+            corpus.documents if plan.documents else None,
+            corpus.sources if plan.documents else None,
+        )
 
 
 def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, pa.Table], list[Finding]]:
@@ -159,8 +167,17 @@ def _views(docs: list[Document], sources: dict[str, Source]) -> tuple[dict[str, 
     return view_tables(docs, sources)
 
 
-def stream(*, root: Path, gx: bool = True, release: bool = False, documents: bool = False, views: ViewSink | None = None,
-           baselines: bool = False, progress: Progress = no_progress, timings: Timings | None = None) -> Streamed:
+def stream(
+    *,
+    root: Path,
+    gx: bool = True,
+    release: bool = False,
+    documents: bool = False,
+    views: ViewSink | None = None,
+    baselines: bool = False,
+    progress: Progress = no_progress,
+    timings: Timings | None = None,
+) -> Streamed:
     """Read and check the project at ``root`` chunk by chunk; return every finding.
 
     ``documents=True`` keeps the documents (``Streamed.corpus``); otherwise
@@ -177,11 +194,23 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
     ids = document_ids(root)
     exemptions, found = read_exceptions(paths.exceptions, shown=paths.show(paths.exceptions), within=paths.within)
     if not paths.corpus.is_dir():  # else a wrong --root would pass as an empty corpus
-        found.append(finding("file-missing", f"expected a project's folder with corpus/ and annotations/ at {root}; found no corpus/ folder "
-                             "(run khabar from the project's root, or pass --root; `khabar evaluate` takes it as --gold)", path=paths.show(paths.corpus) + "/"))
+        found.append(
+            finding(
+                "file-missing",
+                f"expected a project's folder with corpus/ and annotations/ at {root}; found no corpus/ folder "
+                "(run khabar from the project's root, or pass --root; `khabar evaluate` takes it as --gold)",
+                path=paths.show(paths.corpus) + "/",
+            )
+        )
     elif not ids:  # validate and build both refuse it: nothing to check is no pass, and a dataset of no rows cannot be loaded
-        found.append(finding("corpus-empty", "expected at least one document (a corpus/<id>.txt and its annotations/<id>.yaml); found none "
-                             "(add one with `khabar new`, or run khabar from the project's root)", path=paths.show(paths.corpus) + "/"))
+        found.append(
+            finding(
+                "corpus-empty",
+                "expected at least one document (a corpus/<id>.txt and its annotations/<id>.yaml); found none "
+                "(add one with `khabar new`, or run khabar from the project's root)",
+                path=paths.show(paths.corpus) + "/",
+            )
+        )
     plan = Plan(paths, gx=gx, views=views is not None, documents=documents, baselines=baselines, exemptions=tuple(exemptions))
     result = Streamed([], Corpus(root))
     # Forked now, before this process starts Arrow's threads (writing shards): forking a
@@ -195,8 +224,19 @@ def stream(*, root: Path, gx: bool = True, release: bool = False, documents: boo
             suite_pool.terminate()
 
 
-def _stream(result: Streamed, ids: list[str], plan: Plan, views: ViewSink | None, suite_pool: Pool | None, *, release: bool,
-            progress: Progress, clock: Timings, exemptions: list[Exemption], found: list[Finding]) -> Streamed:
+def _stream(
+    result: Streamed,
+    ids: list[str],
+    plan: Plan,
+    views: ViewSink | None,
+    suite_pool: Pool | None,
+    *,
+    release: bool,
+    progress: Progress,
+    clock: Timings,
+    exemptions: list[Exemption],
+    found: list[Finding],
+) -> Streamed:
     """:func:`stream` from the documents on."""
     paths, root = plan.paths, plan.paths.root
     reading: list[Finding] = []
@@ -263,8 +303,9 @@ def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Fin
     }
 
 
-def validate(*, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress,
-             timings: Timings | None = None) -> tuple[Corpus, list[Finding]]:
+def validate(
+    *, root: Path, gx: bool = True, release: bool = False, progress: Progress = no_progress, timings: Timings | None = None
+) -> tuple[Corpus, list[Finding]]:
     """Load and check the project at ``root``; return the corpus and all findings.
 
     ``release=True`` applies the release rules: unreviewed annotations are errors.

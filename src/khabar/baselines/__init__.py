@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from khabar.baselines import cooccurrence_relations, cue_lexicon_attribution, spacy_ner, string_match_coref
 from khabar.core.parallel import chunked_map
@@ -51,8 +52,7 @@ BASELINES: Mapping[str, tuple[Baseline, str, str]] = {
 
 
 def _options_of(function: Baseline) -> set[str]:
-    return {name for name, p in inspect.signature(function).parameters.items()
-            if p.kind is p.KEYWORD_ONLY and name != "documents"}
+    return {name for name, p in inspect.signature(function).parameters.items() if p.kind is p.KEYWORD_ONLY and name != "documents"}
 
 
 def run_baseline(*, name: str, documents: Sequence[tuple[str, str]], options: Mapping[str, Any]) -> list[dict[str, Any]]:

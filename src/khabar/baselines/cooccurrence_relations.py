@@ -10,16 +10,16 @@ evidence is that sentence. The rules, exactly, are in ``docs/baselines.md``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from khabar.baselines.string_match_coref import CorefResult, Mention, layers, resolve
 from khabar.schema.relations import RELATIONS
 
 VERSION = "1.0"
 
-PLACE_KINDS = {"city": "per:cities_of_residence", "province": "per:stateorprovinces_of_residence",
-               "state": "per:stateorprovinces_of_residence"}
+PLACE_KINDS = {"city": "per:cities_of_residence", "province": "per:stateorprovinces_of_residence", "state": "per:stateorprovinces_of_residence"}
 
 
 @dataclass(frozen=True)
@@ -43,17 +43,19 @@ def _head_first(result: CorefResult, pair: Pair) -> bool:
 def _possessed_place(result: CorefResult, pair: Pair) -> bool:
     """'TAIL's (word) HEAD city/province': the head place is named as the tail's."""
     t, h = pair.tail_mention, pair.head_mention
-    between = [x.lower for x in result.tokens[t.last:h.first]]
+    between = [x.lower for x in result.tokens[t.last : h.first]]
     after = result.tokens[h.last].lower if h.last < len(result.tokens) else ""
     return between[:1] == ["'s"] and len(between) <= 2 and after in ("city", "province", "state", "region", "district")
 
 
 def _residence_kind(label: str) -> Callable[[CorefResult, Pair], bool]:
     """Residence labels by the word after the place: city, province/state, else country."""
+
     def check(result: CorefResult, pair: Pair) -> bool:
         m = pair.tail_mention
         after = result.tokens[m.last].lower if m.last < len(result.tokens) else ""
         return PLACE_KINDS.get(after, "per:countries_of_residence") == label
+
     return check
 
 
@@ -94,7 +96,7 @@ def document_relations(result: CorefResult) -> list[tuple[str, int, int, tuple[i
         first_seen.setdefault(m.cluster, (m.first, m.last))
     compiled = [(label, re.compile(pattern), check) for label, pattern, check in RULES]
     for number, (first, last) in enumerate(result.sentences):
-        sentence = result.text[result.tokens[first].start:result.tokens[last - 1].end].lower()
+        sentence = result.text[result.tokens[first].start : result.tokens[last - 1].end].lower()
         firsts: dict[int, Mention] = {}
         for m in result.mentions:
             if first <= m.first < last and not result.clusters[m.cluster].members:
@@ -122,7 +124,9 @@ def predict(*, documents: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
         ids = {}
         for m, row in zip(result.mentions, coref["mentions"], strict=True):
             ids[m.cluster] = row["entity"]
-        relations = [{"id": f"r{n}", "label": label, "head": ids[h], "tail": ids[t], "evidence": list(ev)}
-                     for n, (label, h, t, ev) in enumerate(document_relations(result), start=1)]
+        relations = [
+            {"id": f"r{n}", "label": label, "head": ids[h], "tail": ids[t], "evidence": list(ev)}
+            for n, (label, h, t, ev) in enumerate(document_relations(result), start=1)
+        ]
         out.append({"id": doc_id, **coref, "relations": relations})
     return out

@@ -10,8 +10,9 @@ baseline sees only the document text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from khabar.baselines.lexicons import (
     ADDRESSEE_VERBS,
@@ -147,8 +148,12 @@ class _Sentence:
             return (start, end) if self.acceptable_source(start, end) else None
         if end > self.first and self.low(end - 1) == ",":  # "X, the spokesman for Y, said": the apposition
             prefix = (self.first, end - 1)
-            if (prefix[1] - prefix[0] <= 20 and self.low(self.first) not in SUBORDINATORS | LEADING
-                    and not any(k in self.cue_tokens for k in range(*prefix)) and prefix[0] < prefix[1]):
+            if (
+                prefix[1] - prefix[0] <= 20
+                and self.low(self.first) not in SUBORDINATORS | LEADING
+                and not any(k in self.cue_tokens for k in range(*prefix))
+                and prefix[0] < prefix[1]
+            ):
                 return prefix
         return None
 
@@ -182,8 +187,10 @@ def _sentence_attributions(s: _Sentence) -> list[tuple[dict[str, Any], list[dict
         content: list[dict[str, Any] | None] = []
         if cue.kind == "according":
             if cue.first == clause_start:
-                comma = next((p for p in range(cue.last, s.body - 1) if s.low(p) == ","
-                              and (s.tokens[p + 1].capitalised or s.low(p + 1) in DETERMINERS | PERSONAL)), None)
+                comma = next(
+                    (p for p in range(cue.last, s.body - 1) if s.low(p) == "," and (s.tokens[p + 1].capitalised or s.low(p + 1) in DETERMINERS | PERSONAL)),
+                    None,
+                )
                 if comma is None:
                     continue
                 source, content = (cue.last, comma), [s.frag(comma + 1, s.body)]
@@ -205,8 +212,7 @@ def _sentence_attributions(s: _Sentence) -> list[tuple[dict[str, Any], list[dict
                 comma = commas[-1]
                 end = comma + 2 if s.tokens[comma + 1].text in QUOTES else comma  # '"...," he said': keep ,"
                 source = (inverted, cue.first)
-                content = [s.frag(s.first, end) if end == comma else
-                           fragment(s.text, s.tokens[s.first].start, s.tokens[end - 1].end)]
+                content = [s.frag(s.first, end) if end == comma else fragment(s.text, s.tokens[s.first].start, s.tokens[end - 1].end)]
             else:
                 if not cue.kind == "noun" and not s.low(cue.first).endswith("ing"):
                     source = s.source_before(cue)
@@ -235,12 +241,20 @@ def document_attributions(text: str) -> list[dict[str, Any]]:
     found = [a for first, last in sentences for a in _sentence_attributions(_Sentence(text, tokens, first, last))]
     out: list[dict[str, Any]] = []
     for n, (cue, source, content) in enumerate(found, start=1):
-        out.append({"id": f"a{n}", "type": attribution_type(" ".join(f["text"] for f in content)),
-                    "cue": [cue], "source": source, "content": content, "source_entity": None, "parent": None})
+        out.append(
+            {
+                "id": f"a{n}",
+                "type": attribution_type(" ".join(f["text"] for f in content)),
+                "cue": [cue],
+                "source": source,
+                "content": content,
+                "source_entity": None,
+                "parent": None,
+            }
+        )
     for a in out:
         cue = a["cue"][0]
-        holders = [b for b in out if b is not a
-                   and any(f["start"] <= cue["start"] and cue["end"] <= f["end"] for f in b["content"])]
+        holders = [b for b in out if b is not a and any(f["start"] <= cue["start"] and cue["end"] <= f["end"] for f in b["content"])]
         if holders:
             a["parent"] = min(holders, key=lambda b: sum(f["end"] - f["start"] for f in b["content"]))["id"]
     return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from khabar.baselines import BASELINES, write_predictions
 from khabar.core.findings import KhabarError
@@ -104,6 +105,9 @@ def baselines_markdown(scores: Mapping[str, BaselineScores], *, khabar_version: 
         lines += ["", "_No document yet._"]
     if skipped:
         lines += ["", f"Not run at build time: {', '.join(sorted(skipped))} (it needs an installed spaCy pipeline; see `docs/baselines.md`)."]
-    lines += ["", "The rule-based baselines were written while looking at the seed document, which is in the dev split: their dev scores are "
-              "development scores, not held-out ones. They set a floor, not a target."]
+    lines += [
+        "",
+        "The rule-based baselines were written while looking at the seed document, which is in the dev split: their dev scores are "
+        "development scores, not held-out ones. They set a floor, not a target.",
+    ]
     return "\n".join(lines)

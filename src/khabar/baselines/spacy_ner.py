@@ -10,8 +10,9 @@ name of PERSON), which is renamed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from khabar.core.findings import KhabarError, finding
 from khabar.schema.labels import NER_LABELS
@@ -39,10 +40,14 @@ def load(model: str) -> Language:
         return spacy.load(model)
     except (OSError, ImportError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise KhabarError([finding(
-            "baseline-model",
-            f"cannot load the spaCy pipeline {model!r} for the spacy-ner baseline ({reason}); {INSTALL_HINT}",
-        )]) from exc
+        raise KhabarError(
+            [
+                finding(
+                    "baseline-model",
+                    f"cannot load the spaCy pipeline {model!r} for the spacy-ner baseline ({reason}); {INSTALL_HINT}",
+                )
+            ]
+        ) from exc
 
 
 def label_of(label: str) -> str | None:

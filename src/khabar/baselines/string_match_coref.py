@@ -9,8 +9,9 @@ preceding cluster it agrees with. The baseline sees only the document text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from khabar.baselines.lexicons import (
     CALENDAR,
@@ -98,9 +99,7 @@ def name_runs(tokens: list[Tok]) -> list[tuple[int, int]]:
 
 def _person_like(name: str) -> bool:
     words = name.split()
-    return 2 <= len(words) <= 3 and not any(
-        w.lower() in ORG_WORDS or w.lower() in PLACE_TITLE_WORDS or _demonym(w) for w in words
-    )
+    return 2 <= len(words) <= 3 and not any(w.lower() in ORG_WORDS or w.lower() in PLACE_TITLE_WORDS or _demonym(w) for w in words)
 
 
 def _demonym(word: str) -> bool:
@@ -156,7 +155,7 @@ def _cluster_names(tokens: list[Tok], runs: list[tuple[int, int]]) -> tuple[list
 
 
 def _coordinations(tokens: list[Tok], names: list[Mention], clusters: list[Cluster]) -> list[Mention]:
-    """"X and Y" of two name mentions of different clusters: a group mention (NOM)."""
+    """ "X and Y" of two name mentions of different clusters: a group mention (NOM)."""
     groups: dict[frozenset[int], int] = {}
     out = []
     for a, b in zip(names, names[1:], strict=False):
@@ -224,16 +223,14 @@ def layers(result: CorefResult) -> dict[str, list[dict[str, Any]]]:
     mentions = []
     for n, m in enumerate(result.mentions, start=1):
         frag = span(result.text, result.tokens, m.first, m.last)
-        mentions.append({"id": f"m{n}", "entity": order[m.cluster], "kind": m.kind, **frag,
-                         "head_start": frag["start"], "head_end": frag["end"]})
+        mentions.append({"id": f"m{n}", "entity": order[m.cluster], "kind": m.kind, **frag, "head_start": frag["start"], "head_end": frag["end"]})
     entities = []
     for c in sorted((c for c in result.clusters if c.index in order), key=lambda c: int(order[c.index][1:])):
         if c.members:
             name = " and ".join(_display(result.clusters[i]) for i in c.members)
         else:
             name = _display(c)
-        entities.append({"id": order[c.index], "type": c.type, "name": name,
-                         "members": [order[i] for i in c.members]})
+        entities.append({"id": order[c.index], "type": c.type, "name": name, "members": [order[i] for i in c.members]})
     return {"mentions": mentions, "entities": entities}
 
 

@@ -6,7 +6,7 @@ May import: ``io``, ``schema``, ``core``.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from khabar.checks import links, names, references, spans, structure, workflow
 from khabar.core.findings import Finding

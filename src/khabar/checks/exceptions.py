@@ -17,9 +17,9 @@ cannot be built. An exception that matches no finding is an error too
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from khabar.core.catalogue import CATALOGUE, EXEMPTIBLE
 from khabar.core.findings import Finding, finding
@@ -65,8 +65,15 @@ def read_exceptions(path: Path, *, shown: str, within: Sequence[Path] | None = N
         return [], [finding("file-encoding", "expected UTF-8; found bytes that are not (re-save the file as UTF-8)", path=shown, line=1)]
     items = data.get("exceptions") if isinstance(data, LDict) else None
     if not isinstance(items, list):
-        return [], [finding("yaml-type", f"expected a mapping with a list under `exceptions`; found {type(data).__name__} "
-                            "(start the file with `exceptions:` and one `- check: ...` item per exception)", path=shown, line=1)]
+        return [], [
+            finding(
+                "yaml-type",
+                f"expected a mapping with a list under `exceptions`; found {type(data).__name__} "
+                "(start the file with `exceptions:` and one `- check: ...` item per exception)",
+                path=shown,
+                line=1,
+            )
+        ]
     out, found = [], []
     for index, raw in enumerate(items):
         line = line_of(items, index, 1)
@@ -76,8 +83,15 @@ def read_exceptions(path: Path, *, shown: str, within: Sequence[Path] | None = N
             continue
         lacking = _lacking(raw)
         if lacking:
-            found.append(finding("yaml-missing-key", f"an exception needs {', '.join(KEYS)} and one of {', '.join(OPTIONAL)}; "
-                                 f"this one lacks {lacking} (add it: an exception is about one place)", path=shown, line=line))
+            found.append(
+                finding(
+                    "yaml-missing-key",
+                    f"an exception needs {', '.join(KEYS)} and one of {', '.join(OPTIONAL)}; "
+                    f"this one lacks {lacking} (add it: an exception is about one place)",
+                    path=shown,
+                    line=line,
+                )
+            )
             continue
         unknown = [k for k in raw if k not in KEYS + OPTIONAL]
         if unknown:
@@ -85,8 +99,14 @@ def read_exceptions(path: Path, *, shown: str, within: Sequence[Path] | None = N
             continue
         span = raw.get("span")
         if span is not None and not (isinstance(span, dict) and isinstance(span.get("start"), int) and isinstance(span.get("end"), int)):
-            found.append(finding("yaml-type", f"`span` must be {{start, end, text}} with integer offsets; found {span!r} "
-                                 "(take the offsets from the finding, or from `khabar locate`)", path=shown, line=line))
+            found.append(
+                finding(
+                    "yaml-type",
+                    f"`span` must be {{start, end, text}} with integer offsets; found {span!r} (take the offsets from the finding, or from `khabar locate`)",
+                    path=shown,
+                    line=line,
+                )
+            )
             continue
         out.append(Exemption(raw["check"], raw["document"], raw.get("annotation"), (span["start"], span["end"]) if span else None, raw["reason"], line))
     return out, found
@@ -113,8 +133,10 @@ def _refused(check: object) -> str | None:
         return None
     if not isinstance(check, str) or check not in CATALOGUE:
         return f"expected the id of a check that may be excepted ({allowed}); found {check!r}, which is no check id (fix the id, see docs/checks.md)"
-    return (f"`{check}` cannot be excepted: its findings are not judgement calls, and the data it guards must be right to be built; "
-            f"fix the annotation and delete this exception (the checks that may be excepted: {allowed})")
+    return (
+        f"`{check}` cannot be excepted: its findings are not judgement calls, and the data it guards must be right to be built; "
+        f"fix the annotation and delete this exception (the checks that may be excepted: {allowed})"
+    )
 
 
 def apply_exceptions(findings: list[Finding], exemptions: list[Exemption], *, shown: str) -> list[Finding]:
@@ -129,5 +151,13 @@ def apply_exceptions(findings: list[Finding], exemptions: list[Exemption], *, sh
             used.add(hit)
     for i, x in enumerate(exemptions):
         if i not in used:
-            kept.append(finding("exception-unused", f"this exception ({x.check} in {x.document}) matches no finding any more; delete it", path=shown, line=x.line, document=x.document))
+            kept.append(
+                finding(
+                    "exception-unused",
+                    f"this exception ({x.check} in {x.document}) matches no finding any more; delete it",
+                    path=shown,
+                    line=x.line,
+                    document=x.document,
+                )
+            )
     return kept

@@ -27,8 +27,9 @@ functions: ``import khabar.checks`` stays fast.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import great_expectations as gx
 import pyarrow as pa
@@ -77,8 +78,12 @@ def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
     span = [
         Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "start", "min_value": 0}, "start >= 0"),
         Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "end", "column_B": "start"}, "start < end"),
-        Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "text_length", "column_B": "end", "or_equal": True},
-               "end <= the length of the document's text"),
+        Expect(
+            "gx-offsets",
+            "ExpectColumnPairValuesAToBeGreaterThanB",
+            {"column_A": "text_length", "column_B": "end", "or_equal": True},
+            "end <= the length of the document's text",
+        ),
     ]
 
     def unique(*columns: str) -> Expect:
@@ -97,24 +102,38 @@ def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
         return reference(column, "entities", "the id of an entity of the same document")
 
     def between(column: str, high: int) -> Expect:
-        return Expect("gx-sanity-ranges", "ExpectColumnValuesToBeBetween", {"column": column, "min_value": 1, "max_value": high},
-                      f"between 1 and {high} {column}")
+        return Expect(
+            "gx-sanity-ranges", "ExpectColumnValuesToBeBetween", {"column": column, "min_value": 1, "max_value": high}, f"between 1 and {high} {column}"
+        )
 
     return {
         "entities": [unique("document", "id"), labels("type", ENTITY_TYPES), between("mentions", MAX_ENTITY_MENTIONS)],
         "mentions": [
-            unique("document", "id"), labels("kind", MENTION_KINDS), *span,
+            unique("document", "id"),
+            labels("kind", MENTION_KINDS),
+            *span,
             Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "head_end", "column_B": "head_start"}, "head_start < head_end"),
-            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "head_start", "column_B": "start", "or_equal": True},
-                   "the head starts inside the extent"),
-            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "end", "column_B": "head_end", "or_equal": True},
-                   "the head ends inside the extent"),
+            Expect(
+                "gx-offsets",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                {"column_A": "head_start", "column_B": "start", "or_equal": True},
+                "the head starts inside the extent",
+            ),
+            Expect(
+                "gx-offsets",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                {"column_A": "end", "column_B": "head_end", "or_equal": True},
+                "the head ends inside the extent",
+            ),
             entity_ref("entity_key"),
         ],
         "values": [unique("document", "id"), labels("type", VALUE_TYPES), *span],
         "relations": [unique("document", "id"), labels("label", tuple(RELATIONS)), entity_ref("head_key"), entity_ref("tail_key")],
         "attributions": [
-            unique("document", "id", "role", "fragment"), labels("type", ATTRIBUTION_TYPES), labels("role", ATTRIBUTION_ROLES), *span,
+            unique("document", "id", "role", "fragment"),
+            labels("type", ATTRIBUTION_TYPES),
+            labels("role", ATTRIBUTION_ROLES),
+            *span,
             entity_ref("source_entity_key"),
             reference("parent_key", "attributions", "the id of an attribution of the same document"),
         ],
@@ -122,10 +141,18 @@ def suites(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Expect]]:
         "documents": [
             Expect("gx-unique-ids", "ExpectColumnValuesToBeUnique", {"column": "document"}, "one row per document"),
             Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "first_token_start", "min_value": 0}, "the first token starts at 0 or later"),
-            Expect("gx-offsets", "ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "text_length", "column_B": "last_token_end", "or_equal": True},
-                   "the last token ends inside the text"),
-            Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "overlapping_tokens", "min_value": 0, "max_value": 0},
-                   "tokens in text order, none overlapping the one before"),
+            Expect(
+                "gx-offsets",
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                {"column_A": "text_length", "column_B": "last_token_end", "or_equal": True},
+                "the last token ends inside the text",
+            ),
+            Expect(
+                "gx-offsets",
+                "ExpectColumnValuesToBeBetween",
+                {"column": "overlapping_tokens", "min_value": 0, "max_value": 0},
+                "tokens in text order, none overlapping the one before",
+            ),
             Expect("gx-offsets", "ExpectColumnValuesToBeBetween", {"column": "empty_tokens", "min_value": 0, "max_value": 0}, "no empty token"),
             Expect("gx-sanity-ranges", "ExpectColumnValuesToBeBetween", {"column": "tokens", "min_value": 1}, "at least one token"),
         ],
@@ -150,8 +177,9 @@ def pools(table: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.pool[0] for e in suites({})[table] if e.pool is not None))
 
 
-def check_some(frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locate: Locate | None = None,
-               progress: Progress = no_progress) -> dict[str, list[Finding]]:
+def check_some(
+    frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locate: Locate | None = None, progress: Progress = no_progress
+) -> dict[str, list[Finding]]:
     """:func:`check_tables` for the tables ``only`` (``frames`` need hold only those and their :func:`pools`), by table.
 
     The suites of different tables are independent, so they may run in different processes."""
@@ -161,7 +189,8 @@ def check_some(frames: Mapping[str, pd.DataFrame], *, only: Sequence[str], locat
         raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
     # In memory only: no temporary data-docs folder, no analytics, no progress bars.
     config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False), analytics_enabled=False,
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
     )
     context = gx.get_context(mode="ephemeral", project_config=config)
@@ -242,8 +271,7 @@ def _findings(table: str, e: Expect, etype: str, result: Mapping[str, Any], loca
         count = len(rows) if doc is not None else result.get("unexpected_count", 0)
         shown = list(dict.fromkeys(_show(row, table, columns) for row in rows))
         more = ", ..." if len(shown) > 5 else ""
-        message = (f"table `{table}`: {etype}({args}) fails for {count} row(s); expected {e.expected}; "
-                   f"unexpected: {'; '.join(shown[:5]) or 'n/a'}{more}")
+        message = f"table `{table}`: {etype}({args}) fails for {count} row(s); expected {e.expected}; unexpected: {'; '.join(shown[:5]) or 'n/a'}{more}"
         out.append(_locate(e.check, message, table, doc, rows, locate))
     return out
 

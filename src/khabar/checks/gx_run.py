@@ -3,7 +3,8 @@ the suites run here or, on a large corpus, in two more processes while the worke
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,8 +24,9 @@ __all__ = ["SUITE_GROUPS", "start_suites", "suite_group", "tables"]
 SUITE_GROUPS = (("mentions", "values", "sentences", "documents"), ("entities", "relations", "attributions"))
 
 
-def start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], paths: Paths, locate: Locate,
-                  pool: Pool | None, progress: Progress) -> Callable[[], list[Finding]]:
+def start_suites(
+    frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], paths: Paths, locate: Locate, pool: Pool | None, progress: Progress
+) -> Callable[[], list[Finding]]:
     """Start the suites on the concatenated tables of the documents without error findings so far;
     return the call that waits for their findings, in table order. With a ``pool`` (a large
     corpus), the :data:`SUITE_GROUPS` run in its processes, each a group."""
@@ -38,8 +40,7 @@ def start_suites(frames: dict[str, list[pd.DataFrame]], dirty: set[str | None], 
         return list
     if pool is None:
         return lambda: check_tables(tables, locate=locate, progress=progress)
-    jobs = [pool.apply_async(suite_group, ({name: tables[name] for table in group for name in (table, *pools(table))}, group, paths))
-            for group in SUITE_GROUPS]
+    jobs = [pool.apply_async(suite_group, ({name: tables[name] for table in group for name in (table, *pools(table))}, group, paths)) for group in SUITE_GROUPS]
     pool.close()
     tables.clear()  # the processes have them (once sent): this one need not hold them meanwhile
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -27,13 +28,43 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
     "mentions": ("document", "id", "item", "entity", "entity_key", "kind", "start", "end", "head_start", "head_end", "text_length"),
     "values": ("document", "id", "item", "type", "start", "end", "text_length"),
     "relations": ("document", "id", "item", "label", "head", "head_key", "tail", "tail_key"),
-    "attributions": ("document", "id", "item", "key", "type", "role", "fragment", "start", "end", "text_length",
-                     "source_entity", "source_entity_key", "parent", "parent_key"),
+    "attributions": (
+        "document",
+        "id",
+        "item",
+        "key",
+        "type",
+        "role",
+        "fragment",
+        "start",
+        "end",
+        "text_length",
+        "source_entity",
+        "source_entity_key",
+        "parent",
+        "parent_key",
+    ),
     "sentences": ("document", "id", "start", "end", "text_length", "tokens"),
     "documents": ("document", "id", "text_length", "tokens", "first_token_start", "last_token_end", "overlapping_tokens", "empty_tokens"),
 }
-INTEGERS = frozenset({"item", "members", "mentions", "start", "end", "head_start", "head_end", "text_length", "fragment", "tokens",
-                      "first_token_start", "last_token_end", "overlapping_tokens", "empty_tokens"})
+INTEGERS = frozenset(
+    {
+        "item",
+        "members",
+        "mentions",
+        "start",
+        "end",
+        "head_start",
+        "head_end",
+        "text_length",
+        "fragment",
+        "tokens",
+        "first_token_start",
+        "last_token_end",
+        "overlapping_tokens",
+        "empty_tokens",
+    }
+)
 
 
 def _key(document: str, ident: str | None) -> str | None:
@@ -67,8 +98,9 @@ def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
     for i, a in enumerate(doc.attributions):
         for role in ATTRIBUTION_ROLES:
             for j, f in enumerate(getattr(a, role)):
-                rows["attributions"].append((d, a.id, i, key(a.id), a.type, role, j, f.start, f.end, n,
-                                             a.source_entity, key(a.source_entity), a.parent, key(a.parent)))
+                rows["attributions"].append(
+                    (d, a.id, i, key(a.id), a.type, role, j, f.start, f.end, n, a.source_entity, key(a.source_entity), a.parent, key(a.parent))
+                )
     for i, s in enumerate(doc.sentences):
         inside = sum(1 for k in range(bisect_left(starts, s.start), bisect_right(starts, s.end)) if doc.tokens[k].end <= s.end)
         rows["sentences"].append((d, i, s.start, s.end, n, inside))

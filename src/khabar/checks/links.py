@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Iterator
+from collections.abc import Iterator
 
 from khabar.core.findings import Finding
 from khabar.io.project import Corpus
@@ -20,7 +20,12 @@ def check_relation_signatures(corpus: Corpus) -> Iterator[Finding]:
             if head is None or tail is None:
                 continue  # ref-missing reports it
             if head not in spec.head_types or tail not in spec.tail_types:
-                yield corpus.locate("relation-signature", f"{r.label} needs head {'/'.join(spec.head_types)} and tail {'/'.join(spec.tail_types)}; found {r.head} ({head}) -> {r.tail} ({tail}) (reversed, or the wrong label?)", document=doc.id, annotation=r.id)
+                yield corpus.locate(
+                    "relation-signature",
+                    f"{r.label} needs head {'/'.join(spec.head_types)} and tail {'/'.join(spec.tail_types)}; found {r.head} ({head}) -> {r.tail} ({tail}) (reversed, or the wrong label?)",
+                    document=doc.id,
+                    annotation=r.id,
+                )
 
 
 def check_relation_duplicates(corpus: Corpus) -> Iterator[Finding]:
@@ -31,10 +36,17 @@ def check_relation_duplicates(corpus: Corpus) -> Iterator[Finding]:
             key = (r.label, r.head, r.tail)
             twin = stored.get(key) or (stored.get((r.label, r.tail, r.head)) if spec.symmetric else None)
             if twin:
-                yield corpus.locate("relation-duplicate", f"{r.label}({r.head}, {r.tail}) is already stored as {twin}; remove one", document=doc.id, annotation=r.id)
+                yield corpus.locate(
+                    "relation-duplicate", f"{r.label}({r.head}, {r.tail}) is already stored as {twin}; remove one", document=doc.id, annotation=r.id
+                )
             inverse = stored.get((spec.inverse, r.tail, r.head)) if spec.inverse else None
             if inverse:
-                yield corpus.locate("relation-inverse", f"{r.label}({r.head}, {r.tail}) is the inverse of stored {inverse} {spec.inverse}({r.tail}, {r.head}); store one direction only", document=doc.id, annotation=r.id)
+                yield corpus.locate(
+                    "relation-inverse",
+                    f"{r.label}({r.head}, {r.tail}) is the inverse of stored {inverse} {spec.inverse}({r.tail}, {r.head}); store one direction only",
+                    document=doc.id,
+                    annotation=r.id,
+                )
             stored.setdefault(key, r.id)
 
 
@@ -61,19 +73,39 @@ def check_attributions(corpus: Corpus) -> Iterator[Finding]:
             if parent is not None and parent.id != a.id:
                 room = [(f.start, f.end) for f in parent.content]
                 if not all(_inside(s, e, room) for spans in frags.values() for s, e in spans):
-                    yield corpus.locate("attribution-outside-parent", f"nested attribution {a.id} is not inside the content of its parent {parent.id}; expected every fragment within the parent's content", document=doc.id, annotation=a.id)
+                    yield corpus.locate(
+                        "attribution-outside-parent",
+                        f"nested attribution {a.id} is not inside the content of its parent {parent.id}; expected every fragment within the parent's content",
+                        document=doc.id,
+                        annotation=a.id,
+                    )
             roles = [(role, s, e) for role, spans in frags.items() for s, e in spans]
             clash = next(((r1, r2) for i, (r1, s1, e1) in enumerate(roles) for r2, s2, e2 in roles[i + 1 :] if r1 != r2 and s1 < e2 and s2 < e1), None)
             if clash:
-                yield corpus.locate("attribution-role-overlap", f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint", document=doc.id, annotation=a.id)
+                yield corpus.locate(
+                    "attribution-role-overlap",
+                    f"the {clash[0]} and {clash[1]} of {a.id} overlap; expected cue, source and content to be disjoint",
+                    document=doc.id,
+                    annotation=a.id,
+                )
             source = frags["source"]
             within = list(_mentions_inside(source, mentions, starts))
             inside = {entity for _, _, entity in within}
             exact = {entity for start, end, entity in within if (start, end) in source}
             if a.source_entity is not None and a.source_entity not in inside:
-                yield corpus.locate("attribution-source-entity", f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention", document=doc.id, annotation=a.id)
+                yield corpus.locate(
+                    "attribution-source-entity",
+                    f"source_entity {a.source_entity} has no mention inside the source {[f.text for f in a.source]}; expected the entity of a source mention",
+                    document=doc.id,
+                    annotation=a.id,
+                )
             elif a.source_entity is None and exact:
-                yield corpus.locate("attribution-source-entity", f"the source {[f.text for f in a.source]} is a mention of {', '.join(sorted(exact))} but source_entity is null; name that entity", document=doc.id, annotation=a.id)
+                yield corpus.locate(
+                    "attribution-source-entity",
+                    f"the source {[f.text for f in a.source]} is a mention of {', '.join(sorted(exact))} but source_entity is null; name that entity",
+                    document=doc.id,
+                    annotation=a.id,
+                )
 
 
 CHECKS = (check_relation_signatures, check_relation_duplicates, check_attributions)

@@ -6,9 +6,10 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,11 +22,29 @@ if TYPE_CHECKING:
 
 #: pronoun -> the agreement class it needs (see GUIDELINES.md, "Pronouns").
 PRONOUNS = {
-    **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself", "i", "me", "my", "mine", "myself",
-                      "someone", "somebody"), "person"),
+    **dict.fromkeys(("he", "him", "his", "himself", "she", "her", "hers", "herself", "i", "me", "my", "mine", "myself", "someone", "somebody"), "person"),
     **dict.fromkeys(("it", "its", "itself", "this", "that"), "thing"),
-    **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "we", "us", "our", "ours", "ourselves", "these", "those",
-                      "each other", "each other's", "one another", "one another's"), "plural"),
+    **dict.fromkeys(
+        (
+            "they",
+            "them",
+            "their",
+            "theirs",
+            "themselves",
+            "we",
+            "us",
+            "our",
+            "ours",
+            "ourselves",
+            "these",
+            "those",
+            "each other",
+            "each other's",
+            "one another",
+            "one another's",
+        ),
+        "plural",
+    ),
 }
 COLLECTIVE_TYPES = ("ORG", "NORP")  # "they" may refer to an organisation or a people
 
@@ -51,10 +70,20 @@ def check_pronouns(corpus: Corpus) -> Iterator[Finding]:
                 continue
             need = PRONOUNS.get(doc.text[m.head_start : m.head_end].lower())  # the head: "someone who gave it …" is a pronoun
             if need is None:
-                yield corpus.locate("pronoun-agreement", f"{m.text!r} is marked PRO but is not in the pronoun lexicon; expected one of {', '.join(sorted(PRONOUNS))} (or kind NOM)", document=doc.id, annotation=m.id)
+                yield corpus.locate(
+                    "pronoun-agreement",
+                    f"{m.text!r} is marked PRO but is not in the pronoun lexicon; expected one of {', '.join(sorted(PRONOUNS))} (or kind NOM)",
+                    document=doc.id,
+                    annotation=m.id,
+                )
             elif not _agrees(need, entity, named=entity.id in named):
                 kind = "a group" if entity.members else entity.type
-                yield corpus.locate("pronoun-agreement", f"pronoun {m.text!r} needs {dict(person='a single PERSON', thing='a single non-person', plural='a group, an ORG, a NORP or an unnamed set')[need]} but its entity {entity.id} is {kind}; fix the mention's entity or the entity's type", document=doc.id, annotation=m.id)
+                yield corpus.locate(
+                    "pronoun-agreement",
+                    f"pronoun {m.text!r} needs {dict(person='a single PERSON', thing='a single non-person', plural='a group, an ORG, a NORP or an unnamed set')[need]} but its entity {entity.id} is {kind}; fix the mention's entity or the entity's type",
+                    document=doc.id,
+                    annotation=m.id,
+                )
 
 
 def _words(text: str) -> list[str]:
@@ -72,7 +101,12 @@ def check_name_compatible(corpus: Corpus) -> Iterator[Finding]:
             head = doc.text[m.head_start : m.head_end]
             name_words = set(_words(entity.name))
             if not set(_words(head)) <= name_words:
-                yield corpus.locate("name-incompatible", f"name {head!r} does not fit its entity's name {entity.name!r}; expected every word of the name in the canonical name (wrong entity, or a fuller canonical name is due)", document=doc.id, annotation=m.id)
+                yield corpus.locate(
+                    "name-incompatible",
+                    f"name {head!r} does not fit its entity's name {entity.name!r}; expected every word of the name in the canonical name (wrong entity, or a fuller canonical name is due)",
+                    document=doc.id,
+                    annotation=m.id,
+                )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +130,13 @@ def name_heads(doc: Document) -> NameHeads:
     types = {e.id: e.type for e in doc.entities}
     size = len(doc.text)
     heads = {(m.head_start, m.head_end): (types.get(m.entity, "?"), m.id) for m in doc.mentions if m.kind == "NAM" and m.head_end <= size}
-    return NameHeads(doc.id, doc.text, tuple((s, e, t, m) for (s, e), (t, m) in heads.items()),
-                     array("q", (t.start for t in doc.tokens)), array("q", (t.end for t in doc.tokens)))
+    return NameHeads(
+        doc.id,
+        doc.text,
+        tuple((s, e, t, m) for (s, e), (t, m) in heads.items()),
+        array("q", (t.start for t in doc.tokens)),
+        array("q", (t.end for t in doc.tokens)),
+    )
 
 
 def type_findings(summaries: Sequence[NameHeads], locate: Locate) -> Iterator[Finding]:
@@ -114,7 +153,12 @@ def type_findings(summaries: Sequence[NameHeads], locate: Locate) -> Iterator[Fi
                 continue
             majority = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             if etype != majority:
-                yield locate("type-inconsistent", f"name {h.text[start:end]!r} is {etype} here but {majority} in {counts[majority]} other place(s); expected one type per name string", document=h.document, annotation=mention)
+                yield locate(
+                    "type-inconsistent",
+                    f"name {h.text[start:end]!r} is {etype} here but {majority} in {counts[majority]} other place(s); expected one type per name string",
+                    document=h.document,
+                    annotation=mention,
+                )
 
 
 def name_strings(summaries: Iterable[NameHeads]) -> list[str]:
@@ -182,10 +226,15 @@ def name_index(names: Sequence[str]) -> NameIndex:
             by_prefix[name[: NameIndex.PREFIX]].append(name)
     short = [n for n in names if len(n) < NameIndex.PREFIX]
     prefixes = [*by_prefix, *short]
-    codes = ((_BITS * (NameIndex.PREFIX - size), np.unique(np.array([_code(p) for p in prefixes if len(p) == size], dtype=np.int64)))
-             for size in range(NameIndex.PREFIX, 0, -1))
-    return NameIndex({k: _alternatives(v) for k, v in by_prefix.items()}, _alternatives(short) if short else None,
-                     tuple((shift, found) for shift, found in codes if len(found)))
+    codes = (
+        (_BITS * (NameIndex.PREFIX - size), np.unique(np.array([_code(p) for p in prefixes if len(p) == size], dtype=np.int64)))
+        for size in range(NameIndex.PREFIX, 0, -1)
+    )
+    return NameIndex(
+        {k: _alternatives(v) for k, v in by_prefix.items()},
+        _alternatives(short) if short else None,
+        tuple((shift, found) for shift, found in codes if len(found)),
+    )
 
 
 def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
@@ -224,7 +273,12 @@ def unannotated(h: NameHeads, index: NameIndex) -> list[tuple[int, int]]:
 
 def unannotated_finding(h: NameHeads, span: tuple[int, int], locate: Locate) -> Finding:
     s, e = span
-    return locate("name-unannotated", f"{h.text[s:e]!r} at {s}-{e} is annotated as a name elsewhere but not here; annotate it, or record a reviewed exception in annotations/exceptions.yaml", document=h.document, span=(s, e))
+    return locate(
+        "name-unannotated",
+        f"{h.text[s:e]!r} at {s}-{e} is annotated as a name elsewhere but not here; annotate it, or record a reviewed exception in annotations/exceptions.yaml",
+        document=h.document,
+        span=(s, e),
+    )
 
 
 def check_name_types(corpus: Corpus) -> Iterator[Finding]:

@@ -143,25 +143,52 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
         return unreadable
     version, vline = _stated_version(texts[PYPROJECT])
     if version is None:
-        return [finding("version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version", path=PYPROJECT, line=vline)]
+        return [
+            finding(
+                "version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version", path=PYPROJECT, line=vline
+            )
+        ]
     found: list[Finding] = []
     if CHANGELOG not in texts:
-        found.append(finding("version-mismatch", f"CHANGELOG.md is missing; create it with a `## [{version}] - YYYY-MM-DD` section", path=PYPROJECT, line=vline))
+        found.append(
+            finding("version-mismatch", f"CHANGELOG.md is missing; create it with a `## [{version}] - YYYY-MM-DD` section", path=PYPROJECT, line=vline)
+        )
     else:
         head, hline = _changelog_head(texts[CHANGELOG])
         if head != version:
             seen = f"the newest section is [{head}]" if head else "there is no `## [X.Y.Z]` section"
-            found.append(finding("version-mismatch", f"pyproject.toml:{vline} states version {version} but {seen}; add a `## [{version}] - YYYY-MM-DD` section at the top (or fix the version)", path=CHANGELOG, line=hline))
+            found.append(
+                finding(
+                    "version-mismatch",
+                    f"pyproject.toml:{vline} states version {version} but {seen}; add a `## [{version}] - YYYY-MM-DD` section at the top (or fix the version)",
+                    path=CHANGELOG,
+                    line=hline,
+                )
+            )
     template = texts.get(CARD)
     if template is not None:
         found += _front_matter(template)
         if "${version}" not in template:
-            found.append(finding("version-mismatch", "the card template never states the version; write `${version}` where it belongs (the build fills it in)", path=CARD, line=1))
+            found.append(
+                finding(
+                    "version-mismatch",
+                    "the card template never states the version; write `${version}` where it belongs (the build fills it in)",
+                    path=CARD,
+                    line=1,
+                )
+            )
         literal = re.compile(rf"(?<![\w.]){re.escape(version)}(?![\w.])")
         for number, line in enumerate(template.splitlines(), start=1):
             typed = _TYPED.search(line) or literal.search(line)
             if typed:
-                found.append(finding("version-mismatch", f"the card template types the version {typed.group()!r}; write `${{version}}` instead, so the build states {version}", path=CARD, line=number))
+                found.append(
+                    finding(
+                        "version-mismatch",
+                        f"the card template types the version {typed.group()!r}; write `${{version}}` instead, so the build states {version}",
+                        path=CARD,
+                        line=number,
+                    )
+                )
     if built is not None:
         found += _built_versions(root=root, built=built, version=version, template=template, shown_as=shown_as)
     return found
@@ -180,17 +207,38 @@ def _built_versions(*, root: Path, built: Path, version: str, template: str | No
         return [finding("version-mismatch", f"cannot read the build's manifest ({exc}); rebuild with `khabar build`", path=shown[manifest], line=1)]
     if stated != version:
         key = re.search(r'^  "version":', text, re.MULTILINE)
-        found.append(finding("version-mismatch", f"the build's manifest states version {stated!r} but pyproject.toml states {version}; rebuild with `khabar build`", path=shown[manifest], line=_line(text, key.start()) if key else 1))
+        found.append(
+            finding(
+                "version-mismatch",
+                f"the build's manifest states version {stated!r} but pyproject.toml states {version}; rebuild with `khabar build`",
+                path=shown[manifest],
+                line=_line(text, key.start()) if key else 1,
+            )
+        )
     if template is not None and os.path.lexists(readme):
         card, unreadable = read_text_guarded(readme, shown=shown[readme])
         if card is None:
             return found + unreadable
         rendered = rendered_versions(template=template, readme=card)
         if not rendered and _version_patterns(template):  # a template without ${version} is reported above
-            found.append(finding("version-mismatch", f"the built README.md states no version where the card template has `${{version}}`; expected {version} (rebuild with `khabar build`)", path=shown[readme], line=1))
+            found.append(
+                finding(
+                    "version-mismatch",
+                    f"the built README.md states no version where the card template has `${{version}}`; expected {version} (rebuild with `khabar build`)",
+                    path=shown[readme],
+                    line=1,
+                )
+            )
         for stated_version, number in rendered:
             if stated_version != version:
-                found.append(finding("version-mismatch", f"the built README.md states version {stated_version} but pyproject.toml states {version}; rebuild with `khabar build`", path=shown[readme], line=number))
+                found.append(
+                    finding(
+                        "version-mismatch",
+                        f"the built README.md states version {stated_version} but pyproject.toml states {version}; rebuild with `khabar build`",
+                        path=shown[readme],
+                        line=number,
+                    )
+                )
     return found
 
 
@@ -236,12 +284,26 @@ def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
     version, vline = _stated_version(texts[PYPROJECT])
     listed = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
     if version is None or version == old:
-        return [finding("changelog-entry", f"{listed} changed since release {tag}, but the version is still {version}; bump it (patch for annotation fixes, minor for new documents or layers, major for a schema change) and add a CHANGELOG.md section", path=PYPROJECT, line=vline)]
+        return [
+            finding(
+                "changelog-entry",
+                f"{listed} changed since release {tag}, but the version is still {version}; bump it (patch for annotation fixes, minor for new documents or layers, major for a schema change) and add a CHANGELOG.md section",
+                path=PYPROJECT,
+                line=vline,
+            )
+        ]
     stated = texts.get(CHANGELOG)
     if stated is not None and any(m["version"] == version for m in HEADING.finditer(stated)):
         return []
     line = _changelog_head(stated)[1] if stated is not None else 1
-    return [finding("changelog-entry", f"{listed} changed since release {tag} and the version is now {version}, but CHANGELOG.md has no `## [{version}] - YYYY-MM-DD` section; add one saying what changed", path=CHANGELOG, line=line)]
+    return [
+        finding(
+            "changelog-entry",
+            f"{listed} changed since release {tag} and the version is now {version}, but CHANGELOG.md has no `## [{version}] - YYYY-MM-DD` section; add one saying what changed",
+            path=CHANGELOG,
+            line=line,
+        )
+    ]
 
 
 __all__ = ["check_changelog", "check_versions", "pyproject_version", "rendered_versions", "shown_path"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from khabar.core.findings import Finding
 from khabar.io.project import Corpus
@@ -44,24 +45,49 @@ def check_spans(corpus: Corpus) -> Iterator[Finding]:
         source = corpus.sources.get(doc.id)
         for s in iter_spans(doc, source.head_texts if source is not None else None):
             if s.end > size:
-                yield corpus.locate("span-range", f"{s.what} {s.start}-{s.end} ends beyond the text, which has {size} characters; use `khabar locate` to find the right offsets", document=doc.id, annotation=s.annotation)
+                yield corpus.locate(
+                    "span-range",
+                    f"{s.what} {s.start}-{s.end} ends beyond the text, which has {size} characters; use `khabar locate` to find the right offsets",
+                    document=doc.id,
+                    annotation=s.annotation,
+                )
                 continue
             covered = doc.text[s.start : s.end]
             if s.stated is not None and covered != s.stated:
-                yield corpus.locate("span-text", f"{s.what} {s.start}-{s.end} states {s.stated!r} but the text there is {covered!r}; run `khabar locate {s.stated!r}` for the offsets", document=doc.id, annotation=s.annotation)
+                yield corpus.locate(
+                    "span-text",
+                    f"{s.what} {s.start}-{s.end} states {s.stated!r} but the text there is {covered!r}; run `khabar locate {s.stated!r}` for the offsets",
+                    document=doc.id,
+                    annotation=s.annotation,
+                )
                 continue
             if covered != covered.strip():
-                yield corpus.locate("span-whitespace", f"{s.what} {covered!r} starts or ends with whitespace; expected it trimmed to the first and last word", document=doc.id, annotation=s.annotation)
+                yield corpus.locate(
+                    "span-whitespace",
+                    f"{s.what} {covered!r} starts or ends with whitespace; expected it trimmed to the first and last word",
+                    document=doc.id,
+                    annotation=s.annotation,
+                )
                 continue
             if s.start not in starts or s.end not in ends:
-                yield corpus.locate("span-token-boundary", f"{s.what} {covered!r} ({s.start}-{s.end}) does not start and end on token boundaries; expected whole tokens (see the tokens around it with `khabar locate --tokens`), found a split inside a token", document=doc.id, annotation=s.annotation)
+                yield corpus.locate(
+                    "span-token-boundary",
+                    f"{s.what} {covered!r} ({s.start}-{s.end}) does not start and end on token boundaries; expected whole tokens (see the tokens around it with `khabar locate --tokens`), found a split inside a token",
+                    document=doc.id,
+                    annotation=s.annotation,
+                )
 
 
 def check_heads(corpus: Corpus) -> Iterator[Finding]:
     for doc in corpus.documents:
         for m in doc.mentions:
             if not (m.start <= m.head_start and m.head_end <= m.end):
-                yield corpus.locate("head-outside-extent", f"head {m.head_start}-{m.head_end} lies outside the extent {m.start}-{m.end} ({m.text!r}); expected a head inside the mention", document=doc.id, annotation=m.id)
+                yield corpus.locate(
+                    "head-outside-extent",
+                    f"head {m.head_start}-{m.head_end} lies outside the extent {m.start}-{m.end} ({m.text!r}); expected a head inside the mention",
+                    document=doc.id,
+                    annotation=m.id,
+                )
 
 
 def check_fragments(corpus: Corpus) -> Iterator[Finding]:
@@ -71,9 +97,19 @@ def check_fragments(corpus: Corpus) -> Iterator[Finding]:
                 frags = getattr(a, role)
                 for left, right in zip(frags, frags[1:]):
                     if right.start < left.start:
-                        yield corpus.locate("fragment-order", f"{role} fragment {right.text!r} ({right.start}) comes before {left.text!r} ({left.start}); list fragments in text order", document=doc.id, annotation=a.id)
+                        yield corpus.locate(
+                            "fragment-order",
+                            f"{role} fragment {right.text!r} ({right.start}) comes before {left.text!r} ({left.start}); list fragments in text order",
+                            document=doc.id,
+                            annotation=a.id,
+                        )
                     elif right.start < left.end:
-                        yield corpus.locate("fragment-overlap", f"{role} fragments {left.text!r} and {right.text!r} overlap; expected disjoint fragments (merge them into one)", document=doc.id, annotation=a.id)
+                        yield corpus.locate(
+                            "fragment-overlap",
+                            f"{role} fragments {left.text!r} and {right.text!r} overlap; expected disjoint fragments (merge them into one)",
+                            document=doc.id,
+                            annotation=a.id,
+                        )
 
 
 CHECKS = (check_spans, check_heads, check_fragments)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from khabar.core.findings import Finding
 from khabar.io.layers import LAYERS
@@ -16,7 +16,13 @@ def check_ids(corpus: Corpus) -> Iterator[Finding]:
         for layer in LAYERS:
             for index, item in enumerate(getattr(doc, layer)):
                 if item.id in seen:
-                    yield corpus.locate("id-duplicate", f"id {item.id!r} is already used in {seen[item.id]}; ids must be unique across all layers of a document", document=doc.id, annotation=item.id, item=(layer, index))
+                    yield corpus.locate(
+                        "id-duplicate",
+                        f"id {item.id!r} is already used in {seen[item.id]}; ids must be unique across all layers of a document",
+                        document=doc.id,
+                        annotation=item.id,
+                        item=(layer, index),
+                    )
                 else:
                     seen[item.id] = layer
 
@@ -26,7 +32,9 @@ def check_entity_mentions(corpus: Corpus) -> Iterator[Finding]:
         used = {m.entity for m in doc.mentions}
         for e in doc.entities:
             if e.id not in used:
-                yield corpus.locate("entity-no-mention", f"entity {e.id} ({e.name!r}) has no mention; add its mentions or remove the entity", document=doc.id, annotation=e.id)
+                yield corpus.locate(
+                    "entity-no-mention", f"entity {e.id} ({e.name!r}) has no mention; add its mentions or remove the entity", document=doc.id, annotation=e.id
+                )
 
 
 def check_ner(corpus: Corpus) -> Iterator[Finding]:
@@ -34,7 +42,12 @@ def check_ner(corpus: Corpus) -> Iterator[Finding]:
         owners = {(m.head_start, m.head_end): m.id for m in doc.mentions} | {(v.start, v.end): v.id for v in doc.values}
         for left, right in zip(doc.ner, doc.ner[1:]):
             if right.start < left.end:
-                yield corpus.locate("ner-overlap", f"derived NER spans {left.text!r} ({left.label}) and {right.text!r} ({right.label}) overlap; a flat layer cannot hold both: fix the value or name-mention head", document=doc.id, annotation=owners.get((right.start, right.end)))
+                yield corpus.locate(
+                    "ner-overlap",
+                    f"derived NER spans {left.text!r} ({left.label}) and {right.text!r} ({right.label}) overlap; a flat layer cannot hold both: fix the value or name-mention head",
+                    document=doc.id,
+                    annotation=owners.get((right.start, right.end)),
+                )
 
 
 def check_mention_spans(corpus: Corpus) -> Iterator[Finding]:
@@ -44,7 +57,12 @@ def check_mention_spans(corpus: Corpus) -> Iterator[Finding]:
         for m in doc.mentions:
             if counts[(m.start, m.end)] > 1:
                 if (m.start, m.end) in seen:
-                    yield corpus.locate("mention-duplicate-span", f"another mention already covers {m.text!r} ({m.start}-{m.end}); one span is one mention: merge them", document=doc.id, annotation=m.id)
+                    yield corpus.locate(
+                        "mention-duplicate-span",
+                        f"another mention already covers {m.text!r} ({m.start}-{m.end}); one span is one mention: merge them",
+                        document=doc.id,
+                        annotation=m.id,
+                    )
                 seen.add((m.start, m.end))
         chains = defaultdict(list)
         for m in doc.mentions:
@@ -56,7 +74,12 @@ def check_mention_spans(corpus: Corpus) -> Iterator[Finding]:
                     if b.start >= a.end:
                         break
                     if b.end > a.end:
-                        yield corpus.locate("mention-crossing", f"mentions {a.id} {a.text!r} and {b.id} {b.text!r} of entity {a.entity} overlap without nesting; expected nested or disjoint extents", document=doc.id, annotation=b.id)
+                        yield corpus.locate(
+                            "mention-crossing",
+                            f"mentions {a.id} {a.text!r} and {b.id} {b.text!r} of entity {a.entity} overlap without nesting; expected nested or disjoint extents",
+                            document=doc.id,
+                            annotation=b.id,
+                        )
 
 
 CHECKS = (check_ids, check_entity_mentions, check_ner, check_mention_spans)

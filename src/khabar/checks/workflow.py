@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from khabar.core.findings import Finding
 from khabar.io.layers import LAYERS
@@ -16,10 +16,17 @@ def check_unreviewed(corpus: Corpus) -> Iterator[Finding]:
         ids = {item.id for layer in LAYERS for item in getattr(doc, layer)}
         for ann in source.unreviewed:
             if ann not in ids:
-                found = corpus.locate("unreviewed-unknown", f"`unreviewed` lists {ann!r}, which is no annotation of this file; remove it from the list", document=doc.id)
+                found = corpus.locate(
+                    "unreviewed-unknown", f"`unreviewed` lists {ann!r}, which is no annotation of this file; remove it from the list", document=doc.id
+                )
                 yield found.at(path=source.annotation_path, line=source.unreviewed_line)
                 continue
-            yield corpus.locate("unreviewed-annotation", f"{ann} was proposed by a tool and is not reviewed; check it against the guidelines, then remove its id from `unreviewed`", document=doc.id, annotation=ann)
+            yield corpus.locate(
+                "unreviewed-annotation",
+                f"{ann} was proposed by a tool and is not reviewed; check it against the guidelines, then remove its id from `unreviewed`",
+                document=doc.id,
+                annotation=ann,
+            )
 
 
 CHECKS = (check_unreviewed,)

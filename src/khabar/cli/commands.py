@@ -61,11 +61,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
         chosen = [doc for doc in documents if args.doc in (None, doc.id)]
         if args.doc is not None and not chosen:
             where = f" of the {args.split} split" if args.split else ""
-            return report([finding("file-missing", f"expected a document {visible(args.doc)}{where}; found none (the documents: "
-                                    f"{', '.join(d.id for d in documents[:10])}{', ...' if len(documents) > 10 else ''})", path="--doc", line=1)])
+            return report(
+                [
+                    finding(
+                        "file-missing",
+                        f"expected a document {visible(args.doc)}{where}; found none (the documents: "
+                        f"{', '.join(d.id for d in documents[:10])}{', ...' if len(documents) > 10 else ''})",
+                        path="--doc",
+                        line=1,
+                    )
+                ]
+            )
         for doc in chosen:
             for index, sentence in enumerate(doc.sentences):  # one line a sentence, its columns tab-separated: a tab or control character in it is escaped
-                print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{visible(doc.text[sentence.start:sentence.end])}")
+                print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{visible(doc.text[sentence.start : sentence.end])}")
         return 0
     stats = split_stats(documents)
     if args.json:

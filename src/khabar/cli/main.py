@@ -11,8 +11,8 @@ import argparse
 import importlib
 import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from khabar import __version__
 from khabar.baselines import BASELINES
@@ -67,7 +67,9 @@ def parser() -> argparse.ArgumentParser:
     p = add("evaluate", "scores.cmd_evaluate", "score predictions (JSON Lines, documents schema) against the gold")
     p.add_argument("--gold", type=Path, help="a built dataset folder or a project folder (default: --root)")
     p.add_argument("--pred", type=Path, required=True, help="predictions, one JSON document a line")
-    p.add_argument("--split", choices=SPLITS, default=HELD_OUT, help=f"the split to score (default: {HELD_OUT}); a prediction for a document of another split is an error")
+    p.add_argument(
+        "--split", choices=SPLITS, default=HELD_OUT, help=f"the split to score (default: {HELD_OUT}); a prediction for a document of another split is an error"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable results")
     p = add("agree", "scores.cmd_agree", "agreement of two annotation folders over the project's corpus")
     p.add_argument("a", type=Path, help="an annotation folder (e.g. annotations/passes/first)")
@@ -136,5 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:  # a path the command was given that cannot be read or written: --out, --report...
         where = str(exc.filename) if exc.filename is not None else None
-        return report([finding("io-error", f"expected a path this command can use; found the operating system refusing it: {exc.strerror or exc} "
-                                "(check the path, that its parent folder exists and that it may be written)", path=where)])
+        return report(
+            [
+                finding(
+                    "io-error",
+                    f"expected a path this command can use; found the operating system refusing it: {exc.strerror or exc} "
+                    "(check the path, that its parent folder exists and that it may be written)",
+                    path=where,
+                )
+            ]
+        )

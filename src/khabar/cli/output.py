@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Iterable, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -31,6 +32,7 @@ def progress_bar(args: argparse.Namespace) -> Progress:
     """A tqdm bar (on stderr) on a terminal; nothing when output is redirected or with --quiet."""
     if getattr(args, "quiet", False) or not (sys.stdout.isatty() and sys.stderr.isatty()):
         return no_progress
+
     def bar(items: Iterable[T], *, total: int | None = None, desc: str = "", unit: str = "doc") -> Iterable[T]:
         return tqdm(items, total=total, desc=desc, unit=unit, leave=False, file=sys.stderr, dynamic_ncols=True)
 

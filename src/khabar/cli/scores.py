@@ -18,8 +18,10 @@ def _pct(d: dict[str, Any]) -> str:
 def render_tables(results: dict[str, Any]) -> str:
     """One plain-text table per scored layer (P, R, F1 in percent)."""
     split = f" of the {results['split']} split" if results.get("split") else ""
-    out = [f"documents: {results['documents']} gold{split}, {results['predicted_documents']} predicted"
-           + (f", {results['missing_documents']} gold document(s) without a prediction (scored as predicted empty)" if results.get("missing_documents") else "")]
+    out = [
+        f"documents: {results['documents']} gold{split}, {results['predicted_documents']} predicted"
+        + (f", {results['missing_documents']} gold document(s) without a prediction (scored as predicted empty)" if results.get("missing_documents") else "")
+    ]
     header = f"{'':44} {'P':>6} {'R':>6} {'F1':>6}"
     if results.get("mention_extents"):  # agreement: the mentions both passes made
         out += ["", "Mentions (agreement)", header, f"{'extents':44} {_pct(results['mention_extents'])}", f"{'heads':44} {_pct(results['mention_heads'])}"]

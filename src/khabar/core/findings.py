@@ -12,8 +12,8 @@ and no id, name, path or quoted text can start a line of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 from khabar.core.catalogue import CATALOGUE, CheckSpec, Level
 

@@ -12,8 +12,8 @@ for these stretches changes nothing but the time.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

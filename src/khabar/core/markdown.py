@@ -11,7 +11,7 @@ code writes itself (a link, code) is a :class:`Markup` and goes in as it is.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from khabar.core.findings import visible

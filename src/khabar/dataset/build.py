@@ -44,9 +44,17 @@ SHARD_ROWS = 2000  # rows per parquet file: bounded shards that Spark, Dask or D
 
 def project_files(root: Path) -> list[Finding]:
     """What ``root`` lacks of a project's root: pyproject.toml (the version) and the card template."""
-    return [finding("version-mismatch", f"expected {name} in the project's root {root}; found none (the build takes the version and "
-                    "the card from it: run khabar from the project's root, or pass --root)", path=name, line=1)
-            for name in (PYPROJECT, CARD) if not os.path.lexists(root / name)]  # one that is there but no file: reading it says why
+    return [
+        finding(
+            "version-mismatch",
+            f"expected {name} in the project's root {root}; found none (the build takes the version and "
+            "the card from it: run khabar from the project's root, or pass --root)",
+            path=name,
+            line=1,
+        )
+        for name in (PYPROJECT, CARD)
+        if not os.path.lexists(root / name)
+    ]  # one that is there but no file: reading it says why
 
 
 def project_version(root: Path) -> str:
@@ -58,8 +66,13 @@ def project_version(root: Path) -> str:
         raise KhabarError(missing)
     version, line = pyproject_version(root)
     if version is None:
-        raise KhabarError([finding("version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version",
-                                   path=PYPROJECT, line=line)])
+        raise KhabarError(
+            [
+                finding(
+                    "version-mismatch", "pyproject.toml states no `[project] version`; write it there, the one source of the version", path=PYPROJECT, line=line
+                )
+            ]
+        )
     return version
 
 
@@ -67,7 +80,9 @@ def source_commit(root: Path) -> str | None:
     """The git commit the inputs come from, when ``root`` is a clean git checkout."""
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "corpus", "annotations"], capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "corpus", "annotations"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return f"{commit}-dirty" if dirty else commit
@@ -130,8 +145,9 @@ def content_named(path: Path) -> Path:
     return path.with_name(f"{path.stem}-{file_sha256(path)[:12]}{path.suffix}")
 
 
-def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress = no_progress, timings: Timings | None = None,
-          output: Output = BUILD) -> dict[str, Any]:
+def build(
+    *, root: Path, out: Path, baselines: bool = True, progress: Progress = no_progress, timings: Timings | None = None, output: Output = BUILD
+) -> dict[str, Any]:
     """Validate the project at ``root`` and build the dataset folder ``out``.
 
     ``baselines=False`` leaves the card's table of baseline scores out (it says
@@ -165,7 +181,15 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
             raise KhabarError(failed)
         version = project_version(root)
         if result.unviewed:  # cannot happen when the pipeline is right: never build without a document silently
-            raise KhabarError([finding("build-roundtrip", f"{len(result.unviewed)} valid document(s) got no rows (first: {result.unviewed[0]}); a bug in khabar.pipeline", document=result.unviewed[0])])
+            raise KhabarError(
+                [
+                    finding(
+                        "build-roundtrip",
+                        f"{len(result.unviewed)} valid document(s) got no rows (first: {result.unviewed[0]}); a bug in khabar.pipeline",
+                        document=result.unviewed[0],
+                    )
+                ]
+            )
         rows: dict[str, dict[str, int]] = {cfg.name: {} for cfg in CONFIGS}
         files: list[Path] = []
         with clock.stage("write_parquet"):
@@ -177,8 +201,17 @@ def build(*, root: Path, out: Path, baselines: bool = True, progress: Progress =
         meta = [result.meta[doc_id] for doc_id in result.ids]
         example = load_document(Paths(root), result.ids[0])[0] if result.ids else None  # the card shows the first document
         with clock.stage("card"):
-            card = render_card(root=root, version=version, stats=stats, rows=rows, files=files, stage=stage, example=example, documents=meta,
-                               baselines=result.baselines if baselines else None)
+            card = render_card(
+                root=root,
+                version=version,
+                stats=stats,
+                rows=rows,
+                files=files,
+                stage=stage,
+                example=example,
+                documents=meta,
+                baselines=result.baselines if baselines else None,
+            )
         (stage / "README.md").write_text(card, encoding="utf-8")
         (stage / LICENCE_FILE).write_text(licence_file(documents=meta), encoding="utf-8")
         croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta)
@@ -221,8 +254,7 @@ def load_back(*, out: Path) -> dict[str, dict[str, int]]:
     built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
     with tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
         return {
-            cfg.name: {split: load_dataset(str(out), cfg.name, split=split, cache_dir=cache).num_rows
-                       for split in SPLITS if built.get(cfg.name, {}).get(split)}
+            cfg.name: {split: load_dataset(str(out), cfg.name, split=split, cache_dir=cache).num_rows for split in SPLITS if built.get(cfg.name, {}).get(split)}
             for cfg in CONFIGS
             if any(built.get(cfg.name, {}).values())
         }

@@ -11,8 +11,9 @@ is an error, so no figure is ever typed by hand.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pyarrow.parquet as pq
 import yaml
@@ -56,12 +57,22 @@ def size_category(documents: int) -> str:
 
 
 #: The card's baselines section when the build was asked not to run them.
-NO_BASELINES = ("Not computed in this build (`khabar build --no-baselines`). A build without that option, and every "
-                "`khabar release`, runs each baseline on every document and fills this table.")
+NO_BASELINES = (
+    "Not computed in this build (`khabar build --no-baselines`). A build without that option, and every "
+    "`khabar release`, runs each baseline on every document and fills this table."
+)
 
 
-def placeholders(*, root: Path, version: str, stats: SplitStats, rows: Rows, documents: Sequence[Meta], example: Document | None = None,
-                 baselines: Mapping[str, BaselineScores] | None = None) -> dict[str, str]:
+def placeholders(
+    *,
+    root: Path,
+    version: str,
+    stats: SplitStats,
+    rows: Rows,
+    documents: Sequence[Meta],
+    example: Document | None = None,
+    baselines: Mapping[str, BaselineScores] | None = None,
+) -> dict[str, str]:
     """Every ``${name}`` of the card template. ``stats``: :func:`khabar.views.stats.split_stats`; ``rows``: rows per
     config per split; ``documents``: each document's front matter; ``baselines``: the scores per split for the
     baseline tables (:func:`khabar.baselines.scores.baseline_scores`), None when not computed."""
@@ -119,17 +130,37 @@ def metadata(front: dict[str, Any], *, rows: Rows, files: list[Path], stage: Pat
     return meta
 
 
-def render_card(*, root: Path, version: str, stats: SplitStats, rows: Rows, files: list[Path], stage: Path, documents: Sequence[Meta],
-                example: Document | None = None, baselines: Mapping[str, BaselineScores] | None = None) -> str:
+def render_card(
+    *,
+    root: Path,
+    version: str,
+    stats: SplitStats,
+    rows: Rows,
+    files: list[Path],
+    stage: Path,
+    documents: Sequence[Meta],
+    example: Document | None = None,
+    baselines: Mapping[str, BaselineScores] | None = None,
+) -> str:
     """The card, showing ``example``, with the baseline tables of ``baselines`` (see :func:`placeholders`)."""
     template = require_project_file(root, CARD)
     if template is None:
         raise KhabarError([finding("file-missing", f"expected the card template {CARD}; found none (restore it from git)", path=CARD, line=1)])
     front, body = split_front_matter(template)
     try:
-        filled = string.Template(body).substitute(placeholders(root=root, version=version, stats=stats, rows=rows, documents=documents,
-                                                               example=example, baselines=baselines))
+        filled = string.Template(body).substitute(
+            placeholders(root=root, version=version, stats=stats, rows=rows, documents=documents, example=example, baselines=baselines)
+        )
     except (KeyError, ValueError) as exc:
-        raise KhabarError([finding("yaml-unknown-key", f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.dataset.card.placeholders", path=CARD, line=1)]) from None
+        raise KhabarError(
+            [
+                finding(
+                    "yaml-unknown-key",
+                    f"the card uses placeholder {exc} that the build does not provide; use one of the names in khabar.dataset.card.placeholders",
+                    path=CARD,
+                    line=1,
+                )
+            ]
+        ) from None
     header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage, documents=documents), sort_keys=False, allow_unicode=True, width=1000)
     return f"---\n{header}---\n{filled}"

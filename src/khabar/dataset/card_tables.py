@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from khabar.core.markdown import code, table
 from khabar.schema.labels import SPLITS_TEST_FIRST

@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from datasets import ClassLabel, Value
 
@@ -49,8 +50,10 @@ FILE = "croissant.json"
 PARQUET = "application/x-parquet"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 DEFAULT_TERMS = "The annotations are released under CC BY 4.0. Each text keeps its own licence, listed per document in LICENSE.md."
-DESCRIPTION = ("Khabar: a hand-annotated newswire benchmark with entities, coreference, relations and attribution; every task config has "
-               "a dev and a test split (the split of a row is the first part of its file's name, and a column of `documents`).")
+DESCRIPTION = (
+    "Khabar: a hand-annotated newswire benchmark with entities, coreference, relations and attribution; every task config has "
+    "a dev and a test split (the split of a row is the first part of its file's name, and a column of `documents`)."
+)
 
 #: The recommended Croissant 1.0 JSON-LD context (as the spec's appendix and mlcroissant give it).
 CONTEXT: dict[str, Any] = {
@@ -92,7 +95,15 @@ CONTEXT: dict[str, Any] = {
     "transform": "cr:transform",
 }
 
-_TYPES = (("string", "sc:Text"), ("int", "sc:Integer"), ("uint", "sc:Integer"), ("float", "sc:Float"), ("bool", "sc:Boolean"), ("date", "sc:Date"), ("timestamp", "sc:DateTime"))
+_TYPES = (
+    ("string", "sc:Text"),
+    ("int", "sc:Integer"),
+    ("uint", "sc:Integer"),
+    ("float", "sc:Float"),
+    ("bool", "sc:Boolean"),
+    ("date", "sc:Date"),
+    ("timestamp", "sc:DateTime"),
+)
 
 
 def _scalar_type(feature: Any) -> str:
@@ -147,7 +158,9 @@ def _field(*, fid: str, name: str, feature: Any, source: dict[str, Any], nested:
             subs.append(made)
     field["subField"] = subs
     if left_out:
-        field["description"] = f"The nested lists of records {', '.join(f'`{k}`' for k in left_out)} are not described here (mlcroissant cannot read records nested two deep); read them from the parquet column `{name}` directly."
+        field["description"] = (
+            f"The nested lists of records {', '.join(f'`{k}`' for k in left_out)} are not described here (mlcroissant cannot read records nested two deep); read them from the parquet column `{name}` directly."
+        )
     return field
 
 
@@ -160,20 +173,29 @@ def record_set(*, name: str, description: str, features: Mapping[str, Any]) -> d
             raise TypeError(f"config {name!r}: column {column!r} ({feature!r}) has no readable Croissant field; flatten it or extend khabar.dataset.croissant")
         fields.append(made)
     if "split" not in features:  # each row's split, from its file's name (``documents`` has it as a column)
-        fields.append({
-            "@type": "cr:Field", "@id": f"{name}/split", "name": "split", "dataType": "sc:Text",
-            "description": "The row's split: the first part of its parquet file's name.",
-            "source": {"fileSet": {"@id": f"{name}-parquet"}, "extract": {"fileProperty": "filename"},
-                       "transform": {"regex": rf"^({'|'.join(SPLITS)})-.*\.parquet$"}},
-        })
+        fields.append(
+            {
+                "@type": "cr:Field",
+                "@id": f"{name}/split",
+                "name": "split",
+                "dataType": "sc:Text",
+                "description": "The row's split: the first part of its parquet file's name.",
+                "source": {
+                    "fileSet": {"@id": f"{name}-parquet"},
+                    "extract": {"fileProperty": "filename"},
+                    "transform": {"regex": rf"^({'|'.join(SPLITS)})-.*\.parquet$"},
+                },
+            }
+        )
     rs: dict[str, Any] = {"@type": "cr:RecordSet", "@id": name, "name": name, "description": description, "field": fields}
     if "id" in features:
         rs["key"] = {"@id": f"{name}/id"}
     return rs
 
 
-def croissant_metadata(*, version: str, configs_rows: Mapping[str, Mapping[str, int]], files: Sequence[str], card_meta: Mapping[str, Any],
-                       documents: Sequence[Meta] = ()) -> dict[str, Any]:
+def croissant_metadata(
+    *, version: str, configs_rows: Mapping[str, Mapping[str, int]], files: Sequence[str], card_meta: Mapping[str, Any], documents: Sequence[Meta] = ()
+) -> dict[str, Any]:
     """Croissant 1.0 JSON-LD describing every config that has rows.
 
     ``configs_rows``: rows per config per split. ``documents``: each document's front matter (for the licences in use).
@@ -189,15 +211,17 @@ def croissant_metadata(*, version: str, configs_rows: Mapping[str, Mapping[str, 
         pattern = f"data/{cfg.name}/*.parquet"
         if not any(re.fullmatch(rf"data/{re.escape(cfg.name)}/[^/]+\.parquet", f) for f in files):
             raise ValueError(f"config {cfg.name!r} has rows {dict(configs_rows[cfg.name])} but no file matches {pattern}")
-        distribution.append({
-            "@type": "cr:FileSet",
-            "@id": f"{cfg.name}-parquet",
-            "name": f"{cfg.name}-parquet",
-            "description": f"The parquet shards of the `{cfg.name}` config, splits {', '.join(f'`{s}`' for s in splits)} "
-                           "(each file's name starts with its split).",
-            "encodingFormat": PARQUET,
-            "includes": pattern,
-        })
+        distribution.append(
+            {
+                "@type": "cr:FileSet",
+                "@id": f"{cfg.name}-parquet",
+                "name": f"{cfg.name}-parquet",
+                "description": f"The parquet shards of the `{cfg.name}` config, splits {', '.join(f'`{s}`' for s in splits)} "
+                "(each file's name starts with its split).",
+                "encodingFormat": PARQUET,
+                "includes": pattern,
+            }
+        )
         record_sets.append(record_set(name=cfg.name, description=cfg.description, features=cfg.features()))
     terms = str(card_meta.get("license_details") or DEFAULT_TERMS)
     name = str(card_meta.get("pretty_name") or "Khabar")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import datasets
 import pyarrow as pa
@@ -98,7 +99,14 @@ def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Fi
             for key in list(declared) + [k for k in stored if k not in declared]:
                 if declared.get(key) != stored.get(key):
                     rel = file.relative_to(built).as_posix()
-                    found.append(finding("card-features", f"config {name!r}: the card's `{key}` differs from {rel}: {_explain(declared.get(key), stored.get(key))}; rebuild with `khabar build`", path=shown, line=lines.get(key, at)))
+                    found.append(
+                        finding(
+                            "card-features",
+                            f"config {name!r}: the card's `{key}` differs from {rel}: {_explain(declared.get(key), stored.get(key))}; rebuild with `khabar build`",
+                            path=shown,
+                            line=lines.get(key, at),
+                        )
+                    )
     return found
 
 
@@ -122,8 +130,9 @@ def _difference(got: Document, want: Document) -> str:
     return f"`{'`, `'.join(fields)}` differ from the annotations (first: {built_item!r} in the build, {annotated!r} annotated)"
 
 
-def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | None = None, ids: Sequence[str] | None = None,
-                    shown_as: Path | None = None) -> list[Finding]:
+def check_roundtrip(
+    *, root: Path, built: Path, documents: Sequence[Document] | None = None, ids: Sequence[str] | None = None, shown_as: Path | None = None
+) -> list[Finding]:
     """Load ``built`` back with ``datasets``: every config and split has the manifest's row
     count (``rows``: config -> split -> count), and the ``documents`` rows are exact.
     Loads into a throwaway cache.
@@ -146,7 +155,14 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | 
             where = (shown / "data" / cfg.name).as_posix()
             stated = rows.get(cfg.name) if isinstance(rows, dict) else None
             if not isinstance(stated, dict):
-                found.append(finding("build-roundtrip", f"expected the manifest's rows of {cfg.name!r} per split ({', '.join(SPLITS)}); found {stated!r} (rebuild with `khabar build`)", path=manifest.as_posix(), line=1))
+                found.append(
+                    finding(
+                        "build-roundtrip",
+                        f"expected the manifest's rows of {cfg.name!r} per split ({', '.join(SPLITS)}); found {stated!r} (rebuild with `khabar build`)",
+                        path=manifest.as_posix(),
+                        line=1,
+                    )
+                )
                 continue
             tables, files = [], []
             for split in SPLITS:
@@ -158,7 +174,13 @@ def check_roundtrip(*, root: Path, built: Path, documents: Sequence[Document] | 
                     found.append(finding("build-roundtrip", f"load_dataset(..., {cfg.name!r}, split={split!r}) fails: {type(exc).__name__}: {exc}", path=where))
                     continue
                 if loaded.num_rows != stated.get(split):
-                    found.append(finding("build-roundtrip", f"config {cfg.name!r} split {split!r} loads {loaded.num_rows} rows but the manifest states {stated.get(split)}", path=where))
+                    found.append(
+                        finding(
+                            "build-roundtrip",
+                            f"config {cfg.name!r} split {split!r} loads {loaded.num_rows} rows but the manifest states {stated.get(split)}",
+                            path=where,
+                        )
+                    )
                 tables.append(loaded)
                 files += sorted((built / "data" / cfg.name).glob(f"{split}-*.parquet"))
             if cfg.name == "documents":
@@ -189,11 +211,25 @@ def _compare(tables: list[Any], files: list[Path], expected: dict[str, Document]
             continue
         want = remaining.pop(got.id, None)
         if want is None:
-            found.append(finding("build-roundtrip", f"row {index} holds document {got.id!r}, which the annotations do not have (or hold once only)", path=path, document=got.id))
+            found.append(
+                finding(
+                    "build-roundtrip",
+                    f"row {index} holds document {got.id!r}, which the annotations do not have (or hold once only)",
+                    path=path,
+                    document=got.id,
+                )
+            )
         elif got != want:
             found.append(finding("build-roundtrip", f"row {index}: {_difference(got, want)}", path=path, document=got.id))
     for doc_id in remaining:
-        found.append(finding("build-roundtrip", f"document {doc_id!r} is annotated but missing from the build", path=(shown / "data" / "documents").as_posix(), document=doc_id))
+        found.append(
+            finding(
+                "build-roundtrip",
+                f"document {doc_id!r} is annotated but missing from the build",
+                path=(shown / "data" / "documents").as_posix(),
+                document=doc_id,
+            )
+        )
     return found
 
 
@@ -210,9 +246,15 @@ def _compare_arrow(tables: list[Any], files: list[Path], ids: Sequence[str], *, 
             if index is not None:
                 a, b = got[index - start], want[index - start]
                 fields = [k for k in b if a.get(k) != b[k]]
-                return [finding("build-roundtrip", f"row {index}: `{'`, `'.join(fields)}` load differently from the written shards", path=where, document=b.get("id"))]
+                return [
+                    finding(
+                        "build-roundtrip", f"row {index}: `{'`, `'.join(fields)}` load differently from the written shards", path=where, document=b.get("id")
+                    )
+                ]
     loaded_ids = table.column("id").to_pylist()
     if loaded_ids != list(ids):
         index = next((i for i, (a, b) in enumerate(zip(loaded_ids, ids)) if a != b), min(len(loaded_ids), len(ids)))
-        return [finding("build-roundtrip", f"the documents load as {len(loaded_ids)} rows but {len(ids)} were read; first difference at row {index}", path=where)]
+        return [
+            finding("build-roundtrip", f"the documents load as {len(loaded_ids)} rows but {len(ids)} were read; first difference at row {index}", path=where)
+        ]
     return []

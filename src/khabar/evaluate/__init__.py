@@ -11,8 +11,9 @@ another split is a ``pred-split`` finding, and nothing is scored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from khabar.core.findings import KhabarError, errors
 from khabar.evaluate.gold import built_documents, built_splits, built_texts, split_shards, trusted_shards

@@ -10,10 +10,10 @@ extent, and the type of attributions with the same cue.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from khabar.core.findings import KhabarError, errors, finding
 from khabar.evaluate import evaluate
@@ -46,7 +46,11 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Fraction | None:
 
 
 def _label_pairs(a: Sequence[Document], b: Sequence[Document]) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = {"entity type of shared mentions": [], "mention kind of shared mentions": [], "type of attributions with the same cue": []}
+    out: dict[str, list[tuple[str, str]]] = {
+        "entity type of shared mentions": [],
+        "mention kind of shared mentions": [],
+        "type of attributions with the same cue": [],
+    }
     others = {d.id: d for d in b}
     for doc in a:
         other = others.get(doc.id)
@@ -83,8 +87,9 @@ def _source_entities(a: Sequence[Document], b: Sequence[Document]) -> PRF:
         predicted += sum(y.source_entity is not None for y in other.attributions)
         spans: list[dict[Hashable, dict[Hashable, set[tuple[int, int]]]]] = [{d.id: _extents(d)} for d in (doc, other)]
         mapping = align_entities(gold=spans[0], predicted=spans[1])[doc.id]
-        pairs = pair_attributions(gold=[_roles(x) for x in doc.attributions], predicted=[_roles(y) for y in other.attributions],
-                                  tokens=[(t.start, t.end) for t in doc.tokens])
+        pairs = pair_attributions(
+            gold=[_roles(x) for x in doc.attributions], predicted=[_roles(y) for y in other.attributions], tokens=[(t.start, t.end) for t in doc.tokens]
+        )
         for i, j in pairs:
             x, y = doc.attributions[i], other.attributions[j]
             agreed += x.source_entity is not None and y.source_entity is not None and mapping.get(y.source_entity) == x.source_entity

@@ -8,9 +8,10 @@ figures are the honest ones and come first. Every figure is measured by
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from khabar.core.markdown import code, table
 from khabar.evaluate.agreement import COREF_SETTING, agreement, load_annotation_set, summary_rows
@@ -81,8 +82,9 @@ def targets_table(part: SplitAgreement) -> str:
         pooled = figure(part.pooled)
         below = [f"{doc} ({figure(r):.1f})" for doc, r in part.per_document.items() if figure(r) < least]
         rows.append((name, f"{least:.0f}", f"{pooled:.1f}", "yes" if pooled >= least else "**no**", ", ".join(below) or "none"))
-    return table(("measure", "target (at least)", f"{part.split}, pooled", "met", "documents below the target"), rows,
-                 numeric=(False, True, True, False, False))
+    return table(
+        ("measure", "target (at least)", f"{part.split}, pooled", "met", "documents below the target"), rows, numeric=(False, True, True, False, False)
+    )
 
 
 def pooled_table(splits: Sequence[SplitAgreement]) -> str:
@@ -92,8 +94,11 @@ def pooled_table(splits: Sequence[SplitAgreement]) -> str:
         for layer, measure, value in summary_rows(part.pooled):
             rows.setdefault((layer, measure), {})[part.split] = value
     headers = ("layer", "measure", *(f"{s.split} ({len(s.documents)} document(s))" for s in splits))
-    return table(headers, [(layer, measure, *(values.get(s.split) for s in splits)) for (layer, measure), values in rows.items()],
-                 numeric=(False, False, *(True for _ in splits)))
+    return table(
+        headers,
+        [(layer, measure, *(values.get(s.split) for s in splits)) for (layer, measure), values in rows.items()],
+        numeric=(False, False, *(True for _ in splits)),
+    )
 
 
 def document_table(splits: Sequence[SplitAgreement]) -> str:
@@ -110,16 +115,24 @@ def agreement_markdown(*, root: Path, first: Path, second: Path) -> str:
     order = " then ".join(code(s) for s in SPLITS_TEST_FIRST)
     present = {s.split for s in splits}
     missing = [s for s in SPLITS_TEST_FIRST if s not in present]
-    return "\n\n".join([
-        f"Agreement between the two independent passes ({code(first.relative_to(root).as_posix())} and {code(second.relative_to(root).as_posix())}, "
-        f"{len(b)} document(s), before reconciliation), computed at build time with the project's scorers (`khabar agree`), per split ({order}). "
-        "The guidelines were settled on the dev documents, whose disagreements sharpened them; the test documents were annotated under the "
-        "settled guidelines, so **the test figures are the honest ones**, and they come first. F1 in percent; the first pass is the key.",
-        pooled_table(splits) if splits else "_No document in either split yet._",
-        *([f"The project's targets for the two blind passes on {code(held[0].split)}, against its pooled figures; a document below a target "
-           "has the reason in its adjudication record (`annotations/adjudication/<id>.md`):", targets_table(held[0])]
-          if (held := [s for s in splits if s.split == SPLITS_TEST_FIRST[0]]) else []),
-        *([f"No document of the {', '.join(missing)} split has two passes yet, so no figure is given for it."] if missing else []),
-        "Per document (coreference on mention extents, singletons included):",
-        document_table(splits) if splits else "_No document yet._",
-    ])
+    return "\n\n".join(
+        [
+            f"Agreement between the two independent passes ({code(first.relative_to(root).as_posix())} and {code(second.relative_to(root).as_posix())}, "
+            f"{len(b)} document(s), before reconciliation), computed at build time with the project's scorers (`khabar agree`), per split ({order}). "
+            "The guidelines were settled on the dev documents, whose disagreements sharpened them; the test documents were annotated under the "
+            "settled guidelines, so **the test figures are the honest ones**, and they come first. F1 in percent; the first pass is the key.",
+            pooled_table(splits) if splits else "_No document in either split yet._",
+            *(
+                [
+                    f"The project's targets for the two blind passes on {code(held[0].split)}, against its pooled figures; a document below a target "
+                    "has the reason in its adjudication record (`annotations/adjudication/<id>.md`):",
+                    targets_table(held[0]),
+                ]
+                if (held := [s for s in splits if s.split == SPLITS_TEST_FIRST[0]])
+                else []
+            ),
+            *([f"No document of the {', '.join(missing)} split has two passes yet, so no figure is given for it."] if missing else []),
+            "Per document (coreference on mention extents, singletons included):",
+            document_table(splits) if splits else "_No document yet._",
+        ]
+    )

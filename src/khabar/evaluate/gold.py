@@ -9,9 +9,10 @@ time, so the gold is never all in memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from sys import intern
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow.parquet as pq
 

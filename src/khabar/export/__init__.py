@@ -11,9 +11,10 @@ what each format carries and loses.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Mapping, Protocol, Sequence
+from typing import Protocol
 
 from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.export.brat import brat_to_docs, docs_to_brat
@@ -32,11 +33,13 @@ class Exporter(Protocol):
 
 Importer = Callable[..., tuple[list[Document], list[Finding]]]
 
-EXPORTERS: Mapping[str, Exporter] = MappingProxyType({
-    "conll2012": docs_to_conll2012,
-    "spacy": docs_to_spacy,
-    "brat": docs_to_brat,
-})
+EXPORTERS: Mapping[str, Exporter] = MappingProxyType(
+    {
+        "conll2012": docs_to_conll2012,
+        "spacy": docs_to_spacy,
+        "brat": docs_to_brat,
+    }
+)
 IMPORTERS: Mapping[str, Importer] = MappingProxyType({"brat": brat_to_docs})
 
 
@@ -89,13 +92,29 @@ def _against_corpus(documents: Sequence[Document], *, root: Path, folder: Path) 
         corpus = paths.corpus / f"{doc.id}.txt"
         shown = (folder / f"{doc.id}.txt").as_posix()
         if not corpus.exists():
-            found.append(finding("file-missing", f"{paths.show(corpus)} does not exist; create the corpus file (`khabar new`) before importing annotations of it", path=shown, line=1, document=doc.id))
+            found.append(
+                finding(
+                    "file-missing",
+                    f"{paths.show(corpus)} does not exist; create the corpus file (`khabar new`) before importing annotations of it",
+                    path=shown,
+                    line=1,
+                    document=doc.id,
+                )
+            )
             continue
         cf, problems = read_corpus_file(corpus, shown=paths.show(corpus))
         found += problems
         if cf is not None and cf.text != doc.text:
             at = next((i for i, (a, b) in enumerate(zip(cf.text, doc.text)) if a != b), min(len(cf.text), len(doc.text)))
-            found.append(finding("brat-reference", f"the text differs from {paths.show(corpus)} from character {at} on; brat offsets would point at the wrong words (export the project again, or fix the text)", path=shown, line=doc.text.count("\n", 0, at) + 1, document=doc.id))
+            found.append(
+                finding(
+                    "brat-reference",
+                    f"the text differs from {paths.show(corpus)} from character {at} on; brat offsets would point at the wrong words (export the project again, or fix the text)",
+                    path=shown,
+                    line=doc.text.count("\n", 0, at) + 1,
+                    document=doc.id,
+                )
+            )
     return found
 
 

@@ -29,8 +29,8 @@ is how the import recovers that order):
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from khabar.export.brat_format import (
     ATTRIBUTION_TYPE,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
@@ -59,7 +59,7 @@ def parse_note(*, text: str) -> list[tuple[str, str]]:
     while at < len(text):
         match = _PAIR.match(text, at)
         if match is None:
-            raise ValueError(f"expected key=value pairs (a value with spaces in double quotes); found {text[at:at + 30]!r}")
+            raise ValueError(f"expected key=value pairs (a value with spaces in double quotes); found {text[at : at + 30]!r}")
         key, raw = match.groups()
         try:
             value = json.loads(raw) if raw.startswith('"') else raw

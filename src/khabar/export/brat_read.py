@@ -29,8 +29,12 @@ _PATTERNS = {
     "*": re.compile(r"(\S+)((?: \S+){2,})"),
 }
 _EXPECTED = {
-    "T": "TYPE START END[;START END...]<TAB>text", "A": "NAME TARGET VALUE", "R": "LABEL Arg1:Tn Arg2:Tm",
-    "E": "Attribution:Tn Role:Id ...", "#": "AnnotatorNotes TARGET<TAB>note", "*": "Coref Tn Tm ...",
+    "T": "TYPE START END[;START END...]<TAB>text",
+    "A": "NAME TARGET VALUE",
+    "R": "LABEL Arg1:Tn Arg2:Tm",
+    "E": "Attribution:Tn Role:Id ...",
+    "#": "AnnotatorNotes TARGET<TAB>note",
+    "*": "Coref Tn Tm ...",
 }
 
 
@@ -50,7 +54,11 @@ def _read_document(ann: Path) -> tuple[Document | None, list[Finding]]:
     f = Problems(ann.as_posix(), ann.stem)
     txt, meta_path = ann.with_suffix(".txt"), ann.with_name(ann.stem + META_SUFFIX)
     if not SAFE_ID.match(ann.stem):
-        f.add("doc-id-unsafe", f"document id {ann.stem!r} (the file name) is not a safe id; expected lowercase letters, digits, '-' or '_' (rename the .ann and .txt files)", 1)
+        f.add(
+            "doc-id-unsafe",
+            f"document id {ann.stem!r} (the file name) is not a safe id; expected lowercase letters, digits, '-' or '_' (rename the .ann and .txt files)",
+            1,
+        )
     if not txt.exists():
         f.add("brat-reference", f"{ann.name} has no text file {txt.name} beside it; brat offsets count in that file's characters", 1)
         return None, f.found
@@ -85,10 +93,24 @@ def _read_meta(f: Problems, path: Path) -> dict[str, str | None] | None:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        f.add("brat-syntax", f"{path.name} is not valid UTF-8 JSON ({exc}); expected an object of {', '.join(META_KEYS)}", getattr(exc, "lineno", 1), path.as_posix())
+        f.add(
+            "brat-syntax",
+            f"{path.name} is not valid UTF-8 JSON ({exc}); expected an object of {', '.join(META_KEYS)}",
+            getattr(exc, "lineno", 1),
+            path.as_posix(),
+        )
         return None
-    if not isinstance(data, dict) or any(k not in META_KEYS or not (v is None or isinstance(v, str)) for k, v in data.items()) or not isinstance(data.get("language", "en"), str):
-        f.add("brat-syntax", f"expected an object whose keys are among {', '.join(META_KEYS)} with string or null values (language a string); found {data!r}", 1, path.as_posix())
+    if (
+        not isinstance(data, dict)
+        or any(k not in META_KEYS or not (v is None or isinstance(v, str)) for k, v in data.items())
+        or not isinstance(data.get("language", "en"), str)
+    ):
+        f.add(
+            "brat-syntax",
+            f"expected an object whose keys are among {', '.join(META_KEYS)} with string or null values (language a string); found {data!r}",
+            1,
+            path.as_posix(),
+        )
         return None
     return meta | data
 

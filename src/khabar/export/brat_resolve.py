@@ -10,8 +10,9 @@ of the wrong kind or in conflict; ``label-unknown``, ``span-range`` and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from khabar.core.findings import Finding, finding
 from khabar.export.brat_format import ATTRIBUTION_TYPE, COREF, EVENT, KIND, NOTE, PART_TYPES, RELATION_LABELS, parse_note, shown
@@ -82,11 +83,22 @@ class Resolver:
         if any(f.level == "error" for f in self.p.found):
             return None
         tokens, sentences = tokenize(self.text)
-        return self.p.build(lambda: Document(
-            id=doc_id, text=self.text, sentences=sentences, tokens=tokens, **meta,  # type: ignore[arg-type]
-            entities=tuple(entities), mentions=tuple(mentions), values=tuple(values),
-            relations=tuple(relations), attributions=tuple(attributions),
-        ), 1, "document")
+        return self.p.build(
+            lambda: Document(
+                id=doc_id,
+                text=self.text,
+                sentences=sentences,
+                tokens=tokens,
+                **meta,  # type: ignore[arg-type]
+                entities=tuple(entities),
+                mentions=tuple(mentions),
+                values=tuple(values),
+                relations=tuple(relations),
+                attributions=tuple(attributions),
+            ),
+            1,
+            "document",
+        )
 
     def read_spans(self) -> None:
         n = len(self.text)
@@ -94,11 +106,19 @@ class Resolver:
             offsets = [int(x) for x in t.args]
             pairs = list(zip(offsets[::2], offsets[1::2]))
             if not all(0 <= s < e <= n for s, e in pairs):
-                self.p.add("span-range", f"{t.id}: a span of {t.type} {';'.join(f'{s} {e}' for s, e in pairs)} is empty or outside the text, which has {n} characters; expected 0 <= start < end <= {n}", t.line)
+                self.p.add(
+                    "span-range",
+                    f"{t.id}: a span of {t.type} {';'.join(f'{s} {e}' for s, e in pairs)} is empty or outside the text, which has {n} characters; expected 0 <= start < end <= {n}",
+                    t.line,
+                )
             elif (covered := " ".join(shown(text=self.text[s:e]) for s, e in pairs)) != t.text:
                 self.p.add("span-text", f"{t.id} states {t.text!r} but its offsets cover {covered!r}; fix the offsets or the text", t.line)
             elif t.type not in TEXT_TYPES:
-                self.p.add("label-unknown", f"{t.id} has type {t.type!r}; expected an entity type ({', '.join(ENTITY_TYPES)}), a value type ({', '.join(VALUE_TYPES)}) or {', '.join(PART_TYPES.values())}", t.line)
+                self.p.add(
+                    "label-unknown",
+                    f"{t.id} has type {t.type!r}; expected an entity type ({', '.join(ENTITY_TYPES)}), a value type ({', '.join(VALUE_TYPES)}) or {', '.join(PART_TYPES.values())}",
+                    t.line,
+                )
             elif len(pairs) > 1 and t.type in ENTITY_TYPES + VALUE_TYPES:
                 self.p.add("brat-syntax", f"{t.id} ({t.type}) has {len(pairs)} fragments; a mention or value is one contiguous span", t.line)
             else:
@@ -119,12 +139,19 @@ class Resolver:
                     self.notes[target] = ([("id", "")], n.line)  # present, and reported once
 
     def read_attributes(self) -> None:
-        targets = {KIND: ({t.id for t in self.of("T", *ENTITY_TYPES)}, MENTION_KINDS, "mentions"), ATTRIBUTION_TYPE: ({e.id for e in self.of("E")}, ATTRIBUTION_TYPES, "Attribution events")}
+        targets = {
+            KIND: ({t.id for t in self.of("T", *ENTITY_TYPES)}, MENTION_KINDS, "mentions"),
+            ATTRIBUTION_TYPE: ({e.id for e in self.of("E")}, ATTRIBUTION_TYPES, "Attribution events"),
+        }
         for a in self.of("A"):
             target, value = a.args
             wanted = targets.get(a.type)
             if wanted is None or value not in wanted[1]:
-                self.p.add("label-unknown", f"{a.id}: attribute {a.type} {value!r}; expected {KIND} {'|'.join(MENTION_KINDS)} or {ATTRIBUTION_TYPE} {'|'.join(ATTRIBUTION_TYPES)}", a.line)
+                self.p.add(
+                    "label-unknown",
+                    f"{a.id}: attribute {a.type} {value!r}; expected {KIND} {'|'.join(MENTION_KINDS)} or {ATTRIBUTION_TYPE} {'|'.join(ATTRIBUTION_TYPES)}",
+                    a.line,
+                )
             elif target not in wanted[0]:
                 self.p.add("brat-reference", f"{a.id}: {a.type} applies to {wanted[2]}; {target} is not one", a.line)
             elif (a.type, target) in self.attrs:
@@ -142,12 +169,18 @@ class Resolver:
         out: dict[str, list[str]] = {}
         for key, value in pairs:
             if key not in NOTE_KEYS[what] or (key in out and key != "member"):
-                self.p.add("brat-syntax", f"the note of {target} ({what}) has {'a repeated' if key in out else 'an unknown'} key `{key}`; expected {', '.join(NOTE_KEYS[what])}", note_line)
+                self.p.add(
+                    "brat-syntax",
+                    f"the note of {target} ({what}) has {'a repeated' if key in out else 'an unknown'} key `{key}`; expected {', '.join(NOTE_KEYS[what])}",
+                    note_line,
+                )
                 return None
             out.setdefault(key, []).append(value)
         needed = ("id", "name") if "entity" in out else ("id",)
         if any(key not in out for key in needed) or ("entity" not in out and ("name" in out or "member" in out)):
-            self.p.add("brat-syntax", f"the note of {target} ({what}) needs {' and '.join(k + '=' for k in needed)}; name= and member= go only with entity=", note_line)
+            self.p.add(
+                "brat-syntax", f"the note of {target} ({what}) needs {' and '.join(k + '=' for k in needed)}; name= and member= go only with entity=", note_line
+            )
             return None
         return out
 
@@ -166,7 +199,9 @@ class Resolver:
             if c.type != COREF:
                 self.p.add("label-unknown", f"an equivalence of type {c.type!r}; expected {COREF}", c.line)
             elif missing:
-                self.p.add("brat-reference", f"{COREF} links {', '.join(missing)}, which {'is not a mention' if len(missing) == 1 else 'are not mentions'}", c.line)
+                self.p.add(
+                    "brat-reference", f"{COREF} links {', '.join(missing)}, which {'is not a mention' if len(missing) == 1 else 'are not mentions'}", c.line
+                )
             else:
                 for t in c.args[1:]:
                     root[find(t)] = find(c.args[0])
@@ -180,11 +215,19 @@ class Resolver:
             types = sorted({self.items[t].type for t in chain})
             if len(types) != 1:
                 odd = next(t for t in chain if self.items[t].type != self.items[chain[0]].type)
-                self.p.add("brat-reference", f"{odd} is {self.items[odd].type} but its coreference chain {' '.join(chain)} starts with a {self.items[chain[0]].type}; a chain has one type", self.items[odd].line)
+                self.p.add(
+                    "brat-reference",
+                    f"{odd} is {self.items[odd].type} but its coreference chain {' '.join(chain)} starts with a {self.items[chain[0]].type}; a chain has one type",
+                    self.items[odd].line,
+                )
                 continue
             if len(reps) != 1:
                 line = self.notes[reps[1]][1] if reps else self.items[chain[0]].line
-                self.p.add("brat-reference", f"the coreference chain {' '.join(chain)} has {len(reps)} notes with entity=; expected exactly one (the entity's id, name and members)", line)
+                self.p.add(
+                    "brat-reference",
+                    f"the coreference chain {' '.join(chain)} has {len(reps)} notes with entity=; expected exactly one (the entity's id, name and members)",
+                    line,
+                )
                 continue
             k, line = keys[reps[0]], self.notes[reps[0]][1]
             # k is not None: reps holds only mentions whose note has entity=.
@@ -200,17 +243,21 @@ class Resolver:
             self.p.add("brat-reference", f"mention {t.id} has no {KIND} attribute; add `A<n>\t{KIND} {t.id} NAM|NOM|PRO`", t.line)
         if k is None or kind is None or t.id not in self.entity_of:
             return None
-        (start, end), = self.spans[t.id]
+        ((start, end),) = self.spans[t.id]
         head = k.get("head", [f"{start}-{end}"])[0]
         if not re.fullmatch(r"\d+-\d+", head):
             self.p.add("brat-syntax", f"the note of {t.id} has head={head!r}; expected head=START-END", self.notes[t.id][1])
             return None
         hs, he = map(int, head.split("-"))
-        return self.p.build(lambda: Mention(id=k["id"][0], entity=self.entity_of[t.id], kind=kind, start=start, end=end, text=self.text[start:end], head_start=hs, head_end=he), t.line, "mention")
+        return self.p.build(
+            lambda: Mention(id=k["id"][0], entity=self.entity_of[t.id], kind=kind, start=start, end=end, text=self.text[start:end], head_start=hs, head_end=he),
+            t.line,
+            "mention",
+        )
 
     def value(self, t: Item) -> Value | None:
         k = self.keys(t.id, "value", t.line)
-        (start, end), = self.spans[t.id]
+        ((start, end),) = self.spans[t.id]
         return None if k is None else self.p.build(lambda: Value(id=k["id"][0], type=t.type, start=start, end=end, text=self.text[start:end]), t.line, "value")
 
     def relation(self, r: Item) -> Relation | None:
@@ -224,7 +271,9 @@ class Resolver:
             self.p.add("brat-syntax", f"the note of {r.id} has evidence={evidence!r}; expected sentence numbers like evidence=0,3", self.notes[r.id][1])
         elif k is not None:
             ev = tuple(int(x) for x in evidence.split(",") if x)
-            return self.p.build(lambda: Relation(id=k["id"][0], label=label, head=self.entity_of[r.args[0]], tail=self.entity_of[r.args[1]], evidence=ev), r.line, "relation")
+            return self.p.build(
+                lambda: Relation(id=k["id"][0], label=label, head=self.entity_of[r.args[0]], tail=self.entity_of[r.args[1]], evidence=ev), r.line, "relation"
+            )
         return None
 
     def attributions(self) -> list[Attribution]:
@@ -239,21 +288,45 @@ class Resolver:
                 if role in roles:
                     uses[roles[role]] = uses.get(roles[role], 0) + 1
             bad = [
-                f"{role} {target}" for role, target in roles.items()
+                f"{role} {target}"
+                for role, target in roles.items()
                 if (role in part_type and (target not in self.spans or self.items[target].type != part_type[role]))
-                or (role == "speaker" and target not in self.entity_of) or (role == "parent" and target not in ids)
+                or (role == "speaker" and target not in self.entity_of)
+                or (role == "parent" and target not in ids)
             ]
             atype = self.attrs.get((ATTRIBUTION_TYPE, e.id))
             if e.type != EVENT:
                 self.p.add("label-unknown", f"{e.id}: event type {e.type!r}; expected {EVENT}", e.line)
             elif bad or "content" not in roles or atype is None:
-                problem = f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not of the right kind" if bad else ("it has no Content" if "content" not in roles else f"it has no {ATTRIBUTION_TYPE} attribute")
-                self.p.add("brat-reference", f"{e.id}: {problem} (the trigger is an {EVENT} text-bound, Source and Content text-bounds of those types, Speaker a mention, Parent an event)", e.line)
+                problem = (
+                    f"{', '.join(bad)} {'is' if len(bad) == 1 else 'are'} not of the right kind"
+                    if bad
+                    else ("it has no Content" if "content" not in roles else f"it has no {ATTRIBUTION_TYPE} attribute")
+                )
+                self.p.add(
+                    "brat-reference",
+                    f"{e.id}: {problem} (the trigger is an {EVENT} text-bound, Source and Content text-bounds of those types, Speaker a mention, Parent an event)",
+                    e.line,
+                )
             elif ids[e.id] is not None:
-                frags = {role: tuple(Fragment(s, end, self.text[s:end]) for s, end in self.spans[roles[role]]) if role in roles else () for role in ATTRIBUTION_ROLES}
+                frags = {
+                    role: tuple(Fragment(s, end, self.text[s:end]) for s, end in self.spans[roles[role]]) if role in roles else () for role in ATTRIBUTION_ROLES
+                }
                 speaker, parent = roles.get("speaker"), roles.get("parent")
                 # ids[e.id] is not None (the elif above); mypy does not carry that into the lambda.
-                out.append(self.p.build(lambda: Attribution(id=ids[e.id], type=atype, source_entity=self.entity_of[speaker] if speaker else None, parent=ids[parent] if parent else None, **frags), e.line, "attribution"))  # type: ignore[arg-type]  # noqa: B023
+                out.append(
+                    self.p.build(
+                        lambda: Attribution(
+                            id=ids[e.id],  # type: ignore[arg-type]  # noqa: B023 (build calls it at once)
+                            type=atype,  # noqa: B023 (build calls it at once)
+                            source_entity=self.entity_of[speaker] if speaker else None,  # noqa: B023 (build calls it at once)
+                            parent=ids[parent] if parent else None,  # noqa: B023 (build calls it at once)
+                            **frags,  # noqa: B023 (build calls it at once)
+                        ),
+                        e.line,
+                        "attribution",
+                    )
+                )
         for t in self.of("T", *part_type.values()):
             if uses.get(t.id, 0) != 1:
                 self.p.add("brat-reference", f"{t.id} ({t.type}) is part of {uses.get(t.id, 0)} events; each attribution part belongs to exactly one", t.line)

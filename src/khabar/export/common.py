@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from khabar.core.findings import KhabarError, finding
 from khabar.io.atomic import replacing
@@ -25,11 +25,16 @@ def token_span(*, doc: Document, start: int, end: int, what: str) -> tuple[int, 
     try:
         first, last = token_range(doc, start, end)
     except StopIteration:
-        raise KhabarError([finding(
-            "span-token-boundary",
-            f"{what} {start}-{end} ({doc.text[start:end]!r}) does not start and end on token boundaries; it cannot be exported",
-            document=doc.id, span=(start, end),
-        )]) from None
+        raise KhabarError(
+            [
+                finding(
+                    "span-token-boundary",
+                    f"{what} {start}-{end} ({doc.text[start:end]!r}) does not start and end on token boundaries; it cannot be exported",
+                    document=doc.id,
+                    span=(start, end),
+                )
+            ]
+        ) from None
     return first, last
 
 
@@ -53,11 +58,14 @@ def require_references(*, doc: Document) -> None:
     entities = {e.id for e in doc.entities}
     found = [
         finding("ref-missing", f"mention {m.id} names entity {m.entity!r}, which does not exist", document=doc.id, annotation=m.id)
-        for m in doc.mentions if m.entity not in entities
+        for m in doc.mentions
+        if m.entity not in entities
     ]
     found += [
         finding("ref-missing", f"relation {r.id} names entity {ref!r}, which does not exist", document=doc.id, annotation=r.id)
-        for r in doc.relations for ref in (r.head, r.tail) if ref not in entities
+        for r in doc.relations
+        for ref in (r.head, r.tail)
+        if ref not in entities
     ]
     attributions = {a.id for a in doc.attributions}
     found += [
@@ -69,7 +77,8 @@ def require_references(*, doc: Document) -> None:
     mentioned = {m.entity for m in doc.mentions}
     found += [
         finding("entity-no-mention", f"entity {e.id} has no mention; it cannot be exported", document=doc.id, annotation=e.id)
-        for e in doc.entities if e.id not in mentioned
+        for e in doc.entities
+        if e.id not in mentioned
     ]
     if found:
         raise KhabarError(found)

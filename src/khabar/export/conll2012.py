@@ -21,8 +21,8 @@ entities are both written (``(3)|(8)``); the Perl scorer keeps only one of them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from khabar.core.findings import KhabarError, finding
 from khabar.export.common import first_mentions, mention_order, require_references, token_span
@@ -54,7 +54,16 @@ def _ner_column(doc: Document) -> list[str]:
     for span in doc.ner:
         first, last = token_span(doc=doc, start=span.start, end=span.end, what=f"ner span {span.label}")
         if taken & set(range(first, last + 1)):
-            raise KhabarError([finding("ner-overlap", f"ner span {span.label} {span.start}-{span.end} ({span.text!r}) overlaps another; the NER column cannot nest", document=doc.id, span=(span.start, span.end))])
+            raise KhabarError(
+                [
+                    finding(
+                        "ner-overlap",
+                        f"ner span {span.label} {span.start}-{span.end} ({span.text!r}) overlaps another; the NER column cannot nest",
+                        document=doc.id,
+                        span=(span.start, span.end),
+                    )
+                ]
+            )
         taken.update(range(first, last + 1))
         if first == last:
             column[first] = f"({span.label})"
@@ -69,8 +78,7 @@ def _coref_column(doc: Document, *, singletons: bool) -> list[str]:
     for m in doc.mentions:
         sizes[m.entity] += 1
     spans = sorted(
-        (*token_span(doc=doc, start=m.start, end=m.end, what=f"mention {m.id}"), numbers[m.entity])
-        for m in doc.mentions if singletons or sizes[m.entity] > 1
+        (*token_span(doc=doc, start=m.start, end=m.end, what=f"mention {m.id}"), numbers[m.entity]) for m in doc.mentions if singletons or sizes[m.entity] > 1
     )
     opens: dict[int, list[tuple[int, int]]] = defaultdict(list)  # token -> (last, cluster)
     closes: dict[int, list[tuple[int, int]]] = defaultdict(list)  # token -> (first, cluster)

@@ -24,8 +24,9 @@ mention heads, value ids, relations, attribution ``source_entity`` and ``parent`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from khabar.core.findings import KhabarError, finding
 from khabar.export.common import require_references
@@ -57,11 +58,16 @@ def docs_to_spacy(*, documents: Sequence[Document], out: Path) -> list[Path]:
 def _span(sdoc: Doc, doc: Document, start: int, end: int, *, what: str, label: str, kb_id: str = "", span_id: str = "") -> Span:
     span = sdoc.char_span(start, end, label=label, kb_id=kb_id, span_id=span_id)
     if span is None:
-        raise KhabarError([finding(
-            "span-token-boundary",
-            f"{what} {start}-{end} ({doc.text[start:end]!r}) does not start and end on spaCy token boundaries; it cannot be exported",
-            document=doc.id, span=(start, end),
-        )])
+        raise KhabarError(
+            [
+                finding(
+                    "span-token-boundary",
+                    f"{what} {start}-{end} ({doc.text[start:end]!r}) does not start and end on spaCy token boundaries; it cannot be exported",
+                    document=doc.id,
+                    span=(start, end),
+                )
+            ]
+        )
     return span
 
 
@@ -77,19 +83,16 @@ def to_spacy_doc(*, doc: Document) -> Doc:
     types = {e.id: e.type for e in doc.entities}
     sdoc.ents = [_span(sdoc, doc, s.start, s.end, what="ner span", label=s.label) for s in doc.ner]
     sdoc.spans["mentions"] = [
-        _span(sdoc, doc, m.start, m.end, what=f"mention {m.id}", label=m.entity, kb_id=types[m.entity], span_id=m.id)
-        for m in doc.mentions
+        _span(sdoc, doc, m.start, m.end, what=f"mention {m.id}", label=m.entity, kb_id=types[m.entity], span_id=m.id) for m in doc.mentions
     ]
     for e in doc.entities:
         sdoc.spans[f"entity:{e.id}"] = [
-            _span(sdoc, doc, m.start, m.end, what=f"mention {m.id}", label=m.kind, kb_id=e.type, span_id=m.id)
-            for m in doc.mentions if m.entity == e.id
+            _span(sdoc, doc, m.start, m.end, what=f"mention {m.id}", label=m.kind, kb_id=e.type, span_id=m.id) for m in doc.mentions if m.entity == e.id
         ]
         sdoc.spans[f"entity:{e.id}"].attrs.update({"type": e.type, "name": e.name, "members": list(e.members)})
     for role in ATTRIBUTION_ROLES:
         sdoc.spans[f"attribution_{role}"] = [
-            _span(sdoc, doc, f.start, f.end, what=f"attribution {a.id} {role}", label=a.id, kb_id=a.type)
-            for a in doc.attributions for f in getattr(a, role)
+            _span(sdoc, doc, f.start, f.end, what=f"attribution {a.id} {role}", label=a.id, kb_id=a.type) for a in doc.attributions for f in getattr(a, role)
         ]
     sdoc.user_data["khabar"] = {key: getattr(doc, key) for key in META}
     return sdoc

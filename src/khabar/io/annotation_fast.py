@@ -16,7 +16,8 @@ two on every annotation file of the repository, synthetic documents and random e
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from khabar.io.layers import LAYERS, Layers
 from khabar.io.yamlfast import plain_characters
@@ -98,8 +99,13 @@ def _attribution(lines: list[str], i: int) -> Attribution:
         raise _Aside
     raw = dict(zip(_BLOCK, (_field(line, key) for line, key in zip(lines[i + 1 :], _BLOCK))))
     roles = {role: _fragments(raw[role]) for role in ATTRIBUTION_ROLES}
-    return Attribution(id=_scalar(_field(lines[i], "id", indent="- ")), type=_scalar(raw["type"]),  # type: ignore[arg-type]
-                       source_entity=_scalar(raw["source_entity"], nullable=True), parent=_scalar(raw["parent"], nullable=True), **roles)
+    return Attribution(
+        id=_scalar(_field(lines[i], "id", indent="- ")),  # type: ignore[arg-type]
+        type=_scalar(raw["type"]),  # type: ignore[arg-type]
+        source_entity=_scalar(raw["source_entity"], nullable=True),
+        parent=_scalar(raw["parent"], nullable=True),
+        **roles,
+    )
 
 
 def _section(lines: list[str], i: int, layer: str) -> tuple[bool, int]:

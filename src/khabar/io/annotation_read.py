@@ -6,9 +6,10 @@ left out of the result (and the run fails), never repaired.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from khabar.core.findings import Finding, finding
 from khabar.io.annotation_fast import read_canonical
@@ -101,7 +102,14 @@ def _mention(r: _Reader, raw: LDict, line: int) -> Mention | None:
     head = r.span(raw["head"], line_of(raw, "head", line), "mention head")
     if head is None:
         return None
-    return r.build(lambda: Mention(id=raw["id"], entity=raw["entity"], kind=raw["kind"], start=raw["start"], end=raw["end"], text=raw["text"], head_start=head.start, head_end=head.end), line, "mention", raw.get("id"))
+    return r.build(
+        lambda: Mention(
+            id=raw["id"], entity=raw["entity"], kind=raw["kind"], start=raw["start"], end=raw["end"], text=raw["text"], head_start=head.start, head_end=head.end
+        ),
+        line,
+        "mention",
+        raw.get("id"),
+    )
 
 
 def _value(r: _Reader, raw: LDict, line: int) -> Value | None:
@@ -113,7 +121,9 @@ def _value(r: _Reader, raw: LDict, line: int) -> Value | None:
 def _relation(r: _Reader, raw: LDict, line: int) -> Relation | None:
     if not r.keys(raw, line, ("id", "label", "head", "tail", "evidence"), (), "a relation"):
         return None
-    return r.build(lambda: Relation(id=raw["id"], label=raw["label"], head=raw["head"], tail=raw["tail"], evidence=_ids(raw["evidence"])), line, "relation", raw.get("id"))
+    return r.build(
+        lambda: Relation(id=raw["id"], label=raw["label"], head=raw["head"], tail=raw["tail"], evidence=_ids(raw["evidence"])), line, "relation", raw.get("id")
+    )
 
 
 def _attribution(r: _Reader, raw: LDict, line: int) -> Attribution | None:
@@ -122,7 +132,12 @@ def _attribution(r: _Reader, raw: LDict, line: int) -> Attribution | None:
     roles = {role: r.fragments(raw.get(role), line_of(raw, role, line), f"attribution {role}") for role in ATTRIBUTION_ROLES}
     if any(v is None for v in roles.values()):
         return None
-    return r.build(lambda: Attribution(id=raw["id"], type=raw["type"], source_entity=raw.get("source_entity"), parent=raw.get("parent"), **roles), line, "attribution", raw.get("id"))  # type: ignore[arg-type]
+    return r.build(
+        lambda: Attribution(id=raw["id"], type=raw["type"], source_entity=raw.get("source_entity"), parent=raw.get("parent"), **roles),  # type: ignore[arg-type]
+        line,
+        "attribution",
+        raw.get("id"),
+    )
 
 
 _BUILDERS = {"entities": _entity, "mentions": _mention, "values": _value, "relations": _relation, "attributions": _attribution}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, Value
@@ -56,7 +57,17 @@ def _entity(e: Entity) -> str:
 
 
 def _mention(m: Mention, text: str) -> str:
-    return flow([("id", m.id), ("entity", m.entity), ("kind", m.kind), ("start", m.start), ("end", m.end), ("text", m.text), ("head", _span(m.head_start, m.head_end, text[m.head_start : m.head_end]))])
+    return flow(
+        [
+            ("id", m.id),
+            ("entity", m.entity),
+            ("kind", m.kind),
+            ("start", m.start),
+            ("end", m.end),
+            ("text", m.text),
+            ("head", _span(m.head_start, m.head_end, text[m.head_start : m.head_end])),
+        ]
+    )
 
 
 def _value(v: Value) -> str:

@@ -31,9 +31,10 @@ import socket
 import stat
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from khabar.io.outputs import Output, check_out
 from khabar.io.proofs import write_marker
@@ -87,8 +88,14 @@ def _stale(stage: Path, *, target: str) -> bool:
     except (OSError, ValueError):
         return False
     mine = info.st_uid == os.getuid() if hasattr(os, "getuid") else True
-    return (mine and names <= {OWNER, NEW, OLD} and isinstance(owner, dict) and owner.get("name") == "khabar"
-            and owner.get("target") == target and not _running(owner))
+    return (
+        mine
+        and names <= {OWNER, NEW, OLD}
+        and isinstance(owner, dict)
+        and owner.get("name") == "khabar"
+        and owner.get("target") == target
+        and not _running(owner)
+    )
 
 
 def _orphan(stage: Path, *, target: str, now: float) -> bool:
@@ -157,8 +164,14 @@ def _staged(out: Path, *, output: Output, project: Path | None) -> Iterator[tupl
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.{output.stage}-", dir=out.parent))
     pause_point("owner")  # tests kill a build here: the staging folder made, its owner file not yet written
     try:
-        owner = {"name": "khabar", "target": out.name, "output": output.kind, "pid": os.getpid(), "started": (_proc(os.getpid()) or ("", None))[1],
-                 "host": socket.gethostname()}
+        owner = {
+            "name": "khabar",
+            "target": out.name,
+            "output": output.kind,
+            "pid": os.getpid(),
+            "started": (_proc(os.getpid()) or ("", None))[1],
+            "host": socket.gethostname(),
+        }
         (stage / OWNER).write_text(json.dumps(owner, sort_keys=True) + "\n", encoding="utf-8")
         yield out, stage
     finally:

@@ -20,7 +20,25 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # the front matter starts on line 2
-        raise KhabarError([finding("yaml-syntax", f"expected the card's front matter to parse as YAML; found: {getattr(exc, 'problem', None) or exc} (fix the YAML between the `---` lines)", path=CARD, line=line)]) from None
+        raise KhabarError(
+            [
+                finding(
+                    "yaml-syntax",
+                    f"expected the card's front matter to parse as YAML; found: {getattr(exc, 'problem', None) or exc} (fix the YAML between the `---` lines)",
+                    path=CARD,
+                    line=line,
+                )
+            ]
+        ) from None
     if not isinstance(front, dict):
-        raise KhabarError([finding("yaml-type", f"expected the card's front matter to be a mapping (pretty_name, license, ...); found {type(front).__name__}", path=CARD, line=2)])
+        raise KhabarError(
+            [
+                finding(
+                    "yaml-type",
+                    f"expected the card's front matter to be a mapping (pretty_name, license, ...); found {type(front).__name__}",
+                    path=CARD,
+                    line=2,
+                )
+            ]
+        )
     return front, text[end + 5 :]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -55,8 +56,15 @@ def control_findings(raw: str, *, shown: str, first_line: int = 1) -> list[Findi
         if found and found[-1].line == line:
             continue
         column = match.start() - raw.rfind("\n", 0, match.start())
-        found.append(finding("text-control", f"expected text without control characters (tab and newline aside); found U+{ord(match.group()):04X} at column {column} "
-                             "(remove it: it is invisible in most editors, and no tokenizer or model expects it)", path=shown, line=line))
+        found.append(
+            finding(
+                "text-control",
+                f"expected text without control characters (tab and newline aside); found U+{ord(match.group()):04X} at column {column} "
+                "(remove it: it is invisible in most editors, and no tokenizer or model expects it)",
+                path=shown,
+                line=line,
+            )
+        )
     return found
 
 
@@ -67,7 +75,9 @@ def decode(path: Path, data: bytes, shown: str) -> tuple[str | None, list[Findin
         return None, found
     if "\r" in raw:
         line = raw[: raw.index("\r")].count("\n") + 1
-        found.append(finding("line-endings", "expected LF line endings; found CR (convert the file with `dos2unix` or your editor's LF setting)", path=shown, line=line))
+        found.append(
+            finding("line-endings", "expected LF line endings; found CR (convert the file with `dos2unix` or your editor's LF setting)", path=shown, line=line)
+        )
     return raw, found + control_findings(raw, shown=shown)
 
 
@@ -95,7 +105,11 @@ def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True, wi
         # yaml-syntax echo of the line-endings finding (and of a control character, in the front matter).
         return None, found
     if not raw.startswith(DELIMITER) or "\n" + DELIMITER not in raw[3:]:
-        found.append(finding("yaml-syntax", "expected a front matter block between two `---` lines at the top of the file, then the text; found none", path=shown, line=1))
+        found.append(
+            finding(
+                "yaml-syntax", "expected a front matter block between two `---` lines at the top of the file, then the text; found none", path=shown, line=1
+            )
+        )
         return None, found
     end = raw.index("\n" + DELIMITER, 3)
     header, text = raw[4 : end + 1], raw[end + 1 + len(DELIMITER) :]
@@ -105,7 +119,9 @@ def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True, wi
     except YamlSyntaxError as exc:
         return None, found + yaml_findings(exc, path=shown, offset=1)  # the header starts on line 2
     if not isinstance(meta, LDict):
-        found.append(finding("yaml-type", f"expected the front matter to be a mapping of {', '.join(META_KEYS)}; found {type(meta).__name__}", path=shown, line=2))
+        found.append(
+            finding("yaml-type", f"expected the front matter to be a mapping of {', '.join(META_KEYS)}; found {type(meta).__name__}", path=shown, line=2)
+        )
         return None, found
     found += _check_meta(meta, shown, path.stem)
     # At the key's line, or at the closing `---` line, where an absent key would go.
@@ -117,7 +133,14 @@ def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True, wi
             meta["split" if f.check.startswith("split-") else "licence"] = None
     bad_line = first_non_nfc_line(text)
     if bad_line is not None:
-        found.append(finding("text-nfc", "expected the text in Unicode NFC; found a non-NFC sequence (normalise with `khabar new`, which applies NFC)", path=shown, line=text_line + bad_line - 1))
+        found.append(
+            finding(
+                "text-nfc",
+                "expected the text in Unicode NFC; found a non-NFC sequence (normalise with `khabar new`, which applies NFC)",
+                path=shown,
+                line=text_line + bad_line - 1,
+            )
+        )
     if any(f.level == "error" for f in found):
         return None, found
     return CorpusFile(shown, {key: meta.get(key) for key in META_KEYS}, text, text_line), found
@@ -127,20 +150,43 @@ def _check_meta(meta: LDict, shown: str, stem: str) -> list[Finding]:
     found = []
     for key in meta:
         if key not in META_KEYS:
-            found.append(finding("yaml-unknown-key", f"unknown key `{key}`; expected one of {', '.join(META_KEYS)}", path=shown, line=line_of(meta, key, 2) + 1))
+            found.append(
+                finding("yaml-unknown-key", f"unknown key `{key}`; expected one of {', '.join(META_KEYS)}", path=shown, line=line_of(meta, key, 2) + 1)
+            )
     for key in REQUIRED_META:
         if key not in meta:
             found.append(finding("yaml-missing-key", f"missing required key `{key}` in the front matter", path=shown, line=2))
     for key in META_KEYS:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
-            found.append(finding("yaml-type", f"`{key}` must be a string or null; found {type(value).__name__} {value!r} (quote it)", path=shown, line=line_of(meta, key, 2) + 1))
+            found.append(
+                finding(
+                    "yaml-type",
+                    f"`{key}` must be a string or null; found {type(value).__name__} {value!r} (quote it)",
+                    path=shown,
+                    line=line_of(meta, key, 2) + 1,
+                )
+            )
     doc_id = meta.get("id")
     if isinstance(doc_id, str):
         if not SAFE_ID.match(doc_id):
-            found.append(finding("doc-id-unsafe", f"document id {doc_id!r} is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", path=shown, line=line_of(meta, "id", 2) + 1))
+            found.append(
+                finding(
+                    "doc-id-unsafe",
+                    f"document id {doc_id!r} is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+                    path=shown,
+                    line=line_of(meta, "id", 2) + 1,
+                )
+            )
         elif doc_id != stem:
-            found.append(finding("doc-id-mismatch", f"the file is named {stem!r} but its id is {doc_id!r}; rename the file or fix the id", path=shown, line=line_of(meta, "id", 2) + 1))
+            found.append(
+                finding(
+                    "doc-id-mismatch",
+                    f"the file is named {stem!r} but its id is {doc_id!r}; rename the file or fix the id",
+                    path=shown,
+                    line=line_of(meta, "id", 2) + 1,
+                )
+            )
     return found
 
 
@@ -151,15 +197,30 @@ def split_and_licence(meta: Mapping[str, Any], *, shown: str, line: Callable[[st
     split, licence = meta.get("split"), meta.get("licence")
     choices = " or ".join(f"`split: {s}`" for s in SPLITS)
     if split is None:
-        found.append(finding("split-missing", f"expected a `split` ({', '.join(SPLITS)}); found {'`split: null`' if 'split' in meta else 'no `split` key'}: "
-                             f"the document is in no split (add {choices} to the front matter)", path=shown, line=line("split")))
+        found.append(
+            finding(
+                "split-missing",
+                f"expected a `split` ({', '.join(SPLITS)}); found {'`split: null`' if 'split' in meta else 'no `split` key'}: "
+                f"the document is in no split (add {choices} to the front matter)",
+                path=shown,
+                line=line("split"),
+            )
+        )
     elif isinstance(split, str) and split not in SPLITS:
-        found.append(finding("split-unknown", f"expected `split` to be one of {', '.join(SPLITS)}; found {split!r} (write {choices})", path=shown, line=line("split")))
+        found.append(
+            finding("split-unknown", f"expected `split` to be one of {', '.join(SPLITS)}; found {split!r} (write {choices})", path=shown, line=line("split"))
+        )
     if licence is None or (isinstance(licence, str) and licence not in TEXT_LICENCES):
         stated = "no `licence` key" if "licence" not in meta else "`licence: null`" if licence is None else repr(licence)
-        found.append(finding("licence-unknown", f"expected `licence` to be the id of the text's licence, one of {', '.join(TEXT_LICENCES)}; found {stated} "
-                             "(every document states its licence; a licence not listed is added to khabar.schema.labels.TEXT_LICENCES with its name and URL)",
-                             path=shown, line=line("licence")))
+        found.append(
+            finding(
+                "licence-unknown",
+                f"expected `licence` to be the id of the text's licence, one of {', '.join(TEXT_LICENCES)}; found {stated} "
+                "(every document states its licence; a licence not listed is added to khabar.schema.labels.TEXT_LICENCES with its name and URL)",
+                path=shown,
+                line=line("licence"),
+            )
+        )
     return found
 
 

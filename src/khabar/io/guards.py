@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from khabar.core.findings import Finding, KhabarError, finding
 
@@ -43,8 +44,13 @@ MAX_DEPTH = 20
 #: offsets into a text of MAX_CORPUS_BYTES need 7. (Python refuses to read integers of over 4,300 digits.)
 MAX_INT_DIGITS = 18
 
-_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISSOCK, "socket"),
-          (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+_KINDS = (
+    (stat.S_ISDIR, "folder"),
+    (stat.S_ISFIFO, "FIFO (named pipe)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "character device"),
+    (stat.S_ISBLK, "block device"),
+)
 
 
 def _kind(mode: int) -> str:
@@ -96,30 +102,47 @@ def read_guarded(path: Path, *, shown: str, limit: int, within: Sequence[Path] |
         if stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(path, strict=True)
             if within is not None and not _inside(target, within):
-                return problem("file-symlink", "expected a file inside the project; found a symbolic link that leads out of the project's folder, "
-                               "which Khabar does not follow (replace the link with a copy of the file)")
+                return problem(
+                    "file-symlink",
+                    "expected a file inside the project; found a symbolic link that leads out of the project's folder, "
+                    "which Khabar does not follow (replace the link with a copy of the file)",
+                )
             info = os.stat(target)
         elif within is not None and not _inside(os.path.join(_real_folder(os.path.dirname(os.path.abspath(target))), ""), within):
-            return problem("file-symlink", "expected a file inside the project; found it in a folder that is a symbolic link leading out of the "
-                           "project's folder, which Khabar does not follow (replace the link with a copy of the folder)")
+            return problem(
+                "file-symlink",
+                "expected a file inside the project; found it in a folder that is a symbolic link leading out of the "
+                "project's folder, which Khabar does not follow (replace the link with a copy of the folder)",
+            )
         if not stat.S_ISREG(info.st_mode):  # checked before opening: opening a FIFO or a device can block or act
-            return problem("file-special", f"expected a regular file; found a {_kind(info.st_mode)}, which Khabar does not open "
-                           "(replace it with the file itself)")
+            return problem(
+                "file-special", f"expected a regular file; found a {_kind(info.st_mode)}, which Khabar does not open (replace it with the file itself)"
+            )
         if info.st_size > limit:
-            return problem("file-too-large", f"expected a file of at most {limit:,} bytes; found {info.st_size:,} bytes, which Khabar does not read "
-                           "(see the limits in docs/checks.md: is this the right file?)")
+            return problem(
+                "file-too-large",
+                f"expected a file of at most {limit:,} bytes; found {info.st_size:,} bytes, which Khabar does not read "
+                "(see the limits in docs/checks.md: is this the right file?)",
+            )
         # O_NOFOLLOW and O_NONBLOCK: should the file be swapped for a link or a FIFO since, it is not followed and cannot block.
         handle = os.open(target, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(handle, "rb", buffering=0) as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode):
-                return problem("file-special", "expected a regular file; found another kind of file, which Khabar does not read (replace it with the file itself)")
+                return problem(
+                    "file-special", "expected a regular file; found another kind of file, which Khabar does not read (replace it with the file itself)"
+                )
             data = _read(stream, min(info.st_size, limit) + 1, limit)
     except OSError as exc:
-        return problem("io-error", f"expected a file Khabar can read; found the operating system refusing it: {exc.strerror or exc} "
-                       "(check the file, its permissions, and any link that leads to it)")
+        return problem(
+            "io-error",
+            f"expected a file Khabar can read; found the operating system refusing it: {exc.strerror or exc} "
+            "(check the file, its permissions, and any link that leads to it)",
+        )
     if len(data) > limit:  # it grew since it was looked at
-        return problem("file-too-large", f"expected a file of at most {limit:,} bytes; found more, which Khabar does not read (see the limits in docs/checks.md)")
+        return problem(
+            "file-too-large", f"expected a file of at most {limit:,} bytes; found more, which Khabar does not read (see the limits in docs/checks.md)"
+        )
     return data, []
 
 
@@ -129,8 +152,14 @@ def decode_utf8(data: bytes, *, shown: str) -> tuple[str | None, list[Finding]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [finding("file-encoding", f"expected UTF-8; found byte 0x{data[exc.start]:02x} that is not valid UTF-8 (re-save the file as UTF-8)",
-                              path=shown, line=line)]
+        return None, [
+            finding(
+                "file-encoding",
+                f"expected UTF-8; found byte 0x{data[exc.start]:02x} that is not valid UTF-8 (re-save the file as UTF-8)",
+                path=shown,
+                line=line,
+            )
+        ]
 
 
 def read_text_guarded(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, within: Sequence[Path] | None = None) -> tuple[str | None, list[Finding]]:

@@ -32,9 +32,15 @@ def read_manifest(built: Path, *, check: str = "publish-integrity") -> tuple[dic
     try:
         manifest = json.loads(text)
     except ValueError as exc:
-        return None, [finding(check, f"expected a readable {MANIFEST}; found {type(exc).__name__}: {exc} (build the folder with `khabar build`)", path=shown, line=1)]
+        return None, [
+            finding(check, f"expected a readable {MANIFEST}; found {type(exc).__name__}: {exc} (build the folder with `khabar build`)", path=shown, line=1)
+        ]
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str) or not isinstance(manifest.get("files"), dict):
-        return None, [finding(check, f"expected {MANIFEST} with a `version` string and a `files` mapping; found otherwise (rebuild with `khabar build`)", path=shown, line=1)]
+        return None, [
+            finding(
+                check, f"expected {MANIFEST} with a `version` string and a `files` mapping; found otherwise (rebuild with `khabar build`)", path=shown, line=1
+            )
+        ]
     return manifest, []
 
 
@@ -48,8 +54,22 @@ def check_integrity(*, built: Path, manifest: dict[str, Any], under: str = "", c
         if not path.is_file():
             found.append(finding(check, f"expected {name}, listed in {MANIFEST}; found it missing (rebuild with `khabar build`)", path=path.as_posix(), line=1))
         elif (actual := file_sha256(path)) != expected:
-            found.append(finding(check, f"expected sha256 {expected} for {name}, as {MANIFEST} states; found {actual}: the file changed after the build (rebuild with `khabar build`)", path=path.as_posix(), line=1))
+            found.append(
+                finding(
+                    check,
+                    f"expected sha256 {expected} for {name}, as {MANIFEST} states; found {actual}: the file changed after the build (rebuild with `khabar build`)",
+                    path=path.as_posix(),
+                    line=1,
+                )
+            )
     for name in folder_files(built):
         if name != MANIFEST and name.startswith(under) and name not in listed:
-            found.append(finding(check, f"expected only the files {MANIFEST} lists; found {name}, not listed there (remove it, or rebuild with `khabar build`)", path=(built / name).as_posix(), line=1))
+            found.append(
+                finding(
+                    check,
+                    f"expected only the files {MANIFEST} lists; found {name}, not listed there (remove it, or rebuild with `khabar build`)",
+                    path=(built / name).as_posix(),
+                    line=1,
+                )
+            )
     return found

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from khabar.core.findings import Finding, KhabarError, finding
 from khabar.io.proofs import MARKER, MAX_SHOWN, Problem, legacy_report, prove_build, prove_marked, prove_page, prove_predictions, prove_timings
@@ -49,16 +49,37 @@ class Output:
 
 
 _REMEDY = "choose another path, or move what is there away yourself"
-BUILD = Output("build", "khabar build --out", "a new or empty folder, or a dataset folder a Khabar build wrote "
-               "(its manifest.json lists every file in it)", True, "building", prove_build)
+BUILD = Output(
+    "build",
+    "khabar build --out",
+    "a new or empty folder, or a dataset folder a Khabar build wrote (its manifest.json lists every file in it)",
+    True,
+    "building",
+    prove_build,
+)
 RELEASE = replace(BUILD, option="khabar release --out")  # a release builds: the same folder, named by its own option
-EXPORT = Output("export", "khabar export --out", f"a new or empty folder, or one `khabar export` wrote (its {MARKER} lists every file in it)",
-                True, "exporting", prove_marked("export"), marker=True)
-REPORT = Output("report", "khabar validate --report", f"a new or empty folder, or one `khabar validate --report` wrote (its {MARKER} "
-                "lists every file in it)", True, "reporting", prove_marked("report", legacy=legacy_report), marker=True)
+EXPORT = Output(
+    "export",
+    "khabar export --out",
+    f"a new or empty folder, or one `khabar export` wrote (its {MARKER} lists every file in it)",
+    True,
+    "exporting",
+    prove_marked("export"),
+    marker=True,
+)
+REPORT = Output(
+    "report",
+    "khabar validate --report",
+    f"a new or empty folder, or one `khabar validate --report` wrote (its {MARKER} lists every file in it)",
+    True,
+    "reporting",
+    prove_marked("report", legacy=legacy_report),
+    marker=True,
+)
 PAGE = Output("page", "khabar render --out", "a new or empty file, or a review page `khabar render` wrote", False, "rendering", prove_page)
-PREDICTIONS = Output("predictions", "khabar baseline --out", "a new or empty file, or predictions a Khabar baseline wrote",
-                     False, "predicting", prove_predictions)
+PREDICTIONS = Output(
+    "predictions", "khabar baseline --out", "a new or empty file, or predictions a Khabar baseline wrote", False, "predicting", prove_predictions
+)
 TIMINGS = Output("timings", "khabar build --timings", "a new or empty file, or timings `khabar build --timings` wrote", False, "timing", prove_timings)
 
 

@@ -8,10 +8,11 @@ command line passes one that draws a tqdm bar on a terminal. The default,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter
-from typing import Iterable, Iterator, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from khabar.io.atomic import replacing_file
 from khabar.io.outputs import TIMINGS

@@ -8,10 +8,10 @@ returned as findings, never raised, so a run can report all of them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Callable
 
 from khabar.core.findings import Finding, finding
 from khabar.core.gcpause import gc_paused
@@ -98,8 +98,14 @@ class Corpus:
             self.sources[doc.id] = source
 
     def locate(
-        self, check: str, message: str, *, document: str, annotation: str | None = None,
-        item: tuple[str, int] | None = None, span: tuple[int, int] | None = None,
+        self,
+        check: str,
+        message: str,
+        *,
+        document: str,
+        annotation: str | None = None,
+        item: tuple[str, int] | None = None,
+        span: tuple[int, int] | None = None,
     ) -> Finding:
         """A finding located at the line of ``item`` (layer, index), else of
         ``annotation``, else at the text of ``span`` in the corpus file."""
@@ -149,9 +155,15 @@ def document_ids(root: Path, annotations: Path | None = None) -> list[str]:
 def _assemble(cf: CorpusFile, layers: Layers) -> Document:
     tokens, sentences = tokenize(cf.text)
     return Document(
-        **{key: cf.meta[key] for key in DOCUMENT_META}, text=cf.text, sentences=sentences, tokens=tokens,
-        entities=tuple(layers.entities), mentions=tuple(layers.mentions), values=tuple(layers.values),
-        relations=tuple(layers.relations), attributions=tuple(layers.attributions),
+        **{key: cf.meta[key] for key in DOCUMENT_META},
+        text=cf.text,
+        sentences=sentences,
+        tokens=tokens,
+        entities=tuple(layers.entities),
+        mentions=tuple(layers.mentions),
+        values=tuple(layers.values),
+        relations=tuple(layers.relations),
+        attributions=tuple(layers.attributions),
     )
 
 
@@ -162,10 +174,30 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
     found: list[Finding] = []
     exists = {path: os.path.lexists(path) for path in (corpus_path, ann_path)}  # a link, even broken, is read (and reported) by the readers
     if not any(exists.values()):
-        return None, None, [finding("file-missing", f"expected a document {doc_id!r}: {shown_c} and {shown_a}; found neither (check the id; `khabar new` creates a document)", path=shown_c, line=1, document=doc_id)]
+        return (
+            None,
+            None,
+            [
+                finding(
+                    "file-missing",
+                    f"expected a document {doc_id!r}: {shown_c} and {shown_a}; found neither (check the id; `khabar new` creates a document)",
+                    path=shown_c,
+                    line=1,
+                    document=doc_id,
+                )
+            ],
+        )
     for path, shown, other in ((corpus_path, shown_c, shown_a), (ann_path, shown_a, shown_c)):
         if not exists[path]:
-            found.append(finding("file-missing", f"{other} exists but {shown} does not; every document needs both files (`khabar new` creates them)", path=other, line=1, document=doc_id))
+            found.append(
+                finding(
+                    "file-missing",
+                    f"{other} exists but {shown} does not; every document needs both files (`khabar new` creates them)",
+                    path=other,
+                    line=1,
+                    document=doc_id,
+                )
+            )
     if found:
         return None, None, found
     within = paths.within
@@ -173,7 +205,15 @@ def load_document(paths: Paths, doc_id: str) -> tuple[Document | None, Source | 
     layers, found_a = read_annotation_file(ann_path, shown=shown_a, within=within)
     found = found_c + found_a
     if layers is not None and layers.document is not None and layers.document != doc_id:  # None: reported as missing or mistyped
-        found.append(finding("doc-id-mismatch", f"`document` is {layers.document!r} but the file is {shown_a}; expected `document: {doc_id}`", path=shown_a, line=layers.document_line, document=doc_id))
+        found.append(
+            finding(
+                "doc-id-mismatch",
+                f"`document` is {layers.document!r} but the file is {shown_a}; expected `document: {doc_id}`",
+                path=shown_a,
+                line=layers.document_line,
+                document=doc_id,
+            )
+        )
     found = [_with_doc(f, doc_id) for f in found]
     if cf is None or layers is None or any(f.level == "error" for f in found):
         # Like the UD validator's levels: a file with format errors is not checked

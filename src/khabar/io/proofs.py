@@ -16,8 +16,9 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 MARKER = ".khabar-output.json"  # an export's or a report's list of the files Khabar wrote there
 MANIFEST = "manifest.json"  # a build's

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.io.project import load_project

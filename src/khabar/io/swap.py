@@ -23,8 +23,9 @@ import errno
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # linux/fs.h

@@ -29,7 +29,6 @@ def pipeline() -> Language:
     """spaCy's blank English tokenizer and rule-based sentencizer (no model), made once a process."""
     import spacy  # 2.5 s to import (measured): paid where a text is tokenized, not by `khabar --help`
 
-
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
@@ -56,7 +55,7 @@ def tokenize(text: str) -> tuple[tuple[Token, ...], tuple[Sentence, ...]]:
 OPENING_QUOTES = frozenset('"\u201c')
 
 
-def _sentence_starts(text: str, rows: "np.ndarray") -> "np.ndarray":
+def _sentence_starts(text: str, rows: np.ndarray) -> np.ndarray:
     """Whether each token starts a sentence: the sentencizer's starts, plus the first
     token after a line break, with an opening quote moved to the sentence it opens."""
     starts = rows[:, 3] == 1

@@ -39,8 +39,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _STR, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int"
 _DROPPED = object()  # the pending key of a mapping whose key was refused
 _REFUSED = object()  # a value refused by a guard (reported): None in its collection, and no key
-_TOO_DEEP = (f"expected at most {MAX_DEPTH} levels of nested mappings and lists (annotation files need 5); found more, "
-             "which Khabar does not read (flatten the structure: see docs/checks.md)")
+_TOO_DEEP = (
+    f"expected at most {MAX_DEPTH} levels of nested mappings and lists (annotation files need 5); found more, "
+    "which Khabar does not read (flatten the structure: see docs/checks.md)"
+)
 
 
 class LDict(dict):
@@ -100,8 +102,12 @@ class _Builder:
         if self.problems and self.problems[-1].check == "yaml-alias" and self.problems[-1].line == _line(event):
             return
         kind = "an alias `*" if type(event) is AliasEvent else "an anchor `&"
-        self.refuse("yaml-alias", _line(event), f"expected no YAML anchors or aliases (no Khabar file needs them, and aliases can "
-                    f"multiply a small file into billions of values); found {kind}{event.anchor}` (write the value out in full)")
+        self.refuse(
+            "yaml-alias",
+            _line(event),
+            f"expected no YAML anchors or aliases (no Khabar file needs them, and aliases can "
+            f"multiply a small file into billions of values); found {kind}{event.anchor}` (write the value out in full)",
+        )
 
     def scalar(self, event: ScalarEvent) -> Any:
         tag, value = event.tag, event.value
@@ -110,8 +116,12 @@ class _Builder:
         if tag == _STR:
             return value
         if tag == _INT and len(value.lstrip("+-")) > MAX_INT_DIGITS:
-            self.refuse("yaml-int-too-long", _line(event), f"expected an integer of at most {MAX_INT_DIGITS} digits (offsets and indices "
-                        f"need 7); found one written with {len(value):,} characters, which Khabar does not read (check the number)")
+            self.refuse(
+                "yaml-int-too-long",
+                _line(event),
+                f"expected an integer of at most {MAX_INT_DIGITS} digits (offsets and indices "
+                f"need 7); found one written with {len(value):,} characters, which Khabar does not read (check the number)",
+            )
             return _REFUSED
         try:
             # The stubs type a node's marks as yaml.error.Mark alone; libyaml's events carry yaml._yaml.Mark, which serve as well.
@@ -204,8 +214,12 @@ def _error(exc: yaml.YAMLError, text: str) -> YamlProblem:
         bad = Reader.NON_PRINTABLE.search(text)
         at = bad.start() if bad is not None else 0
         code = f"U+{ord(text[at]):04X}" if bad is not None else "a character"
-        return YamlProblem("yaml-syntax", text.count("\n", 0, at) + 1, f"expected printable characters only; found {code} at column "
-                           f"{at - text.rfind(chr(10), 0, at)}, which YAML does not allow: delete it, or write it as an escape in a double-quoted string")
+        return YamlProblem(
+            "yaml-syntax",
+            text.count("\n", 0, at) + 1,
+            f"expected printable characters only; found {code} at column "
+            f"{at - text.rfind(chr(10), 0, at)}, which YAML does not allow: delete it, or write it as an escape in a double-quoted string",
+        )
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     problem = getattr(exc, "problem", None)
@@ -240,4 +254,3 @@ def line_of(container: Any, key: str | int, default: int) -> int:
     if isinstance(container, LList) and isinstance(key, int) and 0 <= key < len(container.item_lines):
         return container.item_lines[key]
     return getattr(container, "line", default)
-

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from sys import intern
-from typing import Any, Callable, Union
+from typing import Any
 
 from khabar.io.guards import MAX_INT_DIGITS
 from khabar.io.yamlnodes import LDict, LList
@@ -42,7 +43,7 @@ _PIECES = {"text": _TEXT, "int": _INT, "plains": _PLAINS, "ints": _INTS}
 _SCALAR = re.compile(_TEXT)
 _WORDS = re.compile(_PLAINS)
 
-Kind = Union[str, tuple[tuple[str, str], ...]]  # a piece, or a nested mapping of pieces
+Kind = str | tuple[tuple[str, str], ...]  # a piece, or a nested mapping of pieces
 SPAN: tuple[tuple[str, str], ...] = (("start", "int"), ("end", "int"), ("text", "text"))
 #: The layouts, most frequent first: a mention, an entity (with or without members), a value, a relation.
 SHAPES: tuple[tuple[tuple[str, Kind], ...], ...] = (
@@ -75,8 +76,13 @@ class _Shape:
 def _compile(shape: tuple[tuple[str, Kind], ...]) -> _Shape:
     kinds = tuple(_flat(shape))
     last = shape[-1][1]
-    return _Shape(re.compile(_regex(shape)), tuple(k for k, _ in shape), tuple(k for k, _ in last) if isinstance(last, tuple) else None,
-                  kinds, tuple(i for i, k in enumerate(kinds) if k in ("plains", "ints")))
+    return _Shape(
+        re.compile(_regex(shape)),
+        tuple(k for k, _ in shape),
+        tuple(k for k, _ in last) if isinstance(last, tuple) else None,
+        kinds,
+        tuple(i for i, k in enumerate(kinds) if k in ("plains", "ints")),
+    )
 
 
 #: The layouts' names, in :data:`SHAPES` order.
@@ -173,7 +179,7 @@ def shaped(text: str, line: int) -> LDict | None:
     """The value of the flow mapping ``text`` (one line, ``line``), or None when it is not in :data:`SHAPES`.
 
     The shapes' keys differ, so at most one layout's expression matches a line."""
-    for layout, shape in _COMPILED.items():
+    for layout, shape in _COMPILED.items():  # noqa: B007 (the matching layout's shape is used after the loop)
         values = line_values(layout, text)
         if values is not None:
             break

@@ -18,6 +18,17 @@ from khabar.schema.model import (
 from khabar.schema.rows import document_from_row, to_row
 
 __all__ = [
-    "Attribution", "Document", "Entity", "Fragment", "Mention", "NerSpan", "Relation",
-    "SchemaError", "Sentence", "Token", "Value", "document_from_row", "to_row",
+    "Attribution",
+    "Document",
+    "Entity",
+    "Fragment",
+    "Mention",
+    "NerSpan",
+    "Relation",
+    "SchemaError",
+    "Sentence",
+    "Token",
+    "Value",
+    "document_from_row",
+    "to_row",
 ]

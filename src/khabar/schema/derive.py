@@ -26,13 +26,7 @@ def derive_ner(doc: Document) -> tuple[NerSpan, ...]:
     name mention's head contains, labelled with their entity's type (OTHER is
     not an OntoNotes label and is left out), plus every value."""
     types = {entity.id: entity.type for entity in doc.entities}
-    heads = sorted(
-        {
-            (m.head_start, m.head_end, types[m.entity])
-            for m in doc.mentions
-            if m.kind == "NAM" and types.get(m.entity) in NAME_TYPES
-        }
-    )
+    heads = sorted({(m.head_start, m.head_end, types[m.entity]) for m in doc.mentions if m.kind == "NAM" and types.get(m.entity) in NAME_TYPES})
     # A head is dropped when another head contains it. In (start, -end) order every
     # head that contains a span comes before it, so one sweep with the largest end so
     # far finds them all (not a quadratic scan).
@@ -43,6 +37,4 @@ def derive_ner(doc: Document) -> tuple[NerSpan, ...]:
         reach = max(reach, end)
     spans = {(start, end, label) for start, end, label in heads if (start, end) not in contained}
     spans.update((v.start, v.end, v.type) for v in doc.values)
-    return tuple(
-        NerSpan(start=s, end=e, label=label, text=doc.text[s:e]) for s, e, label in sorted(spans)
-    )
+    return tuple(NerSpan(start=s, end=e, label=label, text=doc.text[s:e]) for s, e, label in sorted(spans))

@@ -104,8 +104,10 @@ def unsafe_id_message(name: str, value: str) -> str:
     shown = repr(value) if len(value) <= 64 else f"{value[:64]!r}…"
     what = f"`id` {shown} is not a safe id" if name == "id" else f"`{name}` names {shown}, which is not a safe id"
     fix = "rename it, here and wherever it is referenced" if name == "id" else "refer to the annotation by its id"
-    return (f"{what}; expected a letter or digit, then letters, digits, '.', '_', ':' or '-', at most 128 characters "
-            f"({ID_PATTERN}); found {_offender(value)}; {fix}")
+    return (
+        f"{what}; expected a letter or digit, then letters, digits, '.', '_', ':' or '-', at most 128 characters "
+        f"({ID_PATTERN}); found {_offender(value)}; {fix}"
+    )
 
 
 def _offender(value: str) -> str:

@@ -1,12 +1,22 @@
 """Closed label inventories shared by the model, the checks and the views."""
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Mapping
+from typing import Final
 
 #: OntoNotes 5 name types, plus OTHER for unnamed issues and documents.
 NAME_TYPES: Final = (
-    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT",
-    "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
 )
 ENTITY_TYPES: Final = NAME_TYPES + ("OTHER",)
 
@@ -33,11 +43,13 @@ SPLITS_TEST_FIRST: Final = (HELD_OUT, *(s for s in SPLITS if s != HELD_OUT))
 
 #: The licences a document's text may carry (the front matter's ``licence``): id -> (name, URL or None).
 #: One table: the checks, the card, LICENSE.md and croissant.json all read it.
-TEXT_LICENCES: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType({
-    "CC-BY-2.5": ("Creative Commons Attribution 2.5 Generic", "https://creativecommons.org/licenses/by/2.5/"),
-    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
-    "CC0-1.0": ("Creative Commons Zero v1.0 Universal (public domain dedication)", "https://creativecommons.org/publicdomain/zero/1.0/"),
-    "all-rights-reserved": ("All rights reserved by the publisher; not openly licensed", None),
-})
+TEXT_LICENCES: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
+    {
+        "CC-BY-2.5": ("Creative Commons Attribution 2.5 Generic", "https://creativecommons.org/licenses/by/2.5/"),
+        "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
+        "CC0-1.0": ("Creative Commons Zero v1.0 Universal (public domain dedication)", "https://creativecommons.org/publicdomain/zero/1.0/"),
+        "all-rights-reserved": ("All rights reserved by the publisher; not openly licensed", None),
+    }
+)
 #: The licence of the annotations (ours), an id of :data:`TEXT_LICENCES`.
 ANNOTATION_LICENCE: Final = "CC-BY-4.0"

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from khabar.core.markdown import code, escape, link, table
 from khabar.schema.labels import ANNOTATION_LICENCE, SPLITS_TEST_FIRST, TEXT_LICENCES
@@ -47,8 +48,9 @@ def _ordered(documents: Sequence[Meta]) -> list[Meta]:
 
 def documents_table(documents: Sequence[Meta]) -> str:
     """Every document: id, split, source, licence (linked), attribution, url."""
-    rows = [(d["id"], d["split"], d["source"], link(licence_name(d["licence"]), licence_url(d["licence"])), d["attribution"], d["url"])
-            for d in _ordered(documents)]
+    rows = [
+        (d["id"], d["split"], d["source"], link(licence_name(d["licence"]), licence_url(d["licence"])), d["attribution"], d["url"]) for d in _ordered(documents)
+    ]
     return table(("document", "split", "source", "licence of the text", "attribution", "url"), rows)
 
 
@@ -63,25 +65,34 @@ def _closed_sentence(documents: Sequence[Meta]) -> str:
         return "Every text is openly licensed."
     sources = sorted({escape(d["source"] or "its publisher") for d in shut})
     ids = ", ".join(code(d["id"]) for d in shut)
-    return (f"The text of {len(shut)} document(s) ({ids}; {', '.join(sources)}) is **not openly licensed**: all rights are reserved by "
-            "the publisher. It is included for research use (evaluation) only, it is not covered by the annotations' licence, and "
-            "redistributing it needs the publisher's permission.")
+    return (
+        f"The text of {len(shut)} document(s) ({ids}; {', '.join(sources)}) is **not openly licensed**: all rights are reserved by "
+        "the publisher. It is included for research use (evaluation) only, it is not covered by the annotations' licence, and "
+        "redistributing it needs the publisher's permission."
+    )
 
 
 def licences_section(documents: Sequence[Meta], *, card: bool = True) -> str:
     """The card's "Licences" section body (``card=False``: ``LICENSE.md``'s)."""
     name, url = TEXT_LICENCES[ANNOTATION_LICENCE]
     counts = Counter(d["licence"] for d in documents)
-    summary = ", ".join(f"{link(k, licence_url(k))} ({escape(licence_name(k))}) for {n} document(s)" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-    return "\n\n".join([
-        f"Khabar mixes licences. The annotations (entities, mentions, values, relations, attributions and the layers derived from them) are "
-        f"released by the Khabar maintainers under {link(name, url)} ({ANNOTATION_LICENCE}). Each document's text (the `text` column, and the "
-        f"tokens and sentences every config makes from it) keeps its source's licence, given per document below: {summary or 'no document yet'}.",
-        _closed_sentence(documents),
-        documents_table(documents),
-        (f"The same table is in `{LICENCE_FILE}` next to this card; the card's metadata says `license: other` and links to it." if card
-         else "The dataset card (`README.md`) gives the same table; its metadata says `license: other` and links to this file."),
-    ])
+    summary = ", ".join(
+        f"{link(k, licence_url(k))} ({escape(licence_name(k))}) for {n} document(s)" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    )
+    return "\n\n".join(
+        [
+            f"Khabar mixes licences. The annotations (entities, mentions, values, relations, attributions and the layers derived from them) are "
+            f"released by the Khabar maintainers under {link(name, url)} ({ANNOTATION_LICENCE}). Each document's text (the `text` column, and the "
+            f"tokens and sentences every config makes from it) keeps its source's licence, given per document below: {summary or 'no document yet'}.",
+            _closed_sentence(documents),
+            documents_table(documents),
+            (
+                f"The same table is in `{LICENCE_FILE}` next to this card; the card's metadata says `license: other` and links to it."
+                if card
+                else "The dataset card (`README.md`) gives the same table; its metadata says `license: other` and links to this file."
+            ),
+        ]
+    )
 
 
 def licence_file(*, documents: Sequence[Meta]) -> str:
@@ -92,8 +103,11 @@ def licence_file(*, documents: Sequence[Meta]) -> str:
 def card_licence(documents: Sequence[Meta]) -> dict[str, str]:
     """The card's licence metadata: the Hub's convention for a dataset of mixed licences."""
     in_use = sorted({str(d["licence"]) for d in documents})
-    details = (f"Annotations: {ANNOTATION_LICENCE}. Texts: each document's own licence ({', '.join(in_use) or 'none yet'}), listed per document in "
-               f"{LICENCE_FILE}; " + ("some texts are not openly licensed (all rights reserved by the publisher)." if closed(documents) else "all are openly licensed."))
+    details = (
+        f"Annotations: {ANNOTATION_LICENCE}. Texts: each document's own licence ({', '.join(in_use) or 'none yet'}), listed per document in "
+        f"{LICENCE_FILE}; "
+        + ("some texts are not openly licensed (all rights reserved by the publisher)." if closed(documents) else "all are openly licensed.")
+    )
     return {"license": "other", "license_name": LICENCE_NAME, "license_link": LICENCE_FILE, "license_details": details}
 
 
@@ -118,14 +132,18 @@ def contamination_section(documents: Sequence[Meta]) -> str:
     """The card's contamination warning, from the documents' ``provenance``."""
     shared = contamination(documents)
     if not shared:
-        return ("No document's provenance names another public corpus: as far as this repository records, no text of Khabar is in "
-                "GUM, OntoGUM or another annotated corpus.")
+        return (
+            "No document's provenance names another public corpus: as far as this repository records, no text of Khabar is in "
+            "GUM, OntoGUM or another annotated corpus."
+        )
     splits = {d["id"]: d["split"] for d in documents}
     rows = [(doc_id, splits[doc_id], name or "not stated", split or "not stated") for doc_id, name, split in shared]
-    return "\n\n".join([
-        f"**Warning: {len(shared)} text(s) of Khabar are also in GUM**, the Georgetown University Multilayer corpus, and so in OntoGUM, "
-        "which is derived from GUM. A system trained or tuned on GUM or OntoGUM has seen these texts (and their GUM annotations), so its "
-        "scores on them are not held-out scores: report them apart, or leave those documents out.",
-        table(("document", "Khabar split", "GUM document", "GUM split"), rows),
-        "The list is generated from each document's `provenance` field.",
-    ])
+    return "\n\n".join(
+        [
+            f"**Warning: {len(shared)} text(s) of Khabar are also in GUM**, the Georgetown University Multilayer corpus, and so in OntoGUM, "
+            "which is derived from GUM. A system trained or tuned on GUM or OntoGUM has seen these texts (and their GUM annotations), so its "
+            "scores on them are not held-out scores: report them apart, or leave those documents out.",
+            table(("document", "Khabar split", "GUM document", "GUM split"), rows),
+            "The list is generated from each document's `provenance` field.",
+        ]
+    )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from khabar.schema import labels
 from khabar.schema.derive import NerSpan, derive_ner
@@ -39,7 +40,13 @@ class Fragment:
     text: str
 
     def __post_init__(self) -> None:
-        if type(self.start) is int and type(self.end) is int and type(self.text) is str and 0 <= self.start < self.end and len(self.text) == self.end - self.start:
+        if (
+            type(self.start) is int
+            and type(self.end) is int
+            and type(self.text) is str
+            and 0 <= self.start < self.end
+            and len(self.text) == self.end - self.start
+        ):
             return  # the common case in one test (a corpus has hundreds of thousands); the checks below say what is wrong
         span_range(self)
         need(self, "text", str)
@@ -94,9 +101,20 @@ class Mention:
     head_end: int
 
     def __post_init__(self) -> None:
-        if (type(self.id) is str and type(self.entity) is str and type(self.text) is str and self.kind in labels.MENTION_KINDS
-                and type(self.start) is int and type(self.end) is int and type(self.head_start) is int and type(self.head_end) is int
-                and 0 <= self.start < self.end and 0 <= self.head_start < self.head_end and safe_id(self.id) and safe_id(self.entity)):
+        if (
+            type(self.id) is str
+            and type(self.entity) is str
+            and type(self.text) is str
+            and self.kind in labels.MENTION_KINDS
+            and type(self.start) is int
+            and type(self.end) is int
+            and type(self.head_start) is int
+            and type(self.head_end) is int
+            and 0 <= self.start < self.end
+            and 0 <= self.head_start < self.head_end
+            and safe_id(self.id)
+            and safe_id(self.entity)
+        ):
             return  # the common case in one test; the checks below say what is wrong
         need(self, "id", str)
         need(self, "entity", str)
@@ -119,8 +137,15 @@ class Value:
     text: str
 
     def __post_init__(self) -> None:
-        if (type(self.id) is str and type(self.text) is str and self.type in labels.VALUE_TYPES
-                and type(self.start) is int and type(self.end) is int and 0 <= self.start < self.end and safe_id(self.id)):
+        if (
+            type(self.id) is str
+            and type(self.text) is str
+            and self.type in labels.VALUE_TYPES
+            and type(self.start) is int
+            and type(self.end) is int
+            and 0 <= self.start < self.end
+            and safe_id(self.id)
+        ):
             return  # the common case in one test; the checks below say what is wrong
         need(self, "id", str)
         need_safe_id("id", self.id)
@@ -147,9 +172,7 @@ class Relation:
         need(self, "tail", str)
         need_safe_id("head", self.head)
         need_safe_id("tail", self.tail)
-        if not isinstance(self.evidence, tuple) or not all(
-            isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in self.evidence
-        ):
+        if not isinstance(self.evidence, tuple) or not all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in self.evidence):
             raise SchemaError("yaml-type", f"`evidence` must be a list of sentence indices, found {self.evidence!r}")
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from functools import cache
 from sys import intern
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import (
@@ -68,9 +69,7 @@ def _fragments(items: Any) -> tuple[Fragment, ...]:
 
 def _attribution(row: Mapping[str, Any]) -> Attribution:
     roles = {role: _fragments(row[role]) for role in ATTRIBUTION_ROLES}
-    return Attribution(
-        id=row["id"], type=row["type"], source_entity=row["source_entity"], parent=row["parent"], **roles
-    )
+    return Attribution(id=row["id"], type=row["type"], source_entity=row["source_entity"], parent=row["parent"], **roles)
 
 
 def _tokens(rows: Any, size: int) -> tuple[Token, ...]:

@@ -8,7 +8,8 @@ same way, never guessed into one.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from khabar.core.findings import KhabarError, finding
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
@@ -20,8 +21,16 @@ T = TypeVar("T")
 def split_of(doc: Document) -> str:
     """``doc``'s split; :class:`KhabarError` (``split-missing``) when it has none."""
     if doc.split is None:
-        raise KhabarError([finding("split-missing", f"expected document {doc.id!r} in a split ({', '.join(SPLITS)}); found none: it cannot be "
-                                   "built, scored or reported (state `split` in its front matter)", document=doc.id)])
+        raise KhabarError(
+            [
+                finding(
+                    "split-missing",
+                    f"expected document {doc.id!r} in a split ({', '.join(SPLITS)}); found none: it cannot be "
+                    "built, scored or reported (state `split` in its front matter)",
+                    document=doc.id,
+                )
+            ]
+        )
     return doc.split
 
 

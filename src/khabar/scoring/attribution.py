@@ -64,12 +64,7 @@ __all__ = [
 
 def _is_span(value: object) -> bool:
     """A (start, end) pair of ints with 0 <= start < end."""
-    return (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(type(v) is int for v in value)
-        and 0 <= value[0] < value[1]
-    )
+    return isinstance(value, (tuple, list)) and len(value) == 2 and all(type(v) is int for v in value) and 0 <= value[0] < value[1]
 
 
 def _fragments(role: str, value: object) -> tuple[Span, ...]:
@@ -78,9 +73,7 @@ def _fragments(role: str, value: object) -> tuple[Span, ...]:
     spans = set()
     for span in value:
         if not _is_span(span):
-            raise ValueError(
-                f"{role} fragment must be (start, end) with 0 <= start < end: {span!r}"
-            )
+            raise ValueError(f"{role} fragment must be (start, end) with 0 <= start < end: {span!r}")
         spans.add((span[0], span[1]))
     return tuple(sorted(spans))
 
@@ -145,9 +138,7 @@ def token_indices(*, fragments: Iterable[Span], tokens: Sequence[Span]) -> froze
     return _Tokens(tokens).cover(_fragments("fragments", fragments))
 
 
-def _role_tokens(
-    attributions: Sequence[Attribution], index: _Tokens
-) -> list[dict[str, frozenset[int]]]:
+def _role_tokens(attributions: Sequence[Attribution], index: _Tokens) -> list[dict[str, frozenset[int]]]:
     return [{role: index.cover(getattr(a, role)) for role in ROLES} for a in attributions]
 
 
@@ -165,9 +156,7 @@ def _pairs(
     if not n or not m:
         return []
     gold_rank = {i: r for r, i in enumerate(sorted(range(n), key=lambda i: _position(gold[i])))}
-    pred_rank = {
-        j: r for r, j in enumerate(sorted(range(m), key=lambda j: _position(predicted[j])))
-    }
+    pred_rank = {j: r for r, j in enumerate(sorted(range(m), key=lambda j: _position(predicted[j])))}
     unit_order = n * m + 1  # exceeds any total rank displacement
     unit_exact = (3 * min(n, m) + 1) * unit_order  # exceeds any total of the lower terms
     overlap = [[len(g["content"] & p["content"]) for p in pred_tokens] for g in gold_tokens]
@@ -178,25 +167,17 @@ def _pairs(
         for j in range(m):
             if overlap[i][j]:
                 same = sum(getattr(gold[i], r) == getattr(predicted[j], r) for r in ROLES)
-                weights[i][j] = float(
-                    overlap[i][j] * unit_exact
-                    + same * unit_order
-                    - abs(gold_rank[i] - pred_rank[j])
-                )
+                weights[i][j] = float(overlap[i][j] * unit_exact + same * unit_order - abs(gold_rank[i] - pred_rank[j]))
     rows, cols = linear_sum_assignment(weights, maximize=True)
     return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if overlap[i][j]]
 
 
-def pair_attributions(
-    *, gold: Sequence[object], predicted: Sequence[object], tokens: Sequence[Span]
-) -> list[tuple[int, int]]:
+def pair_attributions(*, gold: Sequence[object], predicted: Sequence[object], tokens: Sequence[Span]) -> list[tuple[int, int]]:
     """One document's (gold index, predicted index) pairs, sorted by gold index."""
     gold_attrs = [_coerce(a) for a in gold]
     pred_attrs = [_coerce(a) for a in predicted]
     index = _Tokens(tokens)
-    return _pairs(
-        gold_attrs, pred_attrs, _role_tokens(gold_attrs, index), _role_tokens(pred_attrs, index)
-    )
+    return _pairs(gold_attrs, pred_attrs, _role_tokens(gold_attrs, index), _role_tokens(pred_attrs, index))
 
 
 def score_attributions(
@@ -221,12 +202,7 @@ def score_attributions(
         pairs = _pairs(gold_attrs, pred_attrs, gold_tok, pred_tok)
         for role in ROLES:
             exact, partial = counts["exact"][role], counts["partial"][role]
-            exact[0] += sum(
-                1
-                for i, j in pairs
-                if getattr(gold_attrs[i], role)
-                and getattr(gold_attrs[i], role) == getattr(pred_attrs[j], role)
-            )
+            exact[0] += sum(1 for i, j in pairs if getattr(gold_attrs[i], role) and getattr(gold_attrs[i], role) == getattr(pred_attrs[j], role))
             exact[1] += sum(1 for a in gold_attrs if getattr(a, role))
             exact[2] += sum(1 for a in pred_attrs if getattr(a, role))
             partial[0] += sum(len(gold_tok[i][role] & pred_tok[j][role]) for i, j in pairs)
@@ -237,16 +213,9 @@ def score_attributions(
         whole[1] += len(gold_attrs)
         whole[2] += len(pred_attrs)
     for position in range(3):
-        counts["partial"]["attribution"][position] = sum(
-            counts["partial"][role][position] for role in ROLES
-        )
+        counts["partial"]["attribution"][position] = sum(counts["partial"][role][position] for role in ROLES)
     scores = {
-        kind: MappingProxyType(
-            {
-                name: PRF.from_counts(true_positives=tp, gold=g, predicted=p)
-                for name, (tp, g, p) in table.items()
-            }
-        )
+        kind: MappingProxyType({name: PRF.from_counts(true_positives=tp, gold=g, predicted=p) for name, (tp, g, p) in table.items()})
         for kind, table in counts.items()
     }
     return AttributionScores(exact=scores["exact"], partial=scores["partial"])

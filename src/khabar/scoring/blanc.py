@@ -61,13 +61,15 @@ class BlancScores:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "precision": float(self.precision_fraction), "recall": float(self.recall_fraction), "f1": float(self.f1_fraction),
-            "coreference_links": self.coref.as_dict(), "non_coreference_links": self.non_coref.as_dict(),
+            "precision": float(self.precision_fraction),
+            "recall": float(self.recall_fraction),
+            "f1": float(self.f1_fraction),
+            "coreference_links": self.coref.as_dict(),
+            "non_coreference_links": self.non_coref.as_dict(),
         }
 
 
-def blanc_document(key: Sequence[tuple[Hashable, ...]], response: Sequence[tuple[Hashable, ...]],
-                   overlaps: Mapping[tuple[int, int], int]) -> BlancScores:
+def blanc_document(key: Sequence[tuple[Hashable, ...]], response: Sequence[tuple[Hashable, ...]], overlaps: Mapping[tuple[int, int], int]) -> BlancScores:
     """BLANC's counts on one document: normalised clusters (no repeated mention) and their
     overlaps, ``(key index, response index) -> |k & r|`` for the pairs that share a mention."""
     key_links = sum(_pairs(len(k)) for k in key)

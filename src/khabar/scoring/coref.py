@@ -66,19 +66,14 @@ __all__ = [
 ]  # fmt: skip
 
 
-def normalize_clusters(
-    *, clusters: Sequence[Cluster], singletons: bool = True
-) -> list[tuple[Hashable, ...]]:
+def normalize_clusters(*, clusters: Sequence[Cluster], singletons: bool = True) -> list[tuple[Hashable, ...]]:
     """Drop repeated mentions (first occurrence wins) and empty clusters.
 
     With ``singletons=False`` clusters of size one (after de-duplication) are
     removed as well.
     """
     if isinstance(clusters, (str, bytes, Set, Mapping)) or not isinstance(clusters, Sequence):
-        raise ValueError(
-            "clusters must be an ordered sequence (list or tuple) of clusters, "
-            f"got {type(clusters).__name__}"
-        )
+        raise ValueError(f"clusters must be an ordered sequence (list or tuple) of clusters, got {type(clusters).__name__}")
     seen: set[Hashable] = set()
     result: _Clusters = []
     for cluster in clusters:
@@ -98,9 +93,7 @@ def normalize_clusters(
     return result
 
 
-def _document_pairs(
-    key: Documents, response: Documents, singletons: bool
-) -> list[tuple[_Clusters, _Clusters]]:
+def _document_pairs(key: Documents, response: Documents, singletons: bool) -> list[tuple[_Clusters, _Clusters]]:
     for name, side in (("key", key), ("response", response)):
         if not isinstance(side, Mapping):
             raise ValueError(f"{name} must map document ids to clusters, got {type(side).__name__}")
@@ -122,9 +115,7 @@ def _overlaps(key: _Clusters, response: _Clusters) -> _Overlaps:
 def _muc_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps) -> PRF:
     correct = sum(common - 1 for common in overlaps.values())
     links = (sum(len(k) - 1 for k in key), sum(len(r) - 1 for r in response))
-    return PRF(
-        recall_num=correct, recall_den=links[0], precision_num=correct, precision_den=links[1]
-    )
+    return PRF(recall_num=correct, recall_den=links[0], precision_num=correct, precision_den=links[1])
 
 
 def _b_cubed_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps) -> PRF:
@@ -154,9 +145,7 @@ def _ceaf_doc(key: _Clusters, response: _Clusters, overlaps: _Overlaps, *, entit
         key_den, response_den = len(key), len(response)
     else:
         key_den, response_den = sum(len(k) for k in key), sum(len(r) for r in response)
-    return PRF(
-        recall_num=total, recall_den=key_den, precision_num=total, precision_den=response_den
-    )
+    return PRF(recall_num=total, recall_den=key_den, precision_num=total, precision_den=response_den)
 
 
 def _links(size: int) -> int:
@@ -169,8 +158,10 @@ def _lea_side(clusters: _Clusters, other: _Clusters, overlaps: _Overlaps) -> tup
     common_links = Counter[int]()
     for (i, _), common in overlaps.items():
         common_links[i] += _links(common)
-    terms = [(1 if other_size.get(cluster[0]) == 1 else 0, 1) if len(cluster) == 1
-             else (len(cluster) * common_links[i], _links(len(cluster))) for i, cluster in enumerate(clusters)]
+    terms = [
+        (1 if other_size.get(cluster[0]) == 1 else 0, 1) if len(cluster) == 1 else (len(cluster) * common_links[i], _links(len(cluster)))
+        for i, cluster in enumerate(clusters)
+    ]
     return fraction_sum(terms), sum(len(c) for c in clusters)
 
 
@@ -245,16 +236,11 @@ class CorefScores:
         return result
 
 
-def score_coreference(
-    *, key: Documents, response: Documents, singletons: bool = True
-) -> CorefScores:
+def score_coreference(*, key: Documents, response: Documents, singletons: bool = True) -> CorefScores:
     """Every metric at once (documents are normalised once)."""
     pairs = [(k, r, _overlaps(k, r)) for k, r in _document_pairs(key, response, singletons)]
     return CorefScores(
-        **{
-            metric: micro_sum(prfs=(per_document(k, r, o) for k, r, o in pairs))
-            for metric, per_document in _PER_DOCUMENT.items()
-        },
+        **{metric: micro_sum(prfs=(per_document(k, r, o) for k, r, o in pairs)) for metric, per_document in _PER_DOCUMENT.items()},
         blanc=sum((blanc_document(k, r, o) for k, r, o in pairs), BlancScores()),
     )
 
@@ -273,9 +259,7 @@ def _span(mention: Mapping[str, object], start: str, end: str) -> tuple[int, int
     return first, last
 
 
-def clusters_from_mentions(
-    *, mentions: Iterable[Mapping[str, object]], by: str = "extent"
-) -> list[tuple[tuple[int, int], ...]]:
+def clusters_from_mentions(*, mentions: Iterable[Mapping[str, object]], by: str = "extent") -> list[tuple[tuple[int, int], ...]]:
     """Group one document's mention dicts into clusters of span keys.
 
     Mentions are mappings with ``start``, ``end``, ``head_start``, ``head_end``

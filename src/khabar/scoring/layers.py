@@ -15,9 +15,9 @@ Matching rules (also in ``docs/evaluation.md``):
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import fields
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document
@@ -63,10 +63,7 @@ def _clusters(mentions: Iterable[tuple[str, tuple[int, int]]]) -> list[tuple[tup
 def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, CorefScores]:
     out: dict[str, CorefScores] = {}
     for by in ("extent", "head"):
-        key: Documents = {
-            d.id: _clusters((m.entity, (m.start, m.end) if by == "extent" else (m.head_start, m.head_end)) for m in d.mentions)
-            for d in gold
-        }
+        key: Documents = {d.id: _clusters((m.entity, (m.start, m.end) if by == "extent" else (m.head_start, m.head_end)) for m in d.mentions) for d in gold}
         response: Documents = {
             d.id: _clusters(
                 (x["entity"], (x["start"], x["end"]) if by == "extent" else (x.get("head_start", x["start"]), x.get("head_end", x["end"])))
@@ -95,7 +92,9 @@ def relations(gold: list[Document], preds: Mapping[str, Prediction], *, labelled
 
     def fact(doc_id: str, label: str, head: Any, tail: Any, evidence: Iterable[int]) -> tuple[Any, ...]:
         if labelled:
-            return (doc_id, *_canonical(label, head, tail), label, frozenset(evidence)) if label in RELATIONS else (doc_id, head, tail, label, frozenset(evidence))
+            return (
+                (doc_id, *_canonical(label, head, tail), label, frozenset(evidence)) if label in RELATIONS else (doc_id, head, tail, label, frozenset(evidence))
+            )
         return (doc_id, *sorted((head, tail), key=str), "related")
 
     gold_facts = [fact(d.id, r.label, r.head, r.tail, r.evidence) for d in gold for r in d.relations]
@@ -139,10 +138,18 @@ def _entity_spans(items: Iterable[tuple[str, int, int]]) -> dict[Hashable, set[t
 
 def attributions(gold: list[Document], preds: Mapping[str, Prediction]) -> AttributionScores:
     def roles(item: Any) -> dict[str, list[tuple[int, int]]]:
-        return {role: [(f["start"], f["end"]) if isinstance(f, dict) else (f.start, f.end) for f in (item[role] if isinstance(item, dict) else getattr(item, role)) or []] for role in ATTRIBUTION_ROLES}
+        return {
+            role: [
+                (f["start"], f["end"]) if isinstance(f, dict) else (f.start, f.end)
+                for f in (item[role] if isinstance(item, dict) else getattr(item, role)) or []
+            ]
+            for role in ATTRIBUTION_ROLES
+        }
 
     g: Mapping[Hashable, Sequence[object]] = {d.id: [roles(a) for a in d.attributions] for d in gold}
-    p: Mapping[Hashable, Sequence[object]] = {d.id: [roles({r: x.get(r) or [] for r in ATTRIBUTION_ROLES}) for x in _layer(preds.get(d.id), "attributions")] for d in gold}
+    p: Mapping[Hashable, Sequence[object]] = {
+        d.id: [roles({r: x.get(r) or [] for r in ATTRIBUTION_ROLES}) for x in _layer(preds.get(d.id), "attributions")] for d in gold
+    }
     tokens: Mapping[Hashable, Sequence[tuple[int, int]]] = {d.id: [(t.start, t.end) for t in d.tokens] for d in gold}
     return score_attributions(gold=g, predicted=p, tokens=tokens)
 
@@ -175,7 +182,9 @@ def picklable(scores: Any) -> Any:
 
 #: layer -> (scores of some gold documents and their predictions, pooled with :func:`pooled`; the results as plain data)
 SCORERS: Mapping[str, tuple[Callable[[list[Document], Mapping[str, Prediction]], Any], Callable[[Any], dict[str, Any]]]] = {
-    "ner": (ner, ner_results), "coref": (coref, coref_results), "relations": (relations, relations_results),
+    "ner": (ner, ner_results),
+    "coref": (coref, coref_results),
+    "relations": (relations, relations_results),
     "attributions": (attributions, attributions_results),
 }
 #: which prediction layer makes a scorer run

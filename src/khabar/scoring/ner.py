@@ -37,9 +37,7 @@ def _entity_set(entities: Iterable[EntityTuple], side: str) -> set[EntityTuple]:
     result: set[EntityTuple] = set()
     for item in entities:
         if not isinstance(item, tuple) or len(item) != 4:
-            raise ValueError(
-                f"{side} entity must be a (doc_id, start, end, label) tuple, got {item!r}"
-            )
+            raise ValueError(f"{side} entity must be a (doc_id, start, end, label) tuple, got {item!r}")
         doc_id, start, end, label = item
         for name, value in (("start", start), ("end", end)):
             if isinstance(value, bool) or not isinstance(value, int):
@@ -58,7 +56,5 @@ def score_ner(*, gold: Iterable[EntityTuple], predicted: Iterable[EntityTuple]) 
     pred_set = _entity_set(predicted, "predicted")
     correct = gold_set & pred_set
     labels = per_label(correct=correct, gold=gold_set, predicted=pred_set, label=lambda e: e[3])
-    micro = PRF.from_counts(
-        true_positives=len(correct), gold=len(gold_set), predicted=len(pred_set)
-    )
+    micro = PRF.from_counts(true_positives=len(correct), gold=len(gold_set), predicted=len(pred_set))
     return NERScores(micro=micro, per_label=labels)

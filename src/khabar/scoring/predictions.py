@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_PREDICTIONS_BYTES, read_guarded
@@ -74,8 +75,9 @@ def _shape_errors(layer: str, items: Any) -> list[str]:
     return problems
 
 
-def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None = None, split: str | None = None,
-                     elsewhere: Mapping[str, str] | None = None) -> tuple[list[Prediction], list[Finding]]:
+def read_predictions(
+    *, path: Path, texts: Mapping[str, str], shown: str | None = None, split: str | None = None, elsewhere: Mapping[str, str] | None = None
+) -> tuple[list[Prediction], list[Finding]]:
     """Parse and check a predictions file against the gold documents' ``texts`` (id -> text), those of
     ``split``; ``elsewhere``: the gold documents of the other splits (id -> split), whose
     predictions are ``pred-split`` findings."""
@@ -85,15 +87,28 @@ def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None 
     out: list[Prediction] = []
     seen: dict[str, int] = {}
     if not os.path.lexists(path):
-        return [], [finding("pred-json", "expected a predictions file (JSON Lines) here; found none that can be read (no such file); check the --pred path", path=shown, line=1)]
+        return [], [
+            finding(
+                "pred-json",
+                "expected a predictions file (JSON Lines) here; found none that can be read (no such file); check the --pred path",
+                path=shown,
+                line=1,
+            )
+        ]
     data, unreadable = read_guarded(path, shown=shown, limit=MAX_PREDICTIONS_BYTES, within=None)  # a FIFO, a device or a huge file: a finding
     if data is None:
         return [], unreadable
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [], [finding("pred-json", f"expected UTF-8 JSON Lines; found byte {data[exc.start]:#04x} at offset {exc.start} that is not UTF-8 (write the file as UTF-8)",
-                            path=shown, line=data.count(b"\n", 0, exc.start) + 1)]
+        return [], [
+            finding(
+                "pred-json",
+                f"expected UTF-8 JSON Lines; found byte {data[exc.start]:#04x} at offset {exc.start} that is not UTF-8 (write the file as UTF-8)",
+                path=shown,
+                line=data.count(b"\n", 0, exc.start) + 1,
+            )
+        ]
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -110,11 +125,19 @@ def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None 
         at["document"] = doc_id
         if doc_id in elsewhere and doc_id not in texts:
             other = elsewhere[doc_id]
-            found.append(finding("pred-split", f"expected only documents of the split scored, {split}; found {doc_id!r}, a document of the {other} split: "
-                                 f"nothing is scored (remove its line, or score the {other} split with `--split {other}`)", **at))
+            found.append(
+                finding(
+                    "pred-split",
+                    f"expected only documents of the split scored, {split}; found {doc_id!r}, a document of the {other} split: "
+                    f"nothing is scored (remove its line, or score the {other} split with `--split {other}`)",
+                    **at,
+                )
+            )
             continue
         if doc_id not in texts:
-            found.append(finding("pred-unknown-document", f"document {doc_id!r} is not in the gold ({len(texts) + len(elsewhere)} documents); check the id", **at))
+            found.append(
+                finding("pred-unknown-document", f"document {doc_id!r} is not in the gold ({len(texts) + len(elsewhere)} documents); check the id", **at)
+            )
             continue
         if doc_id in seen:
             found.append(finding("pred-duplicate-document", f"document {doc_id!r} was already predicted on line {seen[doc_id]}; give each document once", **at))
@@ -122,7 +145,9 @@ def read_predictions(*, path: Path, texts: Mapping[str, str], shown: str | None 
         seen[doc_id] = number
         text = texts[doc_id]
         if "text" in data and data["text"] != text:
-            found.append(finding("pred-text-mismatch", f"`text` differs from the gold text of {doc_id!r}; predictions must be made on the gold text unchanged", **at))
+            found.append(
+                finding("pred-text-mismatch", f"`text` differs from the gold text of {doc_id!r}; predictions must be made on the gold text unchanged", **at)
+            )
             continue
         layers: dict[str, list[dict[str, Any]]] = {}
         bad = False

@@ -29,9 +29,7 @@ __all__ = ["PRF", "Count", "fraction_sum", "micro_sum"]
 
 def _check_count(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
-        raise ValueError(
-            f"PRF.{name} must be an int or a fractions.Fraction, got {type(value).__name__}"
-        )
+        raise ValueError(f"PRF.{name} must be an int or a fractions.Fraction, got {type(value).__name__}")
     if value < 0:
         raise ValueError(f"PRF.{name} must not be negative, got {value}")
 
@@ -77,13 +75,9 @@ class PRF:
         for name in ("recall_num", "recall_den", "precision_num", "precision_den"):
             _check_count(name, getattr(self, name))
         if self.recall_num > self.recall_den:
-            raise ValueError(
-                f"recall numerator {self.recall_num} exceeds denominator {self.recall_den}"
-            )
+            raise ValueError(f"recall numerator {self.recall_num} exceeds denominator {self.recall_den}")
         if self.precision_num > self.precision_den:
-            raise ValueError(
-                f"precision numerator {self.precision_num} exceeds denominator {self.precision_den}"
-            )
+            raise ValueError(f"precision numerator {self.precision_num} exceeds denominator {self.precision_den}")
 
     @classmethod
     def from_counts(cls, *, true_positives: int, gold: int, predicted: int) -> PRF:
@@ -159,7 +153,6 @@ def micro_sum(*, prfs: Iterable[PRF]) -> PRF:
 def per_label(*, correct: Iterable[_Item], gold: Iterable[_Item], predicted: Iterable[_Item], label: Callable[[_Item], str]) -> Mapping[str, PRF]:
     """Strict P/R/F1 per label, from the sets of correct, gold and predicted items."""
     tp, gold_n, pred_n = (Counter(label(item) for item in items) for items in (correct, gold, predicted))
-    return MappingProxyType({
-        name: PRF.from_counts(true_positives=tp[name], gold=gold_n[name], predicted=pred_n[name])
-        for name in sorted(gold_n.keys() | pred_n.keys())
-    })
+    return MappingProxyType(
+        {name: PRF.from_counts(true_positives=tp[name], gold=gold_n[name], predicted=pred_n[name]) for name in sorted(gold_n.keys() | pred_n.keys())}
+    )

@@ -75,9 +75,7 @@ class RelationScores:
 
 def _parse_fact(item: object, side: str) -> tuple[FactKey, frozenset[int]]:
     if not isinstance(item, tuple) or len(item) not in (4, 5):
-        raise ValueError(
-            f"{side} fact must be (doc_id, head, tail, label[, evidence]), got {item!r}"
-        )
+        raise ValueError(f"{side} fact must be (doc_id, head, tail, label[, evidence]), got {item!r}")
     doc_id, head, tail, label = item[:4]
     if not isinstance(label, str) or not label:
         raise ValueError(f"{side} fact {item!r}: label must be a non-empty str")
@@ -146,12 +144,8 @@ def score_relations(
         precision_den=sum(len(ev) for k, ev in pred_facts.items() if k[0] in documents),
     )
     labels = per_label(correct=correct, gold=gold_facts, predicted=pred_facts, label=lambda k: k[3])
-    relation = PRF.from_counts(
-        true_positives=len(correct), gold=len(gold_facts), predicted=len(pred_facts)
-    )
-    return RelationScores(
-        relation=relation, evidence=evidence_prf, per_label=labels
-    )
+    relation = PRF.from_counts(true_positives=len(correct), gold=len(gold_facts), predicted=len(pred_facts))
+    return RelationScores(relation=relation, evidence=evidence_prf, per_label=labels)
 
 
 def _id_key(entity: Hashable) -> tuple[int, int | str]:
@@ -165,20 +159,13 @@ def _extents(doc_id: Hashable, entity: Hashable, spans: object) -> set[tuple[int
         raise ValueError(f"document {doc_id!r}, entity {entity!r}: mentions must be spans")
     result: set[tuple[int, int]] = set()
     for span in spans:
-        if (
-            not isinstance(span, (tuple, list))
-            or len(span) != 2
-            or any(isinstance(v, bool) or not isinstance(v, int) for v in span)
-            or span[0] > span[1]
-        ):
+        if not isinstance(span, (tuple, list)) or len(span) != 2 or any(isinstance(v, bool) or not isinstance(v, int) for v in span) or span[0] > span[1]:
             raise ValueError(f"document {doc_id!r}, entity {entity!r}: bad mention span {span!r}")
         result.add((span[0], span[1]))
     return result
 
 
-def align_entities(
-    *, gold: EntityMentions, predicted: EntityMentions
-) -> dict[Hashable, dict[Hashable, Hashable]]:
+def align_entities(*, gold: EntityMentions, predicted: EntityMentions) -> dict[Hashable, dict[Hashable, Hashable]]:
     """Map each predicted entity to at most one gold entity, per document.
 
     ``gold`` and ``predicted`` map document id -> entity id -> mention spans

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from datasets import Features, List, Value
 
@@ -14,16 +15,18 @@ from khabar.schema.rows import to_row
 
 def features() -> Features:
     fragments = List(dataclass_features(Fragment))
-    return Features({
-        "id": Value("string"),
-        "document_id": Value("string"),
-        "type": Value("string"),
-        **{role: fragments for role in ATTRIBUTION_ROLES},
-        **{f"{role}_text": Value("string") for role in ATTRIBUTION_ROLES},
-        "source_entity": Value("string"),
-        "source_entity_name": Value("string"),
-        "parent": Value("string"),
-    })
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "type": Value("string"),
+            **{role: fragments for role in ATTRIBUTION_ROLES},
+            **{f"{role}_text": Value("string") for role in ATTRIBUTION_ROLES},
+            "source_entity": Value("string"),
+            "source_entity_name": Value("string"),
+            "parent": Value("string"),
+        }
+    )
 
 
 def rows(doc: Document) -> Iterator[dict[str, Any]]:

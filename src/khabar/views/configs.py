@@ -3,8 +3,9 @@ row builder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import pyarrow as pa
 from datasets import Features
@@ -54,7 +55,15 @@ def view_tables(docs: list[Document], sources: Mapping[str, Source]) -> tuple[di
         if cfg.name == "documents":
             out[cfg.name], changed = documents.table(docs, schema)
             for doc_id, fields in changed:
-                broken.append(finding("build-roundtrip", f"the `documents` row of {doc_id} changes in Arrow (fields {', '.join(fields)}); a bug in the schema or the view, not in the annotations", path=sources[doc_id].annotation_path, line=1, document=doc_id))
+                broken.append(
+                    finding(
+                        "build-roundtrip",
+                        f"the `documents` row of {doc_id} changes in Arrow (fields {', '.join(fields)}); a bug in the schema or the view, not in the annotations",
+                        path=sources[doc_id].annotation_path,
+                        line=1,
+                        document=doc_id,
+                    )
+                )
         else:
             out[cfg.name] = pa.Table.from_pylist(list(view_rows(cfg.name, docs)), schema=schema)
     return out, broken

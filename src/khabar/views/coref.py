@@ -6,7 +6,8 @@ one for OntoNotes-style evaluation.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from datasets import Features, List, Value
 
@@ -14,13 +15,15 @@ from khabar.schema.model import Document
 
 
 def features() -> Features:
-    return Features({
-        "id": Value("string"),
-        "sentences": List(List(Value("string"))),
-        "clusters": List(List(List(Value("int32")))),
-        "cluster_entities": List(Value("string")),
-        "cluster_types": List(Value("string")),
-    })
+    return Features(
+        {
+            "id": Value("string"),
+            "sentences": List(List(Value("string"))),
+            "clusters": List(List(List(Value("int32")))),
+            "cluster_entities": List(Value("string")),
+            "cluster_types": List(Value("string")),
+        }
+    )
 
 
 def rows(doc: Document) -> Iterator[dict[str, Any]]:

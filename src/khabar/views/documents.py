@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -22,7 +23,10 @@ def verify(doc: Document) -> Document:
     """Hard failure (never a warning) when any span disagrees with the text."""
     for span in iter_spans(doc):
         if doc.text[span.start : span.end] != span.stated:
-            raise SchemaError("span-text", f"{doc.id}/{span.annotation}: {span.what} {span.start}-{span.end} states {span.stated!r}, text has {doc.text[span.start:span.end]!r}")
+            raise SchemaError(
+                "span-text",
+                f"{doc.id}/{span.annotation}: {span.what} {span.start}-{span.end} states {span.stated!r}, text has {doc.text[span.start : span.end]!r}",
+            )
     return doc
 
 
@@ -56,8 +60,9 @@ def _row_without_tokens(doc: Document) -> dict[str, Any]:
     return {name: to_row(getattr(doc, name)) for name in _FIELDS}
 
 
-def _changed(docs: list[Document], made: list[dict[str, Any]], rest: pa.Table, tokens: pa.ListArray,
-             lists: tuple[list[int], list[int], list[str]], offsets: list[int]) -> list[tuple[str, list[str]]]:
+def _changed(
+    docs: list[Document], made: list[dict[str, Any]], rest: pa.Table, tokens: pa.ListArray, lists: tuple[list[int], list[int], list[str]], offsets: list[int]
+) -> list[tuple[str, list[str]]]:
     """The round trip: each document whose row (tokens apart) or tokens Arrow gives back otherwise."""
     back = rest.to_pylist()
     got = [part.to_pylist() for part in tokens.flatten().flatten()]

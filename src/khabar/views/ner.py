@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
@@ -11,13 +12,15 @@ from khabar.schema.model import Document
 
 
 def features() -> Features:
-    return Features({
-        "id": Value("string"),
-        "document_id": Value("string"),
-        "sentence": Value("int32"),
-        "tokens": List(Value("string")),
-        "ner_tags": List(ClassLabel(names=list(BIO_TAGS))),
-    })
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "sentence": Value("int32"),
+            "tokens": List(Value("string")),
+            "ner_tags": List(ClassLabel(names=list(BIO_TAGS))),
+        }
+    )
 
 
 def bio_tags(doc: Document) -> list[str]:

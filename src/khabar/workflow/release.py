@@ -69,12 +69,17 @@ def release(*, root: Path, part: str, out: Path, today: datetime.date | None = N
     except (OSError, subprocess.CalledProcessError) as exc:
         raise KhabarError([finding("release-refused", f"{root} is not a git checkout ({exc}); releases are git tags", path=str(root), line=1)]) from None
     if dirty:
-        raise KhabarError([finding("release-refused", "the git tree has uncommitted changes; commit or stash them first:\n" + dirty, path="(git status)", line=1)])
+        raise KhabarError(
+            [finding("release-refused", "the git tree has uncommitted changes; commit or stash them first:\n" + dirty, path="(git status)", line=1)]
+        )
     if refused := refusals(out=out, output=RELEASE, project=root):  # before anything is bumped
         raise KhabarError(refused)
     _, findings = validate(root=root, release=True)
     if errors(findings):
-        raise KhabarError(errors(findings) + [finding("release-refused", "validation failed under the release rules; fix the findings above", path="(khabar validate --release)", line=1)])
+        raise KhabarError(
+            errors(findings)
+            + [finding("release-refused", "validation failed under the release rules; fix the findings above", path="(khabar validate --release)", line=1)]
+        )
     old = project_version(root)
     new = bump(old, part)
     tag = last_tag(root)

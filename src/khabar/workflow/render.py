@@ -18,10 +18,11 @@ Every piece of text is escaped; the output depends only on the document.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.io.atomic import replacing_file
@@ -119,8 +120,10 @@ class _Page:
             mid = f' id="mention-{_a(item.id)}"' if node.first else ""
             title = f"{item.id}: {item.entity}" + (f" ({e.type}, {e.name})" if e else " (unknown entity)") + f", {item.kind}"
             tag = f'<sup class="tag">{escape(item.entity)}</sup>' if node.last else ""
-            return (f'<span class="{cls}"{mid} data-mention="{_a(item.id)}" data-entity="{_a(item.entity)}" data-kind="{item.kind}"'
-                    f' title="{_a(title)}" style="--h:{self.hue.get(item.entity, 0)};--lv:{_layers(node)}">{inner}{tag}</span>')
+            return (
+                f'<span class="{cls}"{mid} data-mention="{_a(item.id)}" data-entity="{_a(item.entity)}" data-kind="{item.kind}"'
+                f' title="{_a(title)}" style="--h:{self.hue.get(item.entity, 0)};--lv:{_layers(node)}">{inner}{tag}</span>'
+            )
         if isinstance(item, Value):
             vid = f' id="value-{_a(item.id)}"' if node.first else ""
             tag = f'<sub class="vtag">{item.type}</sub>' if node.last else ""
@@ -136,21 +139,27 @@ class _Page:
         nodes += [_Node(v.start, v.end, _RANK[Value], v) for v in doc.values]
         forest = _forest([n for n in nodes if 0 <= n.start < n.end <= len(doc.text)])
         body = _html(doc.text, forest, 0, len(doc.text), self.wrap)
-        return (f'<section id="text-view"><h2>Text, mentions and values</h2>'
-                '<input type="checkbox" id="show-labels"> <label for="show-labels" class="toggle">show entity labels</label>'
-                f'<div class="text" id="text">{body}</div></section>')
+        return (
+            f'<section id="text-view"><h2>Text, mentions and values</h2>'
+            '<input type="checkbox" id="show-labels"> <label for="show-labels" class="toggle">show entity labels</label>'
+            f'<div class="text" id="text">{body}</div></section>'
+        )
 
     # -- chains, relations, attributions -----------------------------------
     def chain(self, e: Entity, mentions: list[Mention]) -> str:
         members = ", ".join(self.name(m) for m in e.members)
         items = '<span class="sep">·</span>'.join(
             f'<a class="chain-mention k-{m.kind}" href="#mention-{_a(m.id)}" data-mention="{_a(m.id)}" title="{_a(m.id)} {m.kind}">'
-            f'{escape(m.text)}<sub>s{self.sentence_of(m.start)}</sub></a>' for m in mentions)
-        return (f'<li class="chain" id="entity-{_a(e.id)}" data-entity="{_a(e.id)}" style="--h:{self.hue[e.id]}">'
-                f'<span class="swatch"></span> <code>{escape(e.id)}</code> <span class="etype">{e.type}</span> '
-                f'<span class="ename">{escape(e.name)}</span> <span class="muted">({len(mentions)} mention{"s" * (len(mentions) != 1)})</span>'
-                + (f' <span class="members">group of {members}</span>' if e.members else "")
-                + f'<div class="chain-mentions">{items}</div></li>')
+            f"{escape(m.text)}<sub>s{self.sentence_of(m.start)}</sub></a>"
+            for m in mentions
+        )
+        return (
+            f'<li class="chain" id="entity-{_a(e.id)}" data-entity="{_a(e.id)}" style="--h:{self.hue[e.id]}">'
+            f'<span class="swatch"></span> <code>{escape(e.id)}</code> <span class="etype">{e.type}</span> '
+            f'<span class="ename">{escape(e.name)}</span> <span class="muted">({len(mentions)} mention{"s" * (len(mentions) != 1)})</span>'
+            + (f' <span class="members">group of {members}</span>' if e.members else "")
+            + f'<div class="chain-mentions">{items}</div></li>'
+        )
 
     def chains(self) -> str:
         by_entity: dict[str, list[Mention]] = {}
@@ -168,9 +177,12 @@ class _Page:
         rows = "".join(
             f'<tr data-relation="{_a(r.id)}" data-label="{_a(r.label)}"><td><code>{escape(r.id)}</code></td><td><code>{escape(r.label)}</code></td>'
             f'<td>{self.name(r.head)}</td><td class="arrow">→</td><td>{self.name(r.tail)}</td><td>{self.evidence(r.evidence)}</td></tr>'
-            for r in self.doc.relations)
-        return (f'<section><h2>Relations ({len(self.doc.relations)})</h2><table class="relations"><thead><tr><th>id</th><th>label</th>'
-                f'<th>head</th><th></th><th>tail</th><th>evidence</th></tr></thead><tbody id="relations">{rows}</tbody></table></section>')
+            for r in self.doc.relations
+        )
+        return (
+            f'<section><h2>Relations ({len(self.doc.relations)})</h2><table class="relations"><thead><tr><th>id</th><th>label</th>'
+            f'<th>head</th><th></th><th>tail</th><th>evidence</th></tr></thead><tbody id="relations">{rows}</tbody></table></section>'
+        )
 
     def attribution(self, a: Attribution, children: dict[str, list[Attribution]], seen: set[str], orphan: bool = False) -> str:
         seen.add(a.id)
@@ -183,9 +195,11 @@ class _Page:
         source = f" · source entity {self.name(a.source_entity)}" if a.source_entity else ""
         parent = f' · inside <a href="#attribution-{_a(a.parent)}">{escape(a.parent)}</a>' if a.parent else ""
         kids = "".join(self.attribution(c, children, seen) for c in children.get(a.id, []) if c.id not in seen)
-        return (f'<div class="attribution{" orphan" * orphan}" id="attribution-{_a(a.id)}" data-attribution="{_a(a.id)}" '
-                f'data-parent="{_a(a.parent or "")}" data-type="{_a(a.type)}"><div class="att-head"><code>{escape(a.id)}</code> '
-                f'{escape(a.type)}{source}{parent}</div><div class="att-text"><sup class="snum">s{self.sentence_of(lo)}</sup>{excerpt}</div>{kids}</div>')
+        return (
+            f'<div class="attribution{" orphan" * orphan}" id="attribution-{_a(a.id)}" data-attribution="{_a(a.id)}" '
+            f'data-parent="{_a(a.parent or "")}" data-type="{_a(a.type)}"><div class="att-head"><code>{escape(a.id)}</code> '
+            f'{escape(a.type)}{source}{parent}</div><div class="att-text"><sup class="snum">s{self.sentence_of(lo)}</sup>{excerpt}</div>{kids}</div>'
+        )
 
     def attributions(self) -> str:
         ids = {a.id for a in self.doc.attributions}
@@ -196,28 +210,53 @@ class _Page:
         seen: set[str] = set()
         blocks = [self.attribution(a, children, seen) for a in self.doc.attributions if a.parent not in ids]
         blocks += [self.attribution(a, children, seen, orphan=True) for a in self.doc.attributions if a.id not in seen]  # cycles
-        legend = ('<p class="legend"><span class="role-key cue">cue</span><span class="role-key source">source</span>'
-                  '<span class="role-key content">content</span><span class="muted">nested attributions are indented inside their parent</span></p>')
+        legend = (
+            '<p class="legend"><span class="role-key cue">cue</span><span class="role-key source">source</span>'
+            '<span class="role-key content">content</span><span class="muted">nested attributions are indented inside their parent</span></p>'
+        )
         return f'<section><h2>Attributions ({len(self.doc.attributions)})</h2>{legend}<div id="attributions">{"".join(blocks)}</div></section>'
 
     def page(self) -> str:
         doc = self.doc
-        meta = " · ".join(escape(f"{k}: {v}") for k, v in (("split", doc.split), ("licence", doc.licence), ("source", doc.source),
-                                                            ("published", doc.published), ("url", doc.url)) if v)
-        counts = (f"{len(doc.sentences)} sentences · {len(doc.entities)} entities · {len(doc.mentions)} mentions · {len(doc.values)} values · "
-                  f"{len(doc.relations)} relations · {len(doc.attributions)} attributions")
-        legend = ('<p class="legend"><span class="mention k-NAM" style="--h:210;--lv:0">name (NAM)</span>'
-                  '<span class="mention k-NOM" style="--h:210;--lv:0">description (NOM)</span>'
-                  '<span class="mention k-PRO" style="--h:210;--lv:0">pronoun (PRO)</span><span><b class="head">bold</b>: head</span>'
-                  '<span><span class="value">value<sub class="vtag">TYPE</sub></span></span><span><sup class="snum">3</sup> sentence number</span></p>')
-        return "\n".join([
-            "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>khabar review: {escape(doc.id)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-            f'<header><h1>{escape(doc.title or "Untitled document")} <code class="muted">{escape(doc.id)}</code></h1>'
-            f'<div class="muted">{meta}</div><div class="muted">{counts}</div>{legend}</header>',
-            "<main>", self.text_view(), self.chains(), self.relations(), self.attributions(), "</main>", "</body>", "</html>", "",
-        ])
+        meta = " · ".join(
+            escape(f"{k}: {v}")
+            for k, v in (("split", doc.split), ("licence", doc.licence), ("source", doc.source), ("published", doc.published), ("url", doc.url))
+            if v
+        )
+        counts = (
+            f"{len(doc.sentences)} sentences · {len(doc.entities)} entities · {len(doc.mentions)} mentions · {len(doc.values)} values · "
+            f"{len(doc.relations)} relations · {len(doc.attributions)} attributions"
+        )
+        legend = (
+            '<p class="legend"><span class="mention k-NAM" style="--h:210;--lv:0">name (NAM)</span>'
+            '<span class="mention k-NOM" style="--h:210;--lv:0">description (NOM)</span>'
+            '<span class="mention k-PRO" style="--h:210;--lv:0">pronoun (PRO)</span><span><b class="head">bold</b>: head</span>'
+            '<span><span class="value">value<sub class="vtag">TYPE</sub></span></span><span><sup class="snum">3</sup> sentence number</span></p>'
+        )
+        return "\n".join(
+            [
+                "<!DOCTYPE html>",
+                '<html lang="en">',
+                "<head>",
+                '<meta charset="utf-8">',
+                '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                f"<title>khabar review: {escape(doc.id)}</title>",
+                f"<style>{CSS}</style>",
+                "</head>",
+                "<body>",
+                f'<header><h1>{escape(doc.title or "Untitled document")} <code class="muted">{escape(doc.id)}</code></h1>'
+                f'<div class="muted">{meta}</div><div class="muted">{counts}</div>{legend}</header>',
+                "<main>",
+                self.text_view(),
+                self.chains(),
+                self.relations(),
+                self.attributions(),
+                "</main>",
+                "</body>",
+                "</html>",
+                "",
+            ]
+        )
 
 
 def render_document(*, doc: Document) -> str:
@@ -241,8 +280,16 @@ def render_file(*, root: Path, doc_id: str, out: Path, gx: bool = True) -> tuple
         raise KhabarError(mine)
     doc = next((d for d in corpus.documents if d.id == doc_id), None)
     if doc is None:
-        raise KhabarError([finding("file-missing", f"no document {doc_id!r}: expected corpus/{doc_id}.txt and annotations/{doc_id}.yaml",
-                                   path=f"corpus/{doc_id}.txt", document=doc_id)])
+        raise KhabarError(
+            [
+                finding(
+                    "file-missing",
+                    f"no document {doc_id!r}: expected corpus/{doc_id}.txt and annotations/{doc_id}.yaml",
+                    path=f"corpus/{doc_id}.txt",
+                    document=doc_id,
+                )
+            ]
+        )
     with replacing_file(out, output=PAGE, project=root) as staged:
         staged.write_text(render_document(doc=doc), encoding="utf-8", newline="\n")
     return out, mine

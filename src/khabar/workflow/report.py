@@ -15,9 +15,9 @@ paths), so two runs give the same bytes.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Sequence
 
 from khabar import __version__
 from khabar.core.findings import Finding, registry, visible
@@ -61,27 +61,29 @@ def render_report(*, corpus: Corpus, findings: Sequence[Finding]) -> str:
     warnings = len(findings) - errors
     verdict = "fail" if errors else "pass"
     title = f"{'FAILED' if errors else 'ok'}: {errors} error(s), {warnings} warning(s); {len(corpus.documents)} document(s) checked"
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Khabar validation report</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        "<h1>Khabar validation report</h1>",
-        f'<p class="muted">khabar {_e(__version__)}</p>',
-        f'<p class="verdict {verdict}">{_e(title)}</p>',
-        "<h2>Checks</h2>",
-        _checks_table(findings),
-        f"<h2>Findings ({len(findings)})</h2>",
-        _findings_table(corpus, findings),
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            "<title>Khabar validation report</title>",
+            f"<style>{CSS}</style>",
+            "</head>",
+            "<body>",
+            "<h1>Khabar validation report</h1>",
+            f'<p class="muted">khabar {_e(__version__)}</p>',
+            f'<p class="verdict {verdict}">{_e(title)}</p>',
+            "<h2>Checks</h2>",
+            _checks_table(findings),
+            f"<h2>Findings ({len(findings)})</h2>",
+            _findings_table(corpus, findings),
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def _e(value: object) -> str:
@@ -100,9 +102,11 @@ def _checks_table(findings: Sequence[Finding]) -> str:
         if f.check not in known:
             known.add(f.check)
             rows.append((f.check, "(not catalogued)", f.level, ""))
-    out = ['<table class="checks">',
-           "<thead><tr><th>Status</th><th>Check</th><th>Group</th><th>Level</th><th>Findings</th><th>What it guards</th></tr></thead>",
-           "<tbody>"]
+    out = [
+        '<table class="checks">',
+        "<thead><tr><th>Status</th><th>Check</th><th>Group</th><th>Level</th><th>Findings</th><th>What it guards</th></tr></thead>",
+        "<tbody>",
+    ]
     for check, group, level, summary in rows:
         status = "fail" if counts[check] else "pass"
         out.append(
@@ -119,9 +123,11 @@ def _findings_table(corpus: Corpus, findings: Sequence[Finding]) -> str:
     if not findings:
         return '<p class="muted">No findings.</p>'
     lines = _LineCache(corpus.root)
-    out = ['<table class="findings">',
-           "<thead><tr><th>Level</th><th>Check</th><th>Location</th><th>Document</th><th>Annotation</th><th>Message</th></tr></thead>",
-           "<tbody>"]
+    out = [
+        '<table class="findings">',
+        "<thead><tr><th>Level</th><th>Check</th><th>Location</th><th>Document</th><th>Annotation</th><th>Message</th></tr></thead>",
+        "<tbody>",
+    ]
     for number, f in enumerate(findings, start=1):
         path, line = _location(corpus, f)
         where = path or "<corpus>"

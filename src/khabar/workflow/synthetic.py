@@ -11,8 +11,9 @@ while writing. ``perturb(documents=..., seed=...)`` degrades documents into pred
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from khabar.io.annotation_write import render_annotations
 from khabar.io.corpus_files import DOCUMENT_META, render_corpus_file
@@ -60,14 +61,26 @@ def synthetic_document(doc_id: str, rng: random.Random, *, split: str = "test") 
         return tuple(Fragment(s, e, text[s:e]) for s, e in spans)
 
     return Document(
-        id=doc_id, title=None, source="synthetic", url=None, published=None, language="en",
-        licence=LICENCE, attribution=None, split=split, provenance=None, text=text, sentences=(), tokens=(),
+        id=doc_id,
+        title=None,
+        source="synthetic",
+        url=None,
+        published=None,
+        language="en",
+        licence=LICENCE,
+        attribution=None,
+        split=split,
+        provenance=None,
+        text=text,
+        sentences=(),
+        tokens=(),
         entities=tuple(Entity(e.id, e.type, e.name, e.members) for e in sorted(cast, key=lambda e: order[e.id])),
         mentions=tuple(Mention(f"m{i}", ent, kind, s, e, text[s:e], hs, he) for i, (ent, kind, s, e, hs, he) in enumerate(mentions, 1)),
         values=tuple(Value(f"v{i}", t, s, e, text[s:e]) for i, (t, s, e) in enumerate(sorted(d.values, key=lambda v: v[1]), 1)),
         relations=tuple(Relation(f"r{i}", label, h, t, tuple(sorted(ev))) for i, ((label, h, t), ev) in enumerate(d.rels.items(), 1)),
-        attributions=tuple(Attribution(f"a{i}", t, frags(cue), frags(src), frags(content), who, parent)
-                           for i, (t, cue, src, content, who, parent) in enumerate(d.atts, 1)),
+        attributions=tuple(
+            Attribution(f"a{i}", t, frags(cue), frags(src), frags(content), who, parent) for i, (t, cue, src, content, who, parent) in enumerate(d.atts, 1)
+        ),
     )
 
 
@@ -101,15 +114,33 @@ def perturb(*, documents: Sequence[Document], seed: int) -> list[dict[str, Any]]
         for m in doc.mentions:
             if (r := rng.random()) >= 0.1:
                 end = next_end.get(m.end, m.end) if r < 0.2 else m.end
-                mentions.append({"id": m.id, "entity": m.entity, "kind": m.kind, **_span(doc.text, m.start, end), "head_start": m.head_start, "head_end": m.head_end})
-        out.append({
-            "id": doc.id,
-            "ner": [{**_span(doc.text, s.start, s.end), "label": rng.choice([x for x in NER_LABELS if x != s.label]) if rng.random() < 0.1 else s.label}
-                    for s in doc.ner if rng.random() >= 0.05],
-            "mentions": mentions,
-            "entities": [{"id": e.id, "type": e.type, "name": e.name} for e in doc.entities],
-            "relations": [{"id": r.id, "label": r.label, "head": r.head, "tail": r.tail, "evidence": list(r.evidence)} for r in doc.relations if rng.random() >= 0.15],
-            "attributions": [{"id": a.id, "type": a.type, **{role: [_span(doc.text, f.start, f.end) for f in getattr(a, role)] for role in ATTRIBUTION_ROLES},
-                              "source_entity": a.source_entity, "parent": a.parent} for a in doc.attributions if rng.random() >= 0.1],
-        })
+                mentions.append(
+                    {"id": m.id, "entity": m.entity, "kind": m.kind, **_span(doc.text, m.start, end), "head_start": m.head_start, "head_end": m.head_end}
+                )
+        out.append(
+            {
+                "id": doc.id,
+                "ner": [
+                    {**_span(doc.text, s.start, s.end), "label": rng.choice([x for x in NER_LABELS if x != s.label]) if rng.random() < 0.1 else s.label}
+                    for s in doc.ner
+                    if rng.random() >= 0.05
+                ],
+                "mentions": mentions,
+                "entities": [{"id": e.id, "type": e.type, "name": e.name} for e in doc.entities],
+                "relations": [
+                    {"id": r.id, "label": r.label, "head": r.head, "tail": r.tail, "evidence": list(r.evidence)} for r in doc.relations if rng.random() >= 0.15
+                ],
+                "attributions": [
+                    {
+                        "id": a.id,
+                        "type": a.type,
+                        **{role: [_span(doc.text, f.start, f.end) for f in getattr(a, role)] for role in ATTRIBUTION_ROLES},
+                        "source_entity": a.source_entity,
+                        "parent": a.parent,
+                    }
+                    for a in doc.attributions
+                    if rng.random() >= 0.1
+                ],
+            }
+        )
     return out

@@ -10,22 +10,32 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from khabar.schema.relations import RELATIONS
 
 FIRST = "Amir Bilal Daud Farid Hamid Jalal Karim Latif Nadir Omar Rashid Samir Tariq Wahid Yusuf Zaman Aziz Bashir Hakim Nasir".split()
-LAST = ("Karimi Lodi Rahimi Safi Wardak Noori Hotak Popal Zadran Stanikzai Ahmadzai Barakzai Durrani Jalali Mohseni Nazari "
-        "Qaderi Rasuli Sadat Tokhi Yaftali Zahir Amiri Baheer Faizi Kakar Mangal Naseri Osmani Paktiawal").split()
-COUNTRIES = dict(zip("Varania Koristan Meldova Tashkara Ostria Belmar Carvonia Drenia Elbaria Galvara Hestovia Istrava".split(),
-                     "Varanian Koristani Meldovan Tashkaran Ostrian Belmari Carvonian Drenian Elbarian Galvaran Hestovian Istravan".split()))
+LAST = (
+    "Karimi Lodi Rahimi Safi Wardak Noori Hotak Popal Zadran Stanikzai Ahmadzai Barakzai Durrani Jalali Mohseni Nazari "
+    "Qaderi Rasuli Sadat Tokhi Yaftali Zahir Amiri Baheer Faizi Kakar Mangal Naseri Osmani Paktiawal"
+).split()
+COUNTRIES = dict(
+    zip(
+        "Varania Koristan Meldova Tashkara Ostria Belmar Carvonia Drenia Elbaria Galvara Hestovia Istrava".split(),
+        "Varanian Koristani Meldovan Tashkaran Ostrian Belmari Carvonian Drenian Elbarian Galvaran Hestovian Istravan".split(),
+    )
+)
 CITIES = "Kastor Lemberg Mirna Velgrad Osmar Pirvan Quenta Rodel Sarvik Tolmar Ulgar Vessen Wyrna Zelkar Arnhold Brisca".split()
 ORG_ADJ = "Northern Southern Eastern Western National United Popular Democratic Central Federal Patriotic Progressive".split()
 ORG_NOUN = "Council Front Alliance Movement Party Congress Union League Assembly Coalition Bureau Commission".split()
 ROLES, MINISTRIES = "spokesman minister commander envoy director adviser secretary negotiator".split(), "foreign interior defence finance".split()
-NOMINALS = {"EVENT": "meeting summit conference visit ceremony rally".split(), "OTHER": "crisis agreement proposal ceasefire plan dispute".split(),
-            "LOC": ["border region", "mountain pass", "river valley", "coastal area"]}
+NOMINALS = {
+    "EVENT": "meeting summit conference visit ceremony rally".split(),
+    "OTHER": "crisis agreement proposal ceasefire plan dispute".split(),
+    "LOC": ["border region", "mountain pass", "river valley", "coastal area"],
+}
 DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 MONTHS = "January February March April June July August September October November December".split()
 NUMBERS, ORDINALS = "two three four five six seven eight nine ten".split(), "first second third".split()
@@ -94,8 +104,11 @@ class Writer:
                 short = rng.choice([s for s in LAST if s not in {e.short for e in self.ents.values()}] or LAST)
                 name = f"{rng.choice(FIRST)} {short}"
             elif type_ in ("GPE", "NORP", "ORG"):
-                name = short = rng.choice(list(COUNTRIES) if sub == "country" else CITIES if sub == "city" else list(COUNTRIES.values())) \
-                    if type_ != "ORG" else f"{rng.choice(ORG_ADJ)} {rng.choice(ORG_NOUN)}"
+                name = short = (
+                    rng.choice(list(COUNTRIES) if sub == "country" else CITIES if sub == "city" else list(COUNTRIES.values()))
+                    if type_ != "ORG"
+                    else f"{rng.choice(ORG_ADJ)} {rng.choice(ORG_NOUN)}"
+                )
             else:
                 name, short = rng.choice(NOMINALS[type_]), ""
             if name not in used:
@@ -306,4 +319,3 @@ class Writer:
 
 
 TEMPLATES = ((Writer.said, 4), (Writer.direct, 2), (Writer.pronoun, 4), (Writer.group, 3), (Writer.event, 2), (Writer.they, 2), (Writer.urged, 1))
-
