@@ -209,10 +209,11 @@ def test_release_build_roundtrip_fires_on_row_counts(broken_build: Callable[[str
 
 
 def test_release_checks_stop_a_build_whose_card_lies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import khabar.dataset.build
     import khabar.dataset.card
 
     render = khabar.dataset.card.render_card
-    monkeypatch.setattr(khabar.dataset.card, "render_card", lambda **kw: render(**kw).replace("dtype: int32", "dtype: int64", 1))
+    monkeypatch.setattr(khabar.dataset.build, "render_card", lambda **kw: render(**kw).replace("dtype: int32", "dtype: int64", 1))  # the name the build imported
     out = tmp_path / "khabar"
     with pytest.raises(KhabarError) as raised:
         build(root=FIXTURES / "card-features", out=out)

@@ -13,6 +13,8 @@ from typing import Any
 import huggingface_hub
 import pytest
 
+import khabar.workflow.publish
+
 from khabar.cli import main
 from khabar.core.findings import KhabarError
 from khabar.workflow.publish import publish
@@ -30,6 +32,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"network access attempted: {args!r}")
 
     monkeypatch.setattr(huggingface_hub, "HfApi", NoHub)
+    monkeypatch.setattr(khabar.workflow.publish, "HfApi", NoHub)  # the name publish imported
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
 
@@ -156,6 +159,7 @@ def test_publish_uploads_the_folder_and_tags_the_commit(folder: Path, monkeypatc
             calls.append(("create_tag", args, kwargs))
 
     monkeypatch.setattr(huggingface_hub, "HfApi", FakeHub)
+    monkeypatch.setattr(khabar.workflow.publish, "HfApi", FakeHub)  # the name publish imported
     plan = publish(built=folder, repo_id="org/khabar", dry_run=False, token="t0k")
     version = manifest(folder)["version"]
     assert [c[0] for c in calls] == ["init", "create_repo", "upload_folder", "create_tag"]
