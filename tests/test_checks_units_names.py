@@ -61,3 +61,22 @@ def test_checks_workflow_every_unreviewed_id_is_checked_after_an_unknown_one(tin
         ("unreviewed-unknown", None, at["unreviewed: [zz9, m1, m2]"]), ("unreviewed-annotation", "m1", at["- id: m1"]), ("unreviewed-annotation", "m2", at["- id: m2"])]
     assert found[0].message == "`unreviewed` lists 'zz9', which is no annotation of this file; remove it from the list"
     assert found[1].message == "m1 was proposed by a tool and is not reviewed; check it against the guidelines, then remove its id from `unreviewed`"
+
+
+def _scan(text: str, tokens: list[tuple[int, int]], annotated: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    from khabar.checks.names import name_index, name_strings, unannotated
+
+    h = NameHeads("d", text, (), array("q", [s for s, _ in tokens]), array("q", [e for _, e in tokens]))
+    other = NameHeads("o", annotated, tuple((s, e, "PERSON", f"m{i}") for i, (s, e) in enumerate(names)),
+                      array("q", [s for s, _ in names]), array("q", [e for _, e in names]))
+    return unannotated(h, name_index(name_strings([h, other])))
+
+
+def test_checks_names_a_name_of_exactly_the_prefix_length_is_found() -> None:
+    assert _scan("Ali met Ali", [(0, 3), (4, 7), (8, 11)], "Ali", [(0, 3)]) == [(0, 3), (8, 11)]
+
+
+def test_checks_names_a_prefix_without_its_name_finds_nothing() -> None:
+    # "Kha" at a token start that is also a token end: the window matches, "Khan" does not, and no short name
+    # (an empty pattern would match there, an empty name)
+    assert _scan("(Khat", [(0, 1), (1, 5)], "Khan", [(0, 4)]) == []
