@@ -213,6 +213,10 @@ def stream(
         )
     plan = Plan(paths, gx=gx, views=views is not None, documents=documents, baselines=baselines, exemptions=tuple(exemptions))
     result = Streamed([], Corpus(root))
+    # What the workers will need, imported here once: forked workers inherit it instead of importing it each.
+    needed = ([_suites] if gx else []) + ([_baselines] if baselines else [])
+    for module in needed:
+        module()
     # Forked now, before this process starts Arrow's threads (writing shards): forking a
     # process with threads is unsafe, and spawning would re-run an unguarded __main__.
     forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: the suites then run here

@@ -31,10 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-import great_expectations as gx
 import pyarrow as pa
 import pyarrow.compute as pc
-from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
 
 from khabar.checks.gx_tables import COLUMNS, tables
 from khabar.core.findings import Finding, finding
@@ -187,6 +185,11 @@ def check_some(
     missing = [f"{name}.{c}" for name in sorted(needed) for c in COLUMNS[name] if name not in frames or c not in frames[name].columns]
     if missing:
         raise ValueError(f"tables lack the columns {', '.join(missing)}; build them with khabar.checks.gx.tables")
+    # Great Expectations takes 3 s to import (measured; more under load): here, only the processes that run the suites
+    # pay it, not the pipeline's workers, which import this module for the tables they make.
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
+
     # In memory only: no temporary data-docs folder, no analytics, no progress bars.
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
