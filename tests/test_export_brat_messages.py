@@ -19,7 +19,7 @@ from conftest import FIXTURES
 from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.export.brat_format import parse_note, render_conf, render_note, shown
 from khabar.export.common import require_references, token_span
-from khabar.findings import KhabarError
+from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
 from khabar.schema.relations import RELATIONS

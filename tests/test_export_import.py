@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import khabar.export
 import khabar.io
 from khabar.export import docs_to_brat, export, import_annotations
-from khabar.findings import KhabarError
+from khabar.core.findings import KhabarError
 from khabar.io import load_project, render_annotations
 
 SPACES = (" The talks", " Khan said", " that Iran")  # made line breaks: brat shows a line break as a space
@@ -51,7 +52,7 @@ def test_export_import_a_failed_write_leaves_no_file_and_raises_its_own_error(sp
             raise RuntimeError("the disk is full")
         return render_annotations(doc)
 
-    monkeypatch.setattr(khabar.io, "render_annotations", render)
+    monkeypatch.setattr(khabar.export, "render_annotations", render)  # the name the importer imported
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="the disk is full"):
         import_annotations(format="brat", folder=tmp_path / "brat", root=split_project, out=out)

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES
 from khabar.export.spacy_docbin import docs_to_spacy
-from khabar.findings import KhabarError
+from khabar.core.findings import KhabarError
 from khabar.io import load_project
 
 from test_export_spacy import EXTRAS, _expected_groups, _triples
