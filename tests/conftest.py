@@ -19,9 +19,9 @@ os.environ["HF_DATASETS_CACHE"] = os.path.join(_HF_HOME, "datasets")
 os.environ["HF_HUB_OFFLINE"] = "1"
 atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
 
+from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -54,9 +54,27 @@ def two_split_project(dest: Path) -> Path:
 
 
 #: Hostile input files (issue 18), each made by :func:`hostile_project` from a copy of the valid project.
-HOSTILE = ("alias-bomb", "fifo-corpus", "fifo-annotation", "fifo-exceptions", "long-offset", "long-evidence", "deep-brackets",
-           "deep-brackets-commented", "big-scalar", "big-text", "symlink-out", "symlink-folder-out", "nul", "nul-text", "io-error", "empty-corpus",
-           "fifo-pyproject.toml", "fifo-CHANGELOG.md", "fifo-dataset_card.md")
+HOSTILE = (
+    "alias-bomb",
+    "fifo-corpus",
+    "fifo-annotation",
+    "fifo-exceptions",
+    "long-offset",
+    "long-evidence",
+    "deep-brackets",
+    "deep-brackets-commented",
+    "big-scalar",
+    "big-text",
+    "symlink-out",
+    "symlink-folder-out",
+    "nul",
+    "nul-text",
+    "io-error",
+    "empty-corpus",
+    "fifo-pyproject.toml",
+    "fifo-CHANGELOG.md",
+    "fifo-dataset_card.md",
+)
 #: The cases of :data:`HOSTILE` in the release files, which no document's reading meets.
 HOSTILE_RELEASE = tuple(case for case in HOSTILE if case.endswith((".toml", ".md")))
 
@@ -73,11 +91,13 @@ def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
     text, ann = root / "corpus" / "talks.txt", root / "annotations" / "talks.yaml"
     if case in ("long-offset", "long-evidence", "deep-brackets", "deep-brackets-commented"):  # the canonical layout: the fast reader's
         ann.write_text(render_annotations(load_project(root=root).documents[0]), encoding="utf-8")
-    edits = {"long-offset": (r"(?<=\{id: m1, )(.*?end: )(\d+)", lambda m: m[1] + "1" * 5000),
-             "long-evidence": (r"(?<=evidence: \[)\d+", lambda m: "7" * 5000),
-             "deep-brackets": (r"(?<=members: )\[e1, e2\]", lambda m: "[" * 10_000 + "]" * 10_000),
-             "deep-brackets-commented": (r"(?<=members: )\[e1, e2\]", lambda m: "[" * 10_000 + "]" * 10_000),
-             "nul": (r"(?<=name: Teh)ran", lambda m: "\x00ran")}
+    edits = {
+        "long-offset": (r"(?<=\{id: m1, )(.*?end: )(\d+)", lambda m: m[1] + "1" * 5000),
+        "long-evidence": (r"(?<=evidence: \[)\d+", lambda m: "7" * 5000),
+        "deep-brackets": (r"(?<=members: )\[e1, e2\]", lambda m: "[" * 10_000 + "]" * 10_000),
+        "deep-brackets-commented": (r"(?<=members: )\[e1, e2\]", lambda m: "[" * 10_000 + "]" * 10_000),
+        "nul": (r"(?<=name: Teh)ran", lambda m: "\x00ran"),
+    }
     if case in edits:
         pattern, new = edits[case]
         before = ann.read_text(encoding="utf-8")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from khabar.cli import main
 from khabar.evaluate.agreement import agreement, cohen_kappa, load_annotation_set, summary_rows
 from khabar.evaluate.agreement_report import agreement_by_split
-from khabar.cli import main
 from khabar.io import render_annotations
 from khabar.schema.splits import by_split
 
@@ -76,7 +76,7 @@ def test_agreement_card_section_states_measured_figures(project_root: Path) -> N
     section = agreement_section(project_root)
     a = load_annotation_set(root=project_root, folder=project_root / "annotations/passes/first")
     b = load_annotation_set(root=project_root, folder=project_root / "annotations/passes/second")
-    for split, docs in by_split(a).items():  # one split of the repository: its pooled column is the whole table's last
+    for docs in by_split(a).values():  # one split of the repository: its pooled column is the whole table's last
         ids = {d.id for d in docs}
         for layer, measure, value in summary_rows(agreement(a=docs, b=[d for d in b if d.id in ids])):
             assert re.search(rf"^\| {re.escape(layer)} \| {re.escape(measure)} \|.* {re.escape(value)} \|", section, re.MULTILINE)
@@ -141,15 +141,20 @@ def test_agreement_cli_prints_per_split_and_per_document(split_project: Path, ca
 def _results(extent: float, conll: float, pairs: float, cue: float) -> dict:
     from khabar.evaluate.agreement import COREF_SETTING
 
-    return {"mention_extents": {"f1": extent}, "coref": {COREF_SETTING: {"conll_f1": conll}}, "relation_pairs": {"f1": pairs},
-            "attributions": {"exact": {"cue": {"f1": cue}}}}
+    return {
+        "mention_extents": {"f1": extent},
+        "coref": {COREF_SETTING: {"conll_f1": conll}},
+        "relation_pairs": {"f1": pairs},
+        "attributions": {"exact": {"cue": {"f1": cue}}},
+    }
 
 
 def test_agreement_targets_table_marks_each_target_and_the_documents_below_it() -> None:
     from khabar.evaluate.agreement_report import TARGETS, SplitAgreement, targets_table
 
-    part = SplitAgreement("test", ("d1", "d2"), _results(0.95, 0.80, 0.76, 0.90),
-                          {"d1": _results(0.99, 0.90, 0.50, 0.95), "d2": _results(0.85, 0.70, 0.90, 0.80)})
+    part = SplitAgreement(
+        "test", ("d1", "d2"), _results(0.95, 0.80, 0.76, 0.90), {"d1": _results(0.99, 0.90, 0.50, 0.95), "d2": _results(0.85, 0.70, 0.90, 0.80)}
+    )
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]] for line in targets_table(part).splitlines()[2:]}
     assert list(rows) == [name for name, _, _ in TARGETS]
     extent, conll, pairs, cue = rows.values()

@@ -38,11 +38,14 @@ def test_architecture_contract_is_kept() -> None:
     assert "Contracts: 1 kept, 0 broken." in done.stdout
 
 
-@pytest.mark.parametrize("module, upward", [
-    ("core/markdown.py", "khabar.cli"),  # the lowest layer reaching for the highest
-    ("checks/spans.py", "khabar.views"),  # a layer reaching one up
-    ("io/project.py", "khabar.pipeline"),  # an import inside a function is an import all the same
-])
+@pytest.mark.parametrize(
+    "module, upward",
+    [
+        ("core/markdown.py", "khabar.cli"),  # the lowest layer reaching for the highest
+        ("checks/spans.py", "khabar.views"),  # a layer reaching one up
+        ("io/project.py", "khabar.pipeline"),  # an import inside a function is an import all the same
+    ],
+)
 def test_architecture_contract_catches_an_upward_import(tmp_path: Path, module: str, upward: str) -> None:
     """An upward import planted in a copy of the sources breaks the contract, and the report names it."""
     shutil.copytree(SRC / "khabar", tmp_path / "src" / "khabar", ignore=shutil.ignore_patterns("__pycache__"))
@@ -89,7 +92,9 @@ def _local_imports() -> list[tuple[str, int, str]]:
         lines = path.read_text(encoding="utf-8").split("\n")
         for node in ast.walk(ast.parse("\n".join(lines))):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found += [(path.relative_to(SRC).as_posix(), n.lineno, lines[n.lineno - 1]) for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+                found += [
+                    (path.relative_to(SRC).as_posix(), n.lineno, lines[n.lineno - 1]) for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))
+                ]
     return found
 
 

@@ -13,13 +13,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from khabar.io.atomic import OWNER, recover, stale_stages
 from khabar.dataset.build import build
+from khabar.io.atomic import OWNER, recover, stale_stages
 from khabar.io.proofs import prove_build
 
 KILL_WAIT = 90  # seconds a build may take to reach its pause point
@@ -109,9 +109,18 @@ def test_atomic_a_failed_build_after_a_killed_swap_puts_the_old_build_back(tiny_
     assert _stages(previous_build) == []
 
 
-@pytest.mark.parametrize("case", [
-    "no owner file", "a live owner", "another host", "another target", "a file besides", "a symbolic link", "not named like a stage",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "no owner file",
+        "a live owner",
+        "another host",
+        "another target",
+        "a file besides",
+        "a symbolic link",
+        "not named like a stage",
+    ],
+)
 def test_atomic_only_stale_staging_folders_are_removed(tmp_path: Path, case: str, stale_stage: Callable[..., Path]) -> None:
     out = tmp_path / "khabar"
     out.mkdir()
@@ -140,10 +149,16 @@ def test_atomic_a_stale_staging_folder_of_a_dead_owner_is_removed(tmp_path: Path
     assert not stage.exists() and out.is_dir()
 
 
-@pytest.mark.parametrize("owner_file, age, removed", [
-    (False, 3600, True), (True, 3600, True),  # a kill before the owner file was written, or while writing it
-    (False, 5, False), (True, 5, False),  # too young: a running command may be about to write it
-], ids=["empty-old", "empty-owner-old", "empty-young", "empty-owner-young"])
+@pytest.mark.parametrize(
+    "owner_file, age, removed",
+    [
+        (False, 3600, True),
+        (True, 3600, True),  # a kill before the owner file was written, or while writing it
+        (False, 5, False),
+        (True, 5, False),  # too young: a running command may be about to write it
+    ],
+    ids=["empty-old", "empty-owner-old", "empty-young", "empty-owner-young"],
+)
 def test_atomic_an_orphan_staging_folder_is_removed_once_old(tmp_path: Path, owner_file: bool, age: int, removed: bool) -> None:
     """A staging folder with nothing in it (or only an empty owner file) holds no byte: removed when a minute old."""
     out = tmp_path / "khabar"

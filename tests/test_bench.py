@@ -13,8 +13,9 @@ STEPS = ("generate", "validate", "build", "load_cold", "load_cached", "predict",
 
 def test_bench_small_run_reports_every_step(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--docs", "12", "--json", str(out), "--quiet"],
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--docs", "12", "--json", str(out), "--quiet"], capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(out.read_text(encoding="utf-8"))
     run = result["runs"]["12"]

@@ -13,10 +13,10 @@ import pytest
 import yaml
 from datasets import ClassLabel, Features, load_dataset
 
-from khabar.dataset.build import build, load_back
-from khabar.io.cardfile import split_front_matter
 from khabar.core.findings import KhabarError
+from khabar.dataset.build import build, load_back
 from khabar.io import load_project
+from khabar.io.cardfile import split_front_matter
 from khabar.schema.labels import BIO_TAGS, NER_LABELS, SPLITS
 from khabar.schema.model import Document
 from khabar.views.configs import CONFIGS, view_rows

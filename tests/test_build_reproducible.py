@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from khabar.dataset.build import source_commit
 from khabar.workflow.synthetic import generate_corpus
 
@@ -54,13 +54,17 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
 
-@pytest.mark.parametrize(("change", "dirty"), [
-    (None, False),
-    ("annotations/talks.yaml", True),  # an annotation edited and not committed
-    ("corpus/talks.txt", True),  # a text edited
-    ("corpus/new.txt", True),  # a new, untracked corpus file
-    ("CHANGELOG.md", False),  # a file outside corpus/ and annotations/: the inputs are still the commit's
-], ids=["clean", "annotation-edited", "text-edited", "corpus-untracked", "outside-the-inputs"])
+@pytest.mark.parametrize(
+    ("change", "dirty"),
+    [
+        (None, False),
+        ("annotations/talks.yaml", True),  # an annotation edited and not committed
+        ("corpus/talks.txt", True),  # a text edited
+        ("corpus/new.txt", True),  # a new, untracked corpus file
+        ("CHANGELOG.md", False),  # a file outside corpus/ and annotations/: the inputs are still the commit's
+    ],
+    ids=["clean", "annotation-edited", "text-edited", "corpus-untracked", "outside-the-inputs"],
+)
 def test_build_source_commit_marks_uncommitted_inputs_dirty(tiny_project: Path, change: str | None, dirty: bool) -> None:
     _git(tiny_project, "init", "-q")
     _git(tiny_project, "add", ".")

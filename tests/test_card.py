@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from conftest import two_split_project
 
-from khabar.dataset.card import placeholders, size_category
-from khabar.io.cardfile import split_front_matter
 from khabar.baselines.scores import baseline_scores
+from khabar.dataset.card import placeholders, size_category
 from khabar.io import load_project
+from khabar.io.cardfile import split_front_matter
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
 from khabar.schema.splits import by_split
-from khabar.views.stats import corpus_stats, split_stats
 from khabar.views.configs import CONFIGS
+from khabar.views.stats import corpus_stats, split_stats
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Numbers the template may state itself: names of standards, not figures of the data.
@@ -52,8 +52,15 @@ def test_card_figures_equal_the_data(project: str, tmp_path: Path) -> None:
     stats = split_stats(docs)
     groups = by_split(docs)
     rows = {"documents": {split: len(groups.get(split, [])) for split in SPLITS}}
-    values = placeholders(root=root, version="0.0.0", stats=stats, rows=rows, documents=_meta(docs), example=docs[0],
-                          baselines={split: baseline_scores(group) for split, group in groups.items()})
+    values = placeholders(
+        root=root,
+        version="0.0.0",
+        stats=stats,
+        rows=rows,
+        documents=_meta(docs),
+        example=docs[0],
+        baselines={split: baseline_scores(group) for split, group in groups.items()},
+    )
     shown = [split for split in SPLITS_TEST_FIRST if split in groups]
     assert stats["total"] == corpus_stats(docs)
     for key, value in stats["total"].items():
@@ -128,8 +135,8 @@ def test_card_licences_are_mixed_and_listed_per_document(built: Path) -> None:
 
 
 def test_card_no_baselines_says_so_instead_of_a_table(tiny_project: Path, tmp_path: Path) -> None:
-    from khabar.dataset.card import NO_BASELINES
     from khabar.cli import main
+    from khabar.dataset.card import NO_BASELINES
 
     out = tmp_path / "built"
     assert main(["--root", str(tiny_project), "build", "--no-baselines", "--no-load", "--quiet", "--out", str(out)]) == 0
@@ -142,7 +149,9 @@ def test_card_contamination_lists_the_texts_also_in_gum(split_project: Path, tmp
     from khabar.dataset.build import build
 
     corpus = split_project / "corpus" / "talks.txt"
-    corpus.write_text(corpus.read_text(encoding="utf-8").replace("split: test\n", "split: test\nprovenance: also in GUM as GUM_news_talks, split dev\n"), encoding="utf-8")
+    corpus.write_text(
+        corpus.read_text(encoding="utf-8").replace("split: test\n", "split: test\nprovenance: also in GUM as GUM_news_talks, split dev\n"), encoding="utf-8"
+    )
     build(root=split_project, out=tmp_path / "khabar", baselines=False)
     _, body = split_front_matter((tmp_path / "khabar" / "README.md").read_text(encoding="utf-8"))
     section = body[body.index("### Contamination") : body.index("## Baseline results")]

@@ -45,8 +45,7 @@ def test_checks_catalogue_doc_rows_have_a_summary_and_a_finding_of_their_id() ->
 def _fixture_examples() -> list[tuple[str, str]]:
     """(check, example) of every documented check whose fixture `khabar validate` runs (release checks have their own tests)."""
     fixtures = Path(__file__).resolve().parent / "fixtures" / "checks"
-    return [(check, example.strip().strip("`").strip()) for check, _, group, (_, example) in _rows()
-            if (fixtures / check).is_dir() and group != "release"]
+    return [(check, example.strip().strip("`").strip()) for check, _, group, (_, example) in _rows() if (fixtures / check).is_dir() and group != "release"]
 
 
 @pytest.mark.parametrize(("check", "example"), _fixture_examples(), ids=[check for check, _ in _fixture_examples()])

@@ -16,19 +16,22 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import FIXTURES, copy_project
+
+from khabar.checks.exceptions import read_exceptions
+from khabar.core.catalogue import CATALOGUE, EXEMPTIBLE
+from khabar.core.findings import Finding, errors
 from khabar.dataset.build import build
 from khabar.pipeline import validate
-from khabar.core.catalogue import CATALOGUE, EXEMPTIBLE
-from khabar.checks.exceptions import read_exceptions
-from khabar.core.findings import Finding, errors
 
 CHECKS = FIXTURES / "checks"
 DOC = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
 #: Fixtures of a document-level check (findings that name a document) other than the exceptions' own.
-REFUSED = sorted(c for c in CATALOGUE if c not in EXEMPTIBLE and (CHECKS / c / "corpus").is_dir()
-                 and CATALOGUE[c].group not in {"exceptions", "release"} and c != "corpus-empty")  # corpus-empty: about the folder, no document
+REFUSED = sorted(
+    c
+    for c in CATALOGUE
+    if c not in EXEMPTIBLE and (CHECKS / c / "corpus").is_dir() and CATALOGUE[c].group not in {"exceptions", "release"} and c != "corpus-empty"
+)  # corpus-empty: about the folder, no document
 
 
 def _except_all(root: Path, check: str) -> list[Finding]:
@@ -71,12 +74,15 @@ def test_checks_exceptions_refuse_every_other_check(check: str, tmp_path: Path) 
     assert not any(f.check == "exception-unused" for f in found)  # one fault, reported once
 
 
-@pytest.mark.parametrize("check, why", [
-    ("name-unanotated", "which is no check id"),
-    ("exception-unused", "cannot be excepted"),
-    ("exception-check", "cannot be excepted"),
-    ("[1, 2]", "which is no check id"),
-])
+@pytest.mark.parametrize(
+    "check, why",
+    [
+        ("name-unanotated", "which is no check id"),
+        ("exception-unused", "cannot be excepted"),
+        ("exception-check", "cannot be excepted"),
+        ("[1, 2]", "which is no check id"),
+    ],
+)
 def test_checks_exceptions_refusal_says_why(check: str, why: str, tmp_path: Path) -> None:
     path = tmp_path / "exceptions.yaml"
     path.write_text(f"exceptions:\n- check: {check}\n  document: talks\n  annotation: m1\n  reason: r\n", encoding="utf-8")
@@ -97,16 +103,21 @@ def test_checks_exceptions_doc_lists_exactly_the_exemptible_checks() -> None:
 ENTRY = "- check: name-unannotated\n  document: talks\n"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("- just a list\n", [("yaml-type", 1)]),
-    ("exceptions: [\n", [("yaml-syntax", 2)]),
-    (f"exceptions:\n{ENTRY}  annotation: m1\n", [("yaml-missing-key", 2)]),  # no reason
-    (f"exceptions:\n{ENTRY}  reason: r\n", [("yaml-missing-key", 2)]),  # neither annotation nor span
-    (f"exceptions:\n{ENTRY}  annotation: m1\n  reason: r\n  why: typo\n", [("yaml-unknown-key", 2)]),
-    (f"exceptions:\n{ENTRY}  span: {{start: a, end: 3}}\n  reason: r\n", [("yaml-type", 2)]),
-    (f"exceptions:\n{ENTRY}  reason: r\n{ENTRY}  annotation: m1\n- check: span-text\n  document: talks\n  span: {{start: 1, end: 2}}\n  reason: r\n",
-     [("yaml-missing-key", 2), ("yaml-missing-key", 5), ("exception-check", 8)]),  # every problem, not the first
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("- just a list\n", [("yaml-type", 1)]),
+        ("exceptions: [\n", [("yaml-syntax", 2)]),
+        (f"exceptions:\n{ENTRY}  annotation: m1\n", [("yaml-missing-key", 2)]),  # no reason
+        (f"exceptions:\n{ENTRY}  reason: r\n", [("yaml-missing-key", 2)]),  # neither annotation nor span
+        (f"exceptions:\n{ENTRY}  annotation: m1\n  reason: r\n  why: typo\n", [("yaml-unknown-key", 2)]),
+        (f"exceptions:\n{ENTRY}  span: {{start: a, end: 3}}\n  reason: r\n", [("yaml-type", 2)]),
+        (
+            f"exceptions:\n{ENTRY}  reason: r\n{ENTRY}  annotation: m1\n- check: span-text\n  document: talks\n  span: {{start: 1, end: 2}}\n  reason: r\n",
+            [("yaml-missing-key", 2), ("yaml-missing-key", 5), ("exception-check", 8)],
+        ),  # every problem, not the first
+    ],
+)
 def test_checks_exceptions_file_problems_are_located(text: str, expected: list[tuple[str, int]], tmp_path: Path) -> None:
     path = tmp_path / "exceptions.yaml"
     path.write_text(text, encoding="utf-8")

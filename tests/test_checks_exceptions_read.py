@@ -24,32 +24,46 @@ def _read(tmp_path: Path, content: str | bytes) -> tuple[list[Exemption], list[t
 def test_checks_exceptions_every_field_of_a_good_item_is_read(tmp_path: Path) -> None:
     exemptions, found = _read(tmp_path, "exceptions:\n" + GOOD + "- check: pronoun-agreement\n  document: d2\n  annotation: m4\n  reason: a quoted speaker\n")
     assert found == []
-    assert exemptions == [Exemption("name-unannotated", "d1", None, (3, 7), "a quotation", 2),
-                          Exemption("pronoun-agreement", "d2", "m4", None, "a quoted speaker", 6)]
+    assert exemptions == [
+        Exemption("name-unannotated", "d1", None, (3, 7), "a quotation", 2),
+        Exemption("pronoun-agreement", "d2", "m4", None, "a quoted speaker", 6),
+    ]
 
 
 def test_checks_exceptions_a_file_not_utf8_is_refused_whole(tmp_path: Path) -> None:
-    assert _read(tmp_path, b"exceptions:\n- check: caf\xe9\n") == ([], [("file-encoding", 1, "expected UTF-8; found bytes that are not (re-save the file as UTF-8)")])
+    assert _read(tmp_path, b"exceptions:\n- check: caf\xe9\n") == (
+        [],
+        [("file-encoding", 1, "expected UTF-8; found bytes that are not (re-save the file as UTF-8)")],
+    )
 
 
 @pytest.mark.parametrize(("content", "found"), [("just words\n", "str"), ("exceptions: 3\n", "LDict"), ("- a\n", "LList")])
 def test_checks_exceptions_a_file_without_a_list_is_refused_whole(content: str, found: str, tmp_path: Path) -> None:
-    message = (f"expected a mapping with a list under `exceptions`; found {found} "
-               "(start the file with `exceptions:` and one `- check: ...` item per exception)")
+    message = f"expected a mapping with a list under `exceptions`; found {found} (start the file with `exceptions:` and one `- check: ...` item per exception)"
     assert _read(tmp_path, content) == ([], [("yaml-type", 1, message)])
 
 
 BAD = {
-    "unknown-keys": ("- check: name-unannotated\n  document: d1\n  annotation: m1\n  reason: r\n  note: x\n  by: y\n",
-                     "yaml-unknown-key", "unknown key(s) note, by; expected check, document, reason, annotation, span"),
-    "span-not-integers": ("- check: name-unannotated\n  document: d1\n  span: {start: a, end: 7}\n  reason: r\n",
-                          "yaml-type", "`span` must be {start, end, text} with integer offsets; found {'start': 'a', 'end': 7} "
-                          "(take the offsets from the finding, or from `khabar locate`)"),
-    "span-not-a-mapping": ("- check: name-unannotated\n  document: d1\n  span: [3, 7]\n  reason: r\n",
-                           "yaml-type", "`span` must be {start, end, text} with integer offsets; found [3, 7] "
-                           "(take the offsets from the finding, or from `khabar locate`)"),
-    "no-check": ("- document: d1\n  annotation: m1\n  reason: r\n", "yaml-missing-key",
-                 "an exception needs check, document, reason and one of annotation, span; this one lacks `check` (add it: an exception is about one place)"),
+    "unknown-keys": (
+        "- check: name-unannotated\n  document: d1\n  annotation: m1\n  reason: r\n  note: x\n  by: y\n",
+        "yaml-unknown-key",
+        "unknown key(s) note, by; expected check, document, reason, annotation, span",
+    ),
+    "span-not-integers": (
+        "- check: name-unannotated\n  document: d1\n  span: {start: a, end: 7}\n  reason: r\n",
+        "yaml-type",
+        "`span` must be {start, end, text} with integer offsets; found {'start': 'a', 'end': 7} (take the offsets from the finding, or from `khabar locate`)",
+    ),
+    "span-not-a-mapping": (
+        "- check: name-unannotated\n  document: d1\n  span: [3, 7]\n  reason: r\n",
+        "yaml-type",
+        "`span` must be {start, end, text} with integer offsets; found [3, 7] (take the offsets from the finding, or from `khabar locate`)",
+    ),
+    "no-check": (
+        "- document: d1\n  annotation: m1\n  reason: r\n",
+        "yaml-missing-key",
+        "an exception needs check, document, reason and one of annotation, span; this one lacks `check` (add it: an exception is about one place)",
+    ),
 }
 
 

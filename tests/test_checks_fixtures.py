@@ -23,13 +23,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from khabar.pipeline import validate
-from khabar.core.catalogue import CATALOGUE
-from khabar.cli import main
-from khabar.core.findings import Finding
-
 from conftest import deadline, hostile_project
+
+from khabar.cli import main
+from khabar.core.catalogue import CATALOGUE
+from khabar.core.findings import Finding
+from khabar.pipeline import validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHECK_FIXTURES = FIXTURES / "checks"
@@ -40,7 +39,7 @@ MARK = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")
 GROUPS_ELSEWHERE = {
     "release": "fixtures of their own (tests/fixtures/checks/<id>/ with release files; tests/test_checks_release.py)",
     "tables": "the Great Expectations suites run only on documents the located checks found clean, so no one file "
-              "problem trips them (each is shadowed by a located check); tests/test_checks_gx.py mutates the tables",
+    "problem trips them (each is shadowed by a located check); tests/test_checks_gx.py mutates the tables",
     "predictions": "checks of a `khabar evaluate` predictions file, not of a project folder",
     "import": "checks of a brat folder read by `khabar import`, not of a project folder",
     "benchmark": "checks of the baselines' models, not of a project folder",
@@ -188,8 +187,6 @@ def _variant(tmp_path: Path, old: str, new: str, *, file: str = "annotations/tal
     return root
 
 
-
-
 def _where(found: list[Finding]) -> list[tuple[str, str | None, int | None]]:
     return [(f.check, f.path, f.line) for f in found]
 
@@ -214,8 +211,11 @@ def test_checks_head_text_is_compared_with_the_text(tmp_path: Path) -> None:
 
 
 def test_checks_name_head_beyond_the_text_does_not_hang(tmp_path: Path) -> None:
-    root = _variant(tmp_path, "  end: 138\n  text: Iran\n  head: {start: 134, end: 138, text: Iran}",
-                    "  end: 1380\n  text: Iran\n  head: {start: 1340, end: 1344, text: Iran}")
+    root = _variant(
+        tmp_path,
+        "  end: 138\n  text: Iran\n  head: {start: 134, end: 138, text: Iran}",
+        "  end: 1380\n  text: Iran\n  head: {start: 1340, end: 1344, text: Iran}",
+    )
     with deadline(60):
         _, found = validate(root=root, gx=False)
     assert ("span-range", "annotations/talks.yaml", 78) in _where(found)
@@ -239,15 +239,18 @@ def _front_matter_variant(tmp_path: Path, old: str, new: str) -> Path:
     return _variant(tmp_path, old, new, file="corpus/talks.txt")
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("split: test\n", "split: null\n", [("split-missing", "corpus/talks.txt", 7)]),  # a document in no split, at the key
-    ("split: test\n", "split:\n", [("split-missing", "corpus/talks.txt", 7)]),
-    ("split: test\n", "split: Test\n", [("split-unknown", "corpus/talks.txt", 7)]),
-    ("split: test\n", "split: 3\n", [("yaml-type", "corpus/talks.txt", 7)]),  # not a string: one finding, not two
-    ("licence: CC-BY-4.0\n", "licence: null\n", [("licence-unknown", "corpus/talks.txt", 6)]),  # every document states its licence
-    ("licence: CC-BY-4.0\n", "", [("licence-unknown", "corpus/talks.txt", 7)]),  # absent: at the closing `---`
-    ("licence: CC-BY-4.0\nsplit: test\n", "", [("licence-unknown", "corpus/talks.txt", 6), ("split-missing", "corpus/talks.txt", 6)]),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("split: test\n", "split: null\n", [("split-missing", "corpus/talks.txt", 7)]),  # a document in no split, at the key
+        ("split: test\n", "split:\n", [("split-missing", "corpus/talks.txt", 7)]),
+        ("split: test\n", "split: Test\n", [("split-unknown", "corpus/talks.txt", 7)]),
+        ("split: test\n", "split: 3\n", [("yaml-type", "corpus/talks.txt", 7)]),  # not a string: one finding, not two
+        ("licence: CC-BY-4.0\n", "licence: null\n", [("licence-unknown", "corpus/talks.txt", 6)]),  # every document states its licence
+        ("licence: CC-BY-4.0\n", "", [("licence-unknown", "corpus/talks.txt", 7)]),  # absent: at the closing `---`
+        ("licence: CC-BY-4.0\nsplit: test\n", "", [("licence-unknown", "corpus/talks.txt", 6), ("split-missing", "corpus/talks.txt", 6)]),
+    ],
+)
 def test_checks_split_and_licence_are_located(tmp_path: Path, old: str, new: str, expected: list) -> None:
     corpus, found = validate(root=_front_matter_variant(tmp_path, old, new), gx=False)
     assert sorted(_where(found)) == sorted(expected)
@@ -274,50 +277,98 @@ _VALID_TEXT = (VALID / "annotations" / "talks.yaml").read_text(encoding="utf-8")
 _A1_TO_A2 = _VALID_TEXT[_VALID_TEXT.index("  source_entity: e5\n") : _VALID_TEXT.index("  source_entity: e2\n") + len("  source_entity: e2\n")]
 
 
-@pytest.mark.parametrize(("old", "new", "final_newline", "expected"), [
-    ("  evidence: [0]\n", "  evidence: [2]\n", True, []),  # the last sentence (the text has sentences 0-2)
-    ("  evidence: [0]\n", "  evidence: [3]\n", True, [("evidence-range", "r1")]),  # one past it
-    (_LAST_CONTENT, "  - {start: 112, end: 150, text: Massoud told him that Iran would help.}", False, []),  # ends at the text's end
-    (_LAST_CONTENT, "  - {start: 112, end: 151, text: Massoud told him that Iran would help..}", False, [("span-range", "a2")]),  # one past it
-    # Fragments of one role: the same start is an overlap, not a wrong order; touching ones are disjoint.
-    ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 58, end: 61, text: The}\n", True, [("fragment-overlap", "a1")]),
-    ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 67, end: 68, text: ','}\n", True, []),
-    # NER spans and mentions of one entity that touch do not overlap; mentions nested from one start do not cross.
-    (_MONDAY, _MONDAY + "- {id: v2, type: CARDINAL, start: 45, end: 46, text: ','}\n", True, []),
-    (_LAST_MENTION, _LAST_MENTION + "- {id: m10, entity: e4, kind: NOM, start: 45, end: 46, text: ',', head: {start: 45, end: 46, text: ','}}\n", True, []),
-    (_LAST_MENTION, _LAST_MENTION + "- {id: m10, entity: e5, kind: NOM, start: 69, end: 76, text: the two, head: {start: 73, end: 76, text: two}}\n", True, []),
-    # A crossing in a later chain is found after an earlier chain's disjoint mentions.
-    (_LAST_MENTION, _LAST_MENTION + "- {id: m10, entity: e2, kind: NOM, start: 25, end: 39, text: Khan in Tehran, head: {start: 25, end: 29, text: Khan}}\n",
-     True, [("mention-crossing", "m10")]),
-    # A relation with a missing entity does not stop the signature check of the next one.
-    ("  head: e3\n  tail: e4\n  evidence: [0]\n", "  head: e30\n  tail: e4\n  evidence: [0]\n- {id: r2, label: loc:located_in, head: e1, tail: e4, evidence: [0]}\n",
-     True, [("ref-missing", "r1"), ("relation-signature", "r2")]),
-    (_LAST_MENTION, _LAST_MENTION + "- {id: m10, entity: e5, kind: NOM, start: 73, end: 84, text: two leaders, head: {start: 77, end: 84, text: leaders}}\n", True, []),
-    # a2 and a3 are each other's parent; a1's chain of parents runs into that cycle (a1 -> a2 -> a3 -> a2 ...) and must end.
-    (_A1_TO_A2, _A1_TO_A2.replace("  source_entity: e5\n", "  source_entity: e5\n  parent: a2\n") + "  parent: a3\n", True,
-     [("attribution-outside-parent", "a1"), ("attribution-outside-parent", "a2"), ("nesting-cycle", "a2"), ("nesting-cycle", "a3")]),
-    # Every span is judged: a second problem of the same kind in the same document is reported too.
-    (_TEHRAN, _TEHRAN.replace("text: Tehran", "text: Tehren"), True, [("span-text", "m3"), ("span-text", "m3")]),
-    (_TEHRAN, _TEHRAN.replace("start: 33", "start: 32").replace("text: Tehran", "text: ' Tehran'"), True,
-     [("span-whitespace", "m3"), ("span-whitespace", "m3")]),
-    # A source that is a mention needs its entity named; a group that contains itself through a member is a cycle.
-    ("  source_entity: e2\n", "", True, [("attribution-source-entity", "a2")]),
-    ("  name: Ahmad Massoud\n", "  name: Ahmad Massoud\n  members: [e5, e2]\n", True, [("nesting-cycle", "e1"), ("nesting-cycle", "e5")]),
-    # An attribution's roles that touch do not overlap, in either order.
-    ("  - {start: 85, end: 89, text: said}\n", "  - {start: 67, end: 68, text: ','}\n", True, []),
-    ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 89, end: 90, text: ','}\n", True, []),
-    # Neighbouring roles of the list (the cue and the source) that overlap are found.
-    ("  - {start: 107, end: 111, text: said}\n", "  - {start: 102, end: 111, text: Khan said}\n", True, [("attribution-role-overlap", "a2")]),
-    # A relation whose label is not symmetric may be stored in both directions: no duplicate.
-    ("  evidence: [0]\n", "  evidence: [0]\n- {id: r2, label: loc:located_in, head: e4, tail: e3, evidence: [0]}\n", True, []),
-    # Every pair of fragments is compared: the cue against the first of two content fragments (not neighbours in the list).
-    ("  - {start: 85, end: 89, text: said}\n", "  - {start: 62, end: 67, text: talks}\n", True, [("attribution-role-overlap", "a1")]),
-], ids=["evidence-last-sentence", "evidence-one-past", "span-ends-at-the-end", "span-ends-one-past", "fragments-same-start",
-        "fragments-touching", "ner-spans-touching", "mentions-touching", "mentions-nested-from-one-start", "crossing-in-a-later-chain",
-        "signature-after-a-missing-entity", "mentions-nested-to-one-end", "parents-into-a-cycle",
-        "two-span-texts", "two-span-whitespaces", "source-entity-missing", "group-cycle",
-        "roles-touching-before", "roles-touching-after", "cue-overlaps-source", "asymmetric-relation-both-ways",
-        "cue-overlaps-a-far-fragment"])
+@pytest.mark.parametrize(
+    ("old", "new", "final_newline", "expected"),
+    [
+        ("  evidence: [0]\n", "  evidence: [2]\n", True, []),  # the last sentence (the text has sentences 0-2)
+        ("  evidence: [0]\n", "  evidence: [3]\n", True, [("evidence-range", "r1")]),  # one past it
+        (_LAST_CONTENT, "  - {start: 112, end: 150, text: Massoud told him that Iran would help.}", False, []),  # ends at the text's end
+        (_LAST_CONTENT, "  - {start: 112, end: 151, text: Massoud told him that Iran would help..}", False, [("span-range", "a2")]),  # one past it
+        # Fragments of one role: the same start is an overlap, not a wrong order; touching ones are disjoint.
+        ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 58, end: 61, text: The}\n", True, [("fragment-overlap", "a1")]),
+        ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 67, end: 68, text: ','}\n", True, []),
+        # NER spans and mentions of one entity that touch do not overlap; mentions nested from one start do not cross.
+        (_MONDAY, _MONDAY + "- {id: v2, type: CARDINAL, start: 45, end: 46, text: ','}\n", True, []),
+        (_LAST_MENTION, _LAST_MENTION + "- {id: m10, entity: e4, kind: NOM, start: 45, end: 46, text: ',', head: {start: 45, end: 46, text: ','}}\n", True, []),
+        (
+            _LAST_MENTION,
+            _LAST_MENTION + "- {id: m10, entity: e5, kind: NOM, start: 69, end: 76, text: the two, head: {start: 73, end: 76, text: two}}\n",
+            True,
+            [],
+        ),
+        # A crossing in a later chain is found after an earlier chain's disjoint mentions.
+        (
+            _LAST_MENTION,
+            _LAST_MENTION + "- {id: m10, entity: e2, kind: NOM, start: 25, end: 39, text: Khan in Tehran, head: {start: 25, end: 29, text: Khan}}\n",
+            True,
+            [("mention-crossing", "m10")],
+        ),
+        # A relation with a missing entity does not stop the signature check of the next one.
+        (
+            "  head: e3\n  tail: e4\n  evidence: [0]\n",
+            "  head: e30\n  tail: e4\n  evidence: [0]\n- {id: r2, label: loc:located_in, head: e1, tail: e4, evidence: [0]}\n",
+            True,
+            [("ref-missing", "r1"), ("relation-signature", "r2")],
+        ),
+        (
+            _LAST_MENTION,
+            _LAST_MENTION + "- {id: m10, entity: e5, kind: NOM, start: 73, end: 84, text: two leaders, head: {start: 77, end: 84, text: leaders}}\n",
+            True,
+            [],
+        ),
+        # a2 and a3 are each other's parent; a1's chain of parents runs into that cycle (a1 -> a2 -> a3 -> a2 ...) and must end.
+        (
+            _A1_TO_A2,
+            _A1_TO_A2.replace("  source_entity: e5\n", "  source_entity: e5\n  parent: a2\n") + "  parent: a3\n",
+            True,
+            [("attribution-outside-parent", "a1"), ("attribution-outside-parent", "a2"), ("nesting-cycle", "a2"), ("nesting-cycle", "a3")],
+        ),
+        # Every span is judged: a second problem of the same kind in the same document is reported too.
+        (_TEHRAN, _TEHRAN.replace("text: Tehran", "text: Tehren"), True, [("span-text", "m3"), ("span-text", "m3")]),
+        (
+            _TEHRAN,
+            _TEHRAN.replace("start: 33", "start: 32").replace("text: Tehran", "text: ' Tehran'"),
+            True,
+            [("span-whitespace", "m3"), ("span-whitespace", "m3")],
+        ),
+        # A source that is a mention needs its entity named; a group that contains itself through a member is a cycle.
+        ("  source_entity: e2\n", "", True, [("attribution-source-entity", "a2")]),
+        ("  name: Ahmad Massoud\n", "  name: Ahmad Massoud\n  members: [e5, e2]\n", True, [("nesting-cycle", "e1"), ("nesting-cycle", "e5")]),
+        # An attribution's roles that touch do not overlap, in either order.
+        ("  - {start: 85, end: 89, text: said}\n", "  - {start: 67, end: 68, text: ','}\n", True, []),
+        ("  - {start: 91, end: 100, text: went well}\n", "  - {start: 89, end: 90, text: ','}\n", True, []),
+        # Neighbouring roles of the list (the cue and the source) that overlap are found.
+        ("  - {start: 107, end: 111, text: said}\n", "  - {start: 102, end: 111, text: Khan said}\n", True, [("attribution-role-overlap", "a2")]),
+        # A relation whose label is not symmetric may be stored in both directions: no duplicate.
+        ("  evidence: [0]\n", "  evidence: [0]\n- {id: r2, label: loc:located_in, head: e4, tail: e3, evidence: [0]}\n", True, []),
+        # Every pair of fragments is compared: the cue against the first of two content fragments (not neighbours in the list).
+        ("  - {start: 85, end: 89, text: said}\n", "  - {start: 62, end: 67, text: talks}\n", True, [("attribution-role-overlap", "a1")]),
+    ],
+    ids=[
+        "evidence-last-sentence",
+        "evidence-one-past",
+        "span-ends-at-the-end",
+        "span-ends-one-past",
+        "fragments-same-start",
+        "fragments-touching",
+        "ner-spans-touching",
+        "mentions-touching",
+        "mentions-nested-from-one-start",
+        "crossing-in-a-later-chain",
+        "signature-after-a-missing-entity",
+        "mentions-nested-to-one-end",
+        "parents-into-a-cycle",
+        "two-span-texts",
+        "two-span-whitespaces",
+        "source-entity-missing",
+        "group-cycle",
+        "roles-touching-before",
+        "roles-touching-after",
+        "cue-overlaps-source",
+        "asymmetric-relation-both-ways",
+        "cue-overlaps-a-far-fragment",
+    ],
+)
 def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new: str, final_newline: bool, expected: list) -> None:
     root = _variant(tmp_path, old, new)
     corpus = root / "corpus" / "talks.txt"
@@ -329,10 +380,18 @@ def test_checks_fixtures_both_sides_of_each_bound(tmp_path: Path, old: str, new:
     assert sorted((f.check, f.annotation, f.path) for f in found) == [(*e, "annotations/talks.yaml") for e in expected], [f.render() for f in found]
 
 
-@pytest.mark.parametrize(("annotation", "field", "missing", "kind"), [
-    ("m6", "entity", "e22", "entity"), ("m9", "entity", "e40", "entity"), ("e5", "members", "e20", "entity"), ("r1", "head", "e30", "entity"),
-    ("r2", "tail", "e31", "entity"), ("a2", "source_entity", "e22", "entity"), ("a3", "parent", "a20", "attribution"),
-])
+@pytest.mark.parametrize(
+    ("annotation", "field", "missing", "kind"),
+    [
+        ("m6", "entity", "e22", "entity"),
+        ("m9", "entity", "e40", "entity"),
+        ("e5", "members", "e20", "entity"),
+        ("r1", "head", "e30", "entity"),
+        ("r2", "tail", "e31", "entity"),
+        ("a2", "source_entity", "e22", "entity"),
+        ("a3", "parent", "a20", "attribution"),
+    ],
+)
 def test_checks_fixture_ref_missing_names_the_field_and_the_kind(annotation: str, field: str, missing: str, kind: str) -> None:
     """Each reference path of the ref-missing fixture (its header says which) is reported with its field and the kind of id it names."""
     _, found = validate(root=_fixture("ref-missing"), gx=False)  # not the cached _findings: mutmut sees which tests run a check by tracing

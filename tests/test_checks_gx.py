@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import pytest
 
-from khabar.pipeline import validate
-from khabar.core.catalogue import CATALOGUE
 from khabar.checks.gx import COLUMNS, check_tables, run_suites, tables
 from khabar.cli import main
-from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation
+from khabar.core.catalogue import CATALOGUE
 from khabar.io.tokenize import tokenize
+from khabar.pipeline import validate
+from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation
 
 TEXT = "Ahmad Massoud met Amir Khan Muttaqi in Tehran. He said the talks went well."
 GX_IDS = ("gx-unique-ids", "gx-label-sets", "gx-offsets", "gx-references", "gx-sanity-ranges")
@@ -30,18 +30,40 @@ def _fragment(start: int, end: int) -> Fragment:
 def clean_document(doc_id: str = "tiny", **layers: object) -> Document:
     tokens, sentences = tokenize(TEXT)
     base: dict[str, object] = dict(
-        entities=(Entity(id="e1", type="PERSON", name="Ahmad Massoud"), Entity(id="e2", type="PERSON", name="Amir Khan Muttaqi"),
-                  Entity(id="e3", type="GPE", name="Tehran")),
-        mentions=(_mention("m1", "e1", "NAM", 0, 13), _mention("m2", "e2", "NAM", 18, 35), _mention("m3", "e3", "NAM", 39, 45),
-                  _mention("m4", "e1", "PRO", 47, 49)),
+        entities=(
+            Entity(id="e1", type="PERSON", name="Ahmad Massoud"),
+            Entity(id="e2", type="PERSON", name="Amir Khan Muttaqi"),
+            Entity(id="e3", type="GPE", name="Tehran"),
+        ),
+        mentions=(
+            _mention("m1", "e1", "NAM", 0, 13),
+            _mention("m2", "e2", "NAM", 18, 35),
+            _mention("m3", "e3", "NAM", 39, 45),
+            _mention("m4", "e1", "PRO", 47, 49),
+        ),
         values=(),
         relations=(Relation(id="r1", label="per:associate", head="e1", tail="e2", evidence=(0,)),),
-        attributions=(Attribution(id="a1", type="indirect", cue=(_fragment(50, 54),), source=(_fragment(47, 49),),
-                                  content=(_fragment(55, 74),), source_entity="e1"),),
+        attributions=(
+            Attribution(id="a1", type="indirect", cue=(_fragment(50, 54),), source=(_fragment(47, 49),), content=(_fragment(55, 74),), source_entity="e1"),
+        ),
     )
     base.update(layers)
-    return Document(id=doc_id, title=None, source=None, url=None, published=None, language="en", licence="CC0-1.0",
-                    attribution=None, split="test", provenance=None, text=TEXT, sentences=sentences, tokens=tokens, **base)  # type: ignore[arg-type]
+    return Document(
+        id=doc_id,
+        title=None,
+        source=None,
+        url=None,
+        published=None,
+        language="en",
+        licence="CC0-1.0",
+        attribution=None,
+        split="test",
+        provenance=None,
+        text=TEXT,
+        sentences=sentences,
+        tokens=tokens,
+        **base,
+    )  # type: ignore[arg-type]
 
 
 def test_checks_gx_clean_document_has_no_findings() -> None:
@@ -66,12 +88,14 @@ def test_checks_gx_empty_corpus_has_no_findings() -> None:
 def _set(table: str, column: str, value: object, row: int = 0) -> Callable[[dict[str, pd.DataFrame]], None]:
     def mutate(frames: dict[str, pd.DataFrame]) -> None:
         frames[table].loc[row, column] = value
+
     return mutate
 
 
 def _duplicate(table: str) -> Callable[[dict[str, pd.DataFrame]], None]:
     def mutate(frames: dict[str, pd.DataFrame]) -> None:
         frames[table] = pd.concat([frames[table], frames[table].iloc[[0]]], ignore_index=True)
+
     return mutate
 
 
@@ -106,9 +130,7 @@ def _duplicate(table: str) -> Callable[[dict[str, pd.DataFrame]], None]:
         (_set("entities", "mentions", 201), "gx-sanity-ranges", "entities", "expect_column_values_to_be_between"),
     ],
 )
-def test_checks_gx_violating_table_fires_its_check(
-    mutate: Callable[[dict[str, pd.DataFrame]], None], check: str, table: str, expectation: str
-) -> None:
+def test_checks_gx_violating_table_fires_its_check(mutate: Callable[[dict[str, pd.DataFrame]], None], check: str, table: str, expectation: str) -> None:
     frames = tables([clean_document()])
     mutate(frames)
     found = check_tables(frames)
@@ -123,16 +145,49 @@ def test_checks_gx_violating_table_fires_its_check(
 @pytest.mark.parametrize(
     ("layers", "check", "annotation"),
     [
-        ({"mentions": (_mention("m1", "e9", "NAM", 0, 13), _mention("m2", "e2", "NAM", 18, 35), _mention("m3", "e3", "NAM", 39, 45),
-                       _mention("m4", "e1", "PRO", 47, 49))},
-         "gx-references", "m1"),
-        ({"relations": (Relation(id="r1", label="per:associate", head="e1", tail="e2", evidence=(0,)),
-                        Relation(id="r1", label="per:associate", head="e2", tail="e1", evidence=(0,)))}, "gx-unique-ids", "r1"),
-        ({"mentions": (_mention("m1", "e1", "NAM", 0, 13), _mention("m2", "e2", "NAM", 18, 35), _mention("m3", "e3", "NAM", 39, 45),
-                       Mention(id="m4", entity="e1", kind="PRO", start=47, end=99, text="He", head_start=47, head_end=49))},
-         "gx-offsets", "m4"),
-        ({"attributions": (Attribution(id="a1", type="direct", cue=(_fragment(50, 54),), source=(), content=(_fragment(55, 74),),
-                                       source_entity="e1", parent="a2"),)}, "gx-references", "a1"),
+        (
+            {
+                "mentions": (
+                    _mention("m1", "e9", "NAM", 0, 13),
+                    _mention("m2", "e2", "NAM", 18, 35),
+                    _mention("m3", "e3", "NAM", 39, 45),
+                    _mention("m4", "e1", "PRO", 47, 49),
+                )
+            },
+            "gx-references",
+            "m1",
+        ),
+        (
+            {
+                "relations": (
+                    Relation(id="r1", label="per:associate", head="e1", tail="e2", evidence=(0,)),
+                    Relation(id="r1", label="per:associate", head="e2", tail="e1", evidence=(0,)),
+                )
+            },
+            "gx-unique-ids",
+            "r1",
+        ),
+        (
+            {
+                "mentions": (
+                    _mention("m1", "e1", "NAM", 0, 13),
+                    _mention("m2", "e2", "NAM", 18, 35),
+                    _mention("m3", "e3", "NAM", 39, 45),
+                    Mention(id="m4", entity="e1", kind="PRO", start=47, end=99, text="He", head_start=47, head_end=49),
+                )
+            },
+            "gx-offsets",
+            "m4",
+        ),
+        (
+            {
+                "attributions": (
+                    Attribution(id="a1", type="direct", cue=(_fragment(50, 54),), source=(), content=(_fragment(55, 74),), source_entity="e1", parent="a2"),
+                )
+            },
+            "gx-references",
+            "a1",
+        ),
     ],
 )
 def test_checks_gx_violating_document_fires_its_check(layers: dict[str, object], check: str, annotation: str) -> None:
@@ -164,9 +219,18 @@ def test_checks_gx_tokens_are_checked_through_per_document_aggregates() -> None:
     tokens, _ = tokenize(TEXT)
     doc = clean_document()
     frame = tables([doc])["documents"]
-    assert frame.to_dict("records") == [{"document": "tiny", "id": "tiny", "text_length": len(TEXT), "tokens": len(tokens),
-                                         "first_token_start": tokens[0].start, "last_token_end": tokens[-1].end,
-                                         "overlapping_tokens": 0, "empty_tokens": 0}]
+    assert frame.to_dict("records") == [
+        {
+            "document": "tiny",
+            "id": "tiny",
+            "text_length": len(TEXT),
+            "tokens": len(tokens),
+            "first_token_start": tokens[0].start,
+            "last_token_end": tokens[-1].end,
+            "overlapping_tokens": 0,
+            "empty_tokens": 0,
+        }
+    ]
     from dataclasses import replace
 
     swapped = tables([replace(doc, tokens=(tokens[1], tokens[0], *tokens[2:]))])["documents"]
@@ -256,12 +320,15 @@ def test_checks_gx_duplicate_entity_ids_in_a_document_fire_once() -> None:
     assert "fails for 2 row(s)" in found[0].message
 
 
-@pytest.mark.parametrize("values, keys", [
-    (["d/a", None, "d/x", "d/b", None], ["d/a", "d/b", None]),  # nulls on both sides, and a key that is no entity's
-    ([None, None], ["d/a"]),  # an all-None column is pandas' object dtype
-    ([], []),
-    (["d/a", "d/b"], [None, None]),  # a pool with no key
-])
+@pytest.mark.parametrize(
+    "values, keys",
+    [
+        (["d/a", None, "d/x", "d/b", None], ["d/a", "d/b", None]),  # nulls on both sides, and a key that is no entity's
+        ([None, None], ["d/a"]),  # an all-None column is pandas' object dtype
+        ([], []),
+        (["d/a", "d/b"], [None, None]),  # a pool with no key
+    ],
+)
 def test_checks_gx_references_are_blanked_as_a_set_lookup_would(values: list[str | None], keys: list[str | None]) -> None:
     """``_resolved`` blanks each reference that names a key of its pool, in Arrow; the definition is a Python set."""
     from khabar.checks.gx import Expect, _resolved

@@ -8,14 +8,14 @@ output (`pytest -rA tests/test_checks_mutations.py`) and must be 100%.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from khabar.pipeline import validate
 from khabar.io import load_project, render_annotations
+from khabar.pipeline import validate
 from khabar.schema import Document, Fragment, Mention, Relation
 from khabar.schema.relations import RELATIONS
 
@@ -113,7 +113,10 @@ def wrong_source_entity(d: Document) -> Document:
 
 def child_outside_parent(d: Document) -> Document:
     child = _first(d.attributions, lambda a: a.parent is not None)
-    other = _first(d.attributions, lambda a: a.id not in (child.id, child.parent) and a.parent is None and not any(f.start <= child.cue[0].start < f.end for f in a.content))
+    other = _first(
+        d.attributions,
+        lambda a: a.id not in (child.id, child.parent) and a.parent is None and not any(f.start <= child.cue[0].start < f.end for f in a.content),
+    )
     return replace(d, attributions=_swap(d.attributions, child, replace(child, parent=other.id)))
 
 
@@ -156,7 +159,9 @@ def crossing_mentions(d: Document) -> Document:
     m = _first(d.mentions, lambda m: m.kind == "NOM" and m.entity == "taliban-delegation")
     extra = _first(d.tokens, lambda t: t.start > m.end)
     start = _first(d.tokens, lambda t: t.start > m.start)
-    return replace(d, mentions=d.mentions + (Mention("m-cross", m.entity, "NOM", start.start, extra.end, d.text[start.start:extra.end], start.start, extra.end),))
+    return replace(
+        d, mentions=d.mentions + (Mention("m-cross", m.entity, "NOM", start.start, extra.end, d.text[start.start : extra.end], start.start, extra.end),)
+    )
 
 
 MUTATIONS: list[tuple[Callable[[Document], Document], str]] = [

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from khabar.checks.names import PRONOUNS, NameHeads, _agrees, name_heads, name_index, name_strings, unannotated
-from khabar.schema.model import Entity
 from khabar.io import load_project
-from khabar.workflow.synthetic import synthetic_document
 from khabar.io.tokenize import tokenize
+from khabar.schema.model import Entity
+from khabar.workflow.synthetic import synthetic_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -84,17 +84,25 @@ def test_checks_names_scan_reports_a_name_inside_an_unannotated_name_once() -> N
     assert unannotated(h, index) == [(0, 11)]  # not also "Khan" at 7-11
 
 
-@pytest.mark.parametrize("text", [
-    "UN met X. The UN and X and UNESCO. X",  # names of one and two characters, one at the very end
-    "Émile 😀 Ünal met Émile 😀 and Ünal 😀 at Ünalköy.",  # characters beyond ASCII and beyond the BMP
-    "Khan",  # the text is one name: windows run past its end
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UN met X. The UN and X and UNESCO. X",  # names of one and two characters, one at the very end
+        "Émile 😀 Ünal met Émile 😀 and Ünal 😀 at Ünalköy.",  # characters beyond ASCII and beyond the BMP
+        "Khan",  # the text is one name: windows run past its end
+    ],
+)
 def test_checks_names_scan_windows_equal_the_reference(text: str) -> None:
     words = [(m.start(), m.end()) for m in re.finditer(r"\w+|[^\w\s]", text)]
     annotated = " ".join(f"{w}." for w in ("UN", "X", "UNESCO", "Émile 😀", "Ünal", "Khan"))
     spans = [(m.start(), m.end()) for m in re.finditer(r"UNESCO|UN|X|Émile 😀|Ünal|Khan", annotated)]
-    named = NameHeads("named", annotated, tuple((s, e, "ORG", f"m{i}") for i, (s, e) in enumerate(spans)),
-                      array("q", [m.start() for m in re.finditer(r"\w+|[^\w\s]", annotated)]), array("q", [m.end() for m in re.finditer(r"\w+|[^\w\s]", annotated)]))
+    named = NameHeads(
+        "named",
+        annotated,
+        tuple((s, e, "ORG", f"m{i}") for i, (s, e) in enumerate(spans)),
+        array("q", [m.start() for m in re.finditer(r"\w+|[^\w\s]", annotated)]),
+        array("q", [m.end() for m in re.finditer(r"\w+|[^\w\s]", annotated)]),
+    )
     h = NameHeads("d", text, (), array("q", [s for s, _ in words]), array("q", [e for _, e in words]))
     expected = reference([h, named])[0]
     assert unannotated(h, name_index(name_strings([h, named]))) == expected

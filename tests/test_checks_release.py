@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from khabar.dataset.build import build
-from khabar.pipeline import validate
 from khabar.checks.release import check_changelog, check_versions
-from khabar.dataset.verify import check_card_features, check_roundtrip
 from khabar.core.findings import Finding, KhabarError
+from khabar.dataset.build import build
+from khabar.dataset.verify import check_card_features, check_roundtrip
+from khabar.pipeline import validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 RELEASE_IDS = ("version-mismatch", "changelog-entry", "card-features", "build-roundtrip")
@@ -106,7 +106,9 @@ def test_release_version_mismatch_in_built_folder(broken_build: Callable[[str], 
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), "-c", "user.name=Khabar Tests", "-c", "user.email=tests@khabar.invalid", *args], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=Khabar Tests", "-c", "user.email=tests@khabar.invalid", *args], check=True, capture_output=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -151,7 +153,9 @@ def test_release_changelog_entry_wants_a_section_for_the_new_version(released: P
     heading = line_of(released / "CHANGELOG.md", lambda line: line.startswith("## ["))
     assert [(f.check, f.path, f.line) for f in findings] == [("changelog-entry", "CHANGELOG.md", heading)]
     changelog = released / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [0.1.0]", "## [0.1.1] - 2026-02-01\n\n### Fixed\n- A note.\n\n## [0.1.0]"), encoding="utf-8")
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace("## [0.1.0]", "## [0.1.1] - 2026-02-01\n\n### Fixed\n- A note.\n\n## [0.1.0]"), encoding="utf-8"
+    )
     assert check_changelog(root=released, base=None) == []
     assert check_versions(root=released, built=None) == []
 
@@ -213,7 +217,9 @@ def test_release_checks_stop_a_build_whose_card_lies(tmp_path: Path, monkeypatch
     import khabar.dataset.card
 
     render = khabar.dataset.card.render_card
-    monkeypatch.setattr(khabar.dataset.build, "render_card", lambda **kw: render(**kw).replace("dtype: int32", "dtype: int64", 1))  # the name the build imported
+    monkeypatch.setattr(
+        khabar.dataset.build, "render_card", lambda **kw: render(**kw).replace("dtype: int32", "dtype: int64", 1)
+    )  # the name the build imported
     out = tmp_path / "khabar"
     with pytest.raises(KhabarError) as raised:
         build(root=FIXTURES / "card-features", out=out)

@@ -14,16 +14,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from test_checks_fixtures import CHECK_FIXTURES, IDS, _expectations
 
 from khabar.checks import CORPUS_CHECKS, run_checks
-from khabar.pipeline import validate
 from khabar.checks.exceptions import Exemption, read_exceptions
 from khabar.checks.names import NameHeads, _agrees, _words, check_name_types, check_names_annotated, name_heads, name_index, name_strings, unannotated, windows
 from khabar.core.findings import Finding
 from khabar.io import load_project
+from khabar.pipeline import validate
 from khabar.schema.model import Entity
-
-from test_checks_fixtures import CHECK_FIXTURES, IDS, _expectations
 
 #: The fixtures whose finding is the pipeline's own, not a corpus check's or a reader's.
 PIPELINE_ONLY = {"corpus-empty", "exception-check", "exception-unused"}
@@ -219,8 +218,10 @@ FIX = "; fix the mention's entity or the entity's type"
         (lambda d: _pro(d, "him", "e5"), "pronoun 'him' needs a single PERSON but its entity e5 is a group" + FIX),
         (lambda d: _pro(d, "him", "e4"), "pronoun 'him' needs a single PERSON but its entity e4 is GPE" + FIX),
         (lambda d: _pro(d, "that", "e1"), "pronoun 'that' needs a single non-person but its entity e1 is PERSON" + FIX),
-        (lambda d: _pro(replace(d, text=d.text.replace("went", "they")), "they", "e2"),
-         "pronoun 'they' needs a group, an ORG, a NORP or an unnamed set but its entity e2 is PERSON" + FIX),
+        (
+            lambda d: _pro(replace(d, text=d.text.replace("went", "they")), "they", "e2"),
+            "pronoun 'they' needs a group, an ORG, a NORP or an unnamed set but its entity e2 is PERSON" + FIX,
+        ),
     ],
     ids=["person-for-a-group", "person-for-a-place", "thing-for-a-person", "plural-for-a-named-person"],
 )

@@ -11,16 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from khabar.pipeline import validate
 from khabar.checks.names import NameHeads, type_findings
+from khabar.pipeline import validate
 
 
 def _heads(doc: str, *types: str) -> NameHeads:
     """A document ``Khan Khan ...`` whose n-th "Khan" is a name head of the n-th type ("?": a missing entity)."""
     text = " ".join(["Khan"] * len(types))
     spans = [(5 * i, 5 * i + 4) for i in range(len(types))]
-    return NameHeads(doc, text, tuple((s, e, t, f"m{i}") for i, ((s, e), t) in enumerate(zip(spans, types))),
-                     array("q", [s for s, _ in spans]), array("q", [e for _, e in spans]))
+    return NameHeads(
+        doc,
+        text,
+        tuple((s, e, t, f"m{i}") for i, ((s, e), t) in enumerate(zip(spans, types))),
+        array("q", [s for s, _ in spans]),
+        array("q", [e for _, e in spans]),
+    )
 
 
 def _locate(check: str, message: str, *, document: str, annotation: str) -> tuple[str, str, str, str]:
@@ -58,7 +63,10 @@ def test_checks_workflow_every_unreviewed_id_is_checked_after_an_unknown_one(tin
     at = {text: lines.index(text) + 1 for text in ("unreviewed: [zz9, m1, m2]", "- id: m1", "- id: m2")}
     _, found = validate(root=tiny_project, gx=False)
     assert [(f.check, f.annotation, f.line) for f in found] == [
-        ("unreviewed-unknown", None, at["unreviewed: [zz9, m1, m2]"]), ("unreviewed-annotation", "m1", at["- id: m1"]), ("unreviewed-annotation", "m2", at["- id: m2"])]
+        ("unreviewed-unknown", None, at["unreviewed: [zz9, m1, m2]"]),
+        ("unreviewed-annotation", "m1", at["- id: m1"]),
+        ("unreviewed-annotation", "m2", at["- id: m2"]),
+    ]
     assert found[0].message == "`unreviewed` lists 'zz9', which is no annotation of this file; remove it from the list"
     assert found[1].message == "m1 was proposed by a tool and is not reviewed; check it against the guidelines, then remove its id from `unreviewed`"
 
@@ -67,8 +75,9 @@ def _scan(text: str, tokens: list[tuple[int, int]], annotated: str, names: list[
     from khabar.checks.names import name_index, name_strings, unannotated
 
     h = NameHeads("d", text, (), array("q", [s for s, _ in tokens]), array("q", [e for _, e in tokens]))
-    other = NameHeads("o", annotated, tuple((s, e, "PERSON", f"m{i}") for i, (s, e) in enumerate(names)),
-                      array("q", [s for s, _ in names]), array("q", [e for _, e in names]))
+    other = NameHeads(
+        "o", annotated, tuple((s, e, "PERSON", f"m{i}") for i, (s, e) in enumerate(names)), array("q", [s for s, _ in names]), array("q", [e for _, e in names])
+    )
     return unannotated(h, name_index(name_strings([h, other])))
 
 

@@ -81,7 +81,9 @@ def test_cli_stats_per_split(split_project: Path, capsys: pytest.CaptureFixture[
     assert main(["--root", str(split_project), "stats"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["test", "dev", "total"]  # the held-out split first
-    assert next(line for line in lines if line.startswith("mentions ")).split()[1:] == [str(len(docs["talks"].mentions))] * 2 + [str(stats["total"]["mentions"])]
+    assert next(line for line in lines if line.startswith("mentions ")).split()[1:] == [str(len(docs["talks"].mentions))] * 2 + [
+        str(stats["total"]["mentions"])
+    ]
     assert main(["--root", str(split_project), "stats", "--sentences", "--split", "dev"]) == 0
     assert {line.split("\t")[0] for line in capsys.readouterr().out.splitlines()} == {"talks-dev"}
 
@@ -145,8 +147,9 @@ def test_cli_stats_sentences_escapes_a_tab_in_a_sentence(tiny_project: Path, cap
     assert {len(row) for row in rows} == {4} and rows[-1][3] == "It rained\\tall day."
 
 
-@pytest.mark.parametrize("argv", [["stats", "--sentences", "--doc", "nosuch"], ["stats", "--sentences", "--split", "dev", "--doc", "talks"]],
-                         ids=["unknown", "other-split"])
+@pytest.mark.parametrize(
+    "argv", [["stats", "--sentences", "--doc", "nosuch"], ["stats", "--sentences", "--split", "dev", "--doc", "talks"]], ids=["unknown", "other-split"]
+)
 def test_cli_stats_sentences_of_no_document_is_a_finding(tiny_project: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(tiny_project), *argv]) == 1
     captured = capsys.readouterr()
@@ -168,13 +171,19 @@ def _refused_path(tmp_path: Path) -> Path:
     return blocker / "out"
 
 
-@pytest.mark.parametrize("command", [
-    ["build", "--no-baselines", "--no-load", "--out", "{out}"],
-    ["validate", "--no-gx", "--report", "{out}"],
-    ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
-    ["baseline", "string-match-coref", "--out", "{out}/pred.jsonl"],
-], ids=["build", "validate-report", "export", "baseline"])
-def test_cli_unusable_output_path_is_an_io_error_not_a_traceback(tiny_project: Path, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", "--no-baselines", "--no-load", "--out", "{out}"],
+        ["validate", "--no-gx", "--report", "{out}"],
+        ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
+        ["baseline", "string-match-coref", "--out", "{out}/pred.jsonl"],
+    ],
+    ids=["build", "validate-report", "export", "baseline"],
+)
+def test_cli_unusable_output_path_is_an_io_error_not_a_traceback(
+    tiny_project: Path, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     out = _refused_path(tmp_path)
     assert main(["--root", str(tiny_project), *[part.format(out=out) for part in command]]) == 1
     err = capsys.readouterr().err
@@ -182,18 +191,32 @@ def test_cli_unusable_output_path_is_an_io_error_not_a_traceback(tiny_project: P
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "not a folder\n"  # nothing lost
 
 
-@pytest.mark.parametrize("argv, check, text", [
-    (["--root", "{missing}", "validate", "--no-gx"], "file-missing", "found no corpus/ folder"),
-    (["evaluate", "--gold", "{missing}", "--pred", "{pred}"], "file-missing", "found no corpus/ folder"),
-    (["--root", "{project}", "evaluate", "--pred", "{missing}"], "pred-json", "found none that can be read"),
-    (["--root", "{project}", "evaluate", "--pred", "{latin1}"], "pred-json", "not UTF-8"),
-    (["--root", "{project}", "locate", "Iran", "--doc", "nosuch"], "file-missing", "found neither"),
-    (["--root", "{project}", "agree", "{missing}", "{project}/annotations"], "file-missing", "expected an annotation folder"),
-    (["--root", "{project}", "import", "brat", "{missing}", "--out", "{tmp}/imported"], "brat-syntax", "found none"),
-    (["--root", "{project}", "import", "brat", "{tmp}", "--out", "{tmp}/imported"], "brat-syntax", "expected brat documents"),
-], ids=["validate-no-project", "evaluate-no-gold", "evaluate-no-pred", "evaluate-pred-not-utf8", "locate-no-document",
-        "agree-no-folder", "import-no-folder", "import-empty-folder"])
-def test_cli_wrong_input_path_is_a_finding(tiny_project: Path, tmp_path: Path, argv: list[str], check: str, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv, check, text",
+    [
+        (["--root", "{missing}", "validate", "--no-gx"], "file-missing", "found no corpus/ folder"),
+        (["evaluate", "--gold", "{missing}", "--pred", "{pred}"], "file-missing", "found no corpus/ folder"),
+        (["--root", "{project}", "evaluate", "--pred", "{missing}"], "pred-json", "found none that can be read"),
+        (["--root", "{project}", "evaluate", "--pred", "{latin1}"], "pred-json", "not UTF-8"),
+        (["--root", "{project}", "locate", "Iran", "--doc", "nosuch"], "file-missing", "found neither"),
+        (["--root", "{project}", "agree", "{missing}", "{project}/annotations"], "file-missing", "expected an annotation folder"),
+        (["--root", "{project}", "import", "brat", "{missing}", "--out", "{tmp}/imported"], "brat-syntax", "found none"),
+        (["--root", "{project}", "import", "brat", "{tmp}", "--out", "{tmp}/imported"], "brat-syntax", "expected brat documents"),
+    ],
+    ids=[
+        "validate-no-project",
+        "evaluate-no-gold",
+        "evaluate-no-pred",
+        "evaluate-pred-not-utf8",
+        "locate-no-document",
+        "agree-no-folder",
+        "import-no-folder",
+        "import-empty-folder",
+    ],
+)
+def test_cli_wrong_input_path_is_a_finding(
+    tiny_project: Path, tmp_path: Path, argv: list[str], check: str, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "pred.jsonl").write_text('{"id": "talks"}\n', encoding="utf-8")
     (tmp_path / "latin1.jsonl").write_bytes('{"id": "caf\u00e9"}\n'.encode("latin-1"))
     paths = {"missing": tmp_path / "missing", "pred": tmp_path / "pred.jsonl", "latin1": tmp_path / "latin1.jsonl", "project": tiny_project, "tmp": tmp_path}

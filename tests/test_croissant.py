@@ -139,15 +139,27 @@ def test_croissant_states_licence_version_and_citation(built: Path, project_root
 def test_croissant_metadata_is_the_same_in_processes_with_different_hash_seeds() -> None:
     """Two calls in one process share the string-hash seed, so a set iterated in hash order agrees with itself
     there: each call runs in an interpreter of its own, with another PYTHONHASHSEED."""
-    args = dict(version="1.2.3", configs_rows={"documents": {"test": 2}, "ner": {"test": 5}}, files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"], card_meta={"pretty_name": "Khabar"})
+    args = dict(
+        version="1.2.3",
+        configs_rows={"documents": {"test": 2}, "ner": {"test": 5}},
+        files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"],
+        card_meta={"pretty_name": "Khabar"},
+    )
     script = f"from khabar.dataset.croissant import croissant_metadata, dumps; print(dumps(croissant_metadata(**{args!r})), end='')"
-    made = [subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True).stdout
-            for seed in (1, 2)]
+    made = [
+        subprocess.run([sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True).stdout
+        for seed in (1, 2)
+    ]
     assert made[0] == made[1] == dumps(croissant_metadata(**args))
 
 
 def test_croissant_leaves_out_configs_without_rows() -> None:
-    meta = croissant_metadata(version="1.0.0", configs_rows={"documents": {"dev": 1, "test": 0}, "ner": {"dev": 0, "test": 0}}, files=["data/documents/dev-00000-of-00001.parquet"], card_meta={})
+    meta = croissant_metadata(
+        version="1.0.0",
+        configs_rows={"documents": {"dev": 1, "test": 0}, "ner": {"dev": 0, "test": 0}},
+        files=["data/documents/dev-00000-of-00001.parquet"],
+        card_meta={},
+    )
     assert [rs["@id"] for rs in meta["recordSet"]] == ["documents"]
     assert [fs["@id"] for fs in meta["distribution"]] == ["documents-parquet"]
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from khabar.cli import main
-from khabar.workflow.diff import KINDS, Change, diff_annotations, load_revision, report_lines
 from khabar.core.findings import KhabarError
-from khabar.pipeline import validate
 from khabar.io import load_project, render_annotations, render_corpus_file
 from khabar.io.corpus_files import DOCUMENT_META
+from khabar.pipeline import validate
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, VALUE_TYPES
 from khabar.schema.model import Document, Fragment
 from khabar.schema.relations import RELATIONS
+from khabar.workflow.diff import KINDS, Change, diff_annotations, load_revision, report_lines
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +47,22 @@ def counts(doc: Document) -> Counter[str]:
 
 
 def referenced(doc: Document) -> set[str]:
-    return ({r.head for r in doc.relations} | {r.tail for r in doc.relations} | {a.source_entity for a in doc.attributions}
-            | {m for e in doc.entities for m in e.members})
+    return (
+        {r.head for r in doc.relations}
+        | {r.tail for r in doc.relations}
+        | {a.source_entity for a in doc.attributions}
+        | {m for e in doc.entities for m in e.members}
+    )
 
 
 def merged(doc: Document) -> tuple[Document, str, str]:
     """``doc`` with a plain entity folded into another one of its type; (doc, kept, dropped)."""
     n, used = counts(doc), referenced(doc)
-    drop = next(e for e in doc.entities if n[e.id] and not e.members and e.id not in used
-                and any(o.type == e.type and o.id != e.id and n[o.id] and not o.members for o in doc.entities))
+    drop = next(
+        e
+        for e in doc.entities
+        if n[e.id] and not e.members and e.id not in used and any(o.type == e.type and o.id != e.id and n[o.id] and not o.members for o in doc.entities)
+    )
     keep = next(o for o in doc.entities if o.type == drop.type and o.id != drop.id and n[o.id] and not o.members)
     mentions = tuple(replace(m, entity=keep.id) if m.entity == drop.id else m for m in doc.mentions)
     return replace(doc, entities=tuple(e for e in doc.entities if e is not drop), mentions=mentions), keep.name, drop.name
@@ -251,8 +258,7 @@ def test_diff_renamed_ids_are_no_change(gold: Document) -> None:
         mentions=tuple(replace(m, id=f"n{i}", entity=ent(m.entity)) for i, m in enumerate(reversed(gold.mentions))),
         values=tuple(replace(v, id=f"w{i}") for i, v in enumerate(gold.values)),
         relations=tuple(replace(r, id=f"q{i}", head=ent(r.head), tail=ent(r.tail)) for i, r in enumerate(reversed(gold.relations))),
-        attributions=tuple(replace(a, id=f"b-{a.id}", parent=a.parent and f"b-{a.parent}", source_entity=ent(a.source_entity))
-                           for a in gold.attributions),
+        attributions=tuple(replace(a, id=f"b-{a.id}", parent=a.parent and f"b-{a.parent}", source_entity=ent(a.source_entity)) for a in gold.attributions),
     )
     assert diff_annotations(old={gold.id: gold}, new={gold.id: renamed}) == []
 
@@ -270,8 +276,12 @@ def test_diff_entity_added_and_removed(gold: Document) -> None:
 
 # -- reading the two sides -------------------------------------------------------------
 def git(repo: Path, *args: str) -> str:
-    run = subprocess.run(["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                          "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return run.stdout
 
 
@@ -296,7 +306,9 @@ def test_diff_reads_a_revision_of_the_earlier_front_matter(gold: Document, tmp_p
     repo = write_project(tmp_path / "repo", gold)
     corpus = repo / "corpus" / f"{gold.id}.txt"
     current = corpus.read_text(encoding="utf-8")
-    corpus.write_text(current.replace(f"split: {gold.split}\n", "").replace(f"licence: {gold.licence}\n", "licence: Article text (c) its publisher\n"), encoding="utf-8")
+    corpus.write_text(
+        current.replace(f"split: {gold.split}\n", "").replace(f"licence: {gold.licence}\n", "licence: Article text (c) its publisher\n"), encoding="utf-8"
+    )
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "0.1 front matter")

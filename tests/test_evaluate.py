@@ -7,12 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import two_split_project
 
 from khabar.cli import main
-from khabar.evaluate import evaluate, load_gold, read_predictions, score_file
 from khabar.core.findings import KhabarError, registry
+from khabar.evaluate import evaluate, load_gold, read_predictions, score_file
 from khabar.schema import to_row
 
 PRED_CHECKS = sorted(c for c, spec in registry().items() if spec.group == "predictions" and c.startswith("pred-"))
@@ -59,7 +58,9 @@ def _bad_file(check: str, gold, tmp_path: Path) -> tuple[Path, int]:
 
 
 def test_evaluate_every_prediction_check_has_a_fixture() -> None:
-    assert PRED_CHECKS == sorted(["pred-json", "pred-field", "pred-unknown-document", "pred-duplicate-document", "pred-offset-range", "pred-text-mismatch", "pred-split"])
+    assert PRED_CHECKS == sorted(
+        ["pred-json", "pred-field", "pred-unknown-document", "pred-duplicate-document", "pred-offset-range", "pred-text-mismatch", "pred-split"]
+    )
 
 
 @pytest.mark.parametrize("check", PRED_CHECKS)
@@ -148,8 +149,9 @@ def test_evaluate_cli_json_output(gold_root: Path, gold, tmp_path: Path, capsys:
 
 
 @pytest.mark.parametrize("where", ["project", "built"])
-def test_evaluate_prediction_outside_the_split_is_refused_and_nothing_is_scored(where: str, gold_root: Path, split_built: Path, tmp_path: Path,
-                                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_prediction_outside_the_split_is_refused_and_nothing_is_scored(
+    where: str, gold_root: Path, split_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     gold_path = gold_root if where == "project" else split_built
     everything = {d.id: d for d in load_gold(path=gold_root)}
     path = tmp_path / "pred.jsonl"
@@ -188,7 +190,8 @@ def test_evaluate_a_missing_document_of_the_split_is_scored_empty_and_counted(tm
     given = score_file(gold_path=tmp_path / "p", pred_path=explicit)
     assert (missing["documents"], missing["predicted_documents"], missing["missing_documents"]) == (4, 3, 1)
     assert given["missing_documents"] == 0 and {k: v for k, v in missing.items() if k not in ("predicted_documents", "missing_documents")} == {
-        k: v for k, v in given.items() if k not in ("predicted_documents", "missing_documents")}
+        k: v for k, v in given.items() if k not in ("predicted_documents", "missing_documents")
+    }
     assert main(["--root", str(tmp_path / "p"), "evaluate", "--pred", str(partial)]) == 0
     assert "4 gold of the test split, 3 predicted, 1 gold document(s) without a prediction (scored as predicted empty)" in capsys.readouterr().out
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import FIXTURES
+
 from khabar.core.catalogue import CATALOGUE
 from khabar.export import EXPORTERS, IMPORTERS
 from khabar.export.brat import brat_to_docs, docs_to_brat
@@ -111,19 +111,23 @@ Edit = Callable[[list[str]], tuple[list[str], int]]
 
 def _swap(pattern: str, old: str, new: str) -> Edit:
     """Edit the first line matching ``pattern``; the expected line is that line."""
+
     def edit(lines: list[str]) -> tuple[list[str], int]:
         i = next(i for i, line in enumerate(lines) if re.search(pattern, line))
         lines[i] = lines[i].replace(old, new, 1)
         return lines, i + 1
+
     return edit
 
 
 def _drop(pattern: str, expect: str) -> Edit:
     """Remove the first line matching ``pattern``; the expected line is the first matching ``expect`` after that."""
+
     def edit(lines: list[str]) -> tuple[list[str], int]:
         lines = lines[:]
         del lines[next(i for i, line in enumerate(lines) if re.search(pattern, line))]
         return lines, next(i for i, line in enumerate(lines) if re.search(expect, line)) + 1
+
     return edit
 
 
@@ -191,7 +195,7 @@ def test_export_brat_bad_files_are_findings_not_tracebacks(talks: tuple[Document
         expected = ("brat-reference", ann.as_posix())
     else:
         meta = ann.with_name(f"{doc.id}.meta.json")
-        meta.write_text("{\n  \"title\": nope\n}\n", encoding="utf-8")
+        meta.write_text('{\n  "title": nope\n}\n', encoding="utf-8")
         expected = ("brat-syntax", meta.as_posix())
     docs, found = brat_to_docs(folder=ann.parent)
     assert docs == []

@@ -14,17 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+from test_export_brat import MALFORMED
+
+from khabar.core.findings import KhabarError
 from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.export.brat_format import parse_note, render_conf, render_note, shown
 from khabar.export.common import require_references, token_span
-from khabar.core.findings import KhabarError
 from khabar.io import load_project
 from khabar.schema.labels import ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
 from khabar.schema.relations import RELATIONS
-
-from test_export_brat import MALFORMED
 
 PARTS = "(the trigger is an Attribution text-bound, Source and Content text-bounds of those types, Speaker a mention, Parent an event)"
 NO_KIND = "mention {0} has no Kind attribute; add `A<n>\tKind {0} NAM|NOM|PRO`"
@@ -41,20 +40,33 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "bad evidence": [("brat-syntax", "the note of R1 has evidence='zero'; expected sentence numbers like evidence=0,3")],
     "offsets beyond the text": [
         ("span-range", "T9: a span of GPE 134 999 is empty or outside the text, which has 151 characters; expected 0 <= start < end <= 151"),
-        ("brat-reference", NOT_A_MENTION.format(9)), ("brat-reference", "Coref links T9, which is not a mention")],
+        ("brat-reference", NOT_A_MENTION.format(9)),
+        ("brat-reference", "Coref links T9, which is not a mention"),
+    ],
     "stated text differs": [
         ("span-text", "T3 states 'Teheran' but its offsets cover 'Tehran'; fix the offsets or the text"),
-        ("brat-reference", NOT_A_MENTION.format(3)), ("brat-reference", "R1 links T3 and T4; both arguments must be mentions")],
+        ("brat-reference", NOT_A_MENTION.format(3)),
+        ("brat-reference", "R1 links T3 and T4; both arguments must be mentions"),
+    ],
     "unknown text-bound type": [
-        ("label-unknown", f"T3 has type 'CITY'; expected an entity type ({', '.join(ENTITY_TYPES)}), a value type ({', '.join(VALUE_TYPES)}) "
-                          "or Attribution, Source, Content"),
-        ("brat-reference", NOT_A_MENTION.format(3)), ("brat-reference", "R1 links T3 and T4; both arguments must be mentions")],
-    "unknown relation type": [("label-unknown", "R1: relation type 'loc:located_in'; expected one of "
-                                                + ", ".join(name.replace(":", "_") for name in RELATIONS))],
-    "unknown kind": [("brat-reference", NO_KIND.format("T1")),
-                     ("label-unknown", f"A1: attribute Kind 'NAME'; expected Kind {'|'.join(MENTION_KINDS)} or AttributionType {'|'.join(ATTRIBUTION_TYPES)}")],
-    "note on a missing id": [("brat-reference", "T6 has no AnnotatorNotes note; every mention needs one with id=<its Khabar id>"),
-                             ("brat-reference", "#6 is a note on T66, which does not exist")],
+        (
+            "label-unknown",
+            f"T3 has type 'CITY'; expected an entity type ({', '.join(ENTITY_TYPES)}), a value type ({', '.join(VALUE_TYPES)}) or Attribution, Source, Content",
+        ),
+        ("brat-reference", NOT_A_MENTION.format(3)),
+        ("brat-reference", "R1 links T3 and T4; both arguments must be mentions"),
+    ],
+    "unknown relation type": [
+        ("label-unknown", "R1: relation type 'loc:located_in'; expected one of " + ", ".join(name.replace(":", "_") for name in RELATIONS))
+    ],
+    "unknown kind": [
+        ("brat-reference", NO_KIND.format("T1")),
+        ("label-unknown", f"A1: attribute Kind 'NAME'; expected Kind {'|'.join(MENTION_KINDS)} or AttributionType {'|'.join(ATTRIBUTION_TYPES)}"),
+    ],
+    "note on a missing id": [
+        ("brat-reference", "T6 has no AnnotatorNotes note; every mention needs one with id=<its Khabar id>"),
+        ("brat-reference", "#6 is a note on T66, which does not exist"),
+    ],
     "kind on a value": [("brat-reference", NO_KIND.format("T1")), ("brat-reference", "A1: Kind applies to mentions; T10 is not one")],
     "relation to a value": [("brat-reference", "R1 links T3 and T10; both arguments must be mentions")],
     "event without its type": [("brat-reference", f"E1: it has no AttributionType attribute {PARTS}")],
@@ -62,12 +74,16 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "mention without a note": [("brat-reference", "T8 has no AnnotatorNotes note; every mention needs one with id=<its Khabar id>")],
     "chain with two entity notes": [
         ("brat-reference", f"E2: speaker T6 is not of the right kind {PARTS}"),
-        ("brat-reference", "the coreference chain T2 T6 T8 has 2 notes with entity=; expected exactly one (the entity's id, name and members)")],
-    "chain mixing types": [("brat-reference", "T6 is ORG but its coreference chain T2 T6 T8 starts with a PERSON; a chain has one type"),
-                           ("brat-reference", f"E2: speaker T6 is not of the right kind {PARTS}")],
+        ("brat-reference", "the coreference chain T2 T6 T8 has 2 notes with entity=; expected exactly one (the entity's id, name and members)"),
+    ],
+    "chain mixing types": [
+        ("brat-reference", "T6 is ORG but its coreference chain T2 T6 T8 starts with a PERSON; a chain has one type"),
+        ("brat-reference", f"E2: speaker T6 is not of the right kind {PARTS}"),
+    ],
     "coreference with a value": [
         ("brat-reference", "the coreference chain T9 has 0 notes with entity=; expected exactly one (the entity's id, name and members)"),
-        ("brat-reference", "Coref links T10, which is not a mention")],
+        ("brat-reference", "Coref links T10, which is not a mention"),
+    ],
 }
 
 
@@ -94,7 +110,8 @@ def test_export_brat_a_note_that_does_not_parse_is_reported_at_its_line(tmp_path
     ann, line = _damaged("note not key=value", tmp_path)
     _, found = brat_to_docs(folder=tmp_path)
     assert ("brat-syntax", line, "#6: expected key=value pairs (a value with spaces in double quotes); found 'just words'") in [
-        (f.check, f.line, f.message) for f in found]
+        (f.check, f.line, f.message) for f in found
+    ]
 
 
 def test_export_brat_every_malformed_case_has_its_words() -> None:
@@ -128,15 +145,22 @@ def test_export_brat_a_note_that_does_not_parse_says_where(text: str, message: s
 
 def test_export_brat_a_note_of_several_pairs_parses_each() -> None:
     assert parse_note(text='id=m5 head=77-84 name="the two leaders" member=e1 member=e2') == [
-        ("id", "m5"), ("head", "77-84"), ("name", "the two leaders"), ("member", "e1"), ("member", "e2")]
+        ("id", "m5"),
+        ("head", "77-84"),
+        ("name", "the two leaders"),
+        ("member", "e1"),
+        ("member", "e2"),
+    ]
 
 
 def test_export_brat_conf_has_its_four_sections_and_every_type() -> None:
     conf = render_conf()
     assert conf.endswith("\n") and not conf.endswith("\n\n")
     comments = [line for line in conf.split("\n") if line.startswith("#")]
-    assert comments == ["# brat configuration of a Khabar export (`khabar export --format brat`).",
-                        "# Relation types are Khabar labels with ':' written as '_' (per:origin -> per_origin)."]
+    assert comments == [
+        "# brat configuration of a Khabar export (`khabar export --format brat`).",
+        "# Relation types are Khabar labels with ':' written as '_' (per:origin -> per_origin).",
+    ]
     body = [line for line in conf[:-1].split("\n") if not line.startswith("#")]
     sections: dict[str, list[str]] = {}
     for block in "\n".join(body).split("\n\n"):
@@ -183,4 +207,5 @@ def test_export_common_a_span_off_token_boundaries_is_refused_in_words() -> None
     with pytest.raises(KhabarError) as exc:
         token_span(doc=doc, start=1, end=13, what="mention m1")
     assert [(f.check, f.document, f.span, f.message) for f in exc.value.findings] == [
-        ("span-token-boundary", "talks", (1, 13), "mention m1 1-13 ('hmad Massoud') does not start and end on token boundaries; it cannot be exported")]
+        ("span-token-boundary", "talks", (1, 13), "mention m1 1-13 ('hmad Massoud') does not start and end on token boundaries; it cannot be exported")
+    ]

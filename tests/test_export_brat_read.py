@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from khabar.export.brat import brat_to_docs, docs_to_brat, render_meta
 from khabar.export.brat_format import META_KEYS
 from khabar.io import load_project
@@ -41,15 +41,23 @@ def test_export_brat_read_an_unsafe_file_name_is_reported_at_line_1(tmp_path: Pa
     ann = _export(tmp_path)
     for suffix in (".ann", ".txt", ".meta.json"):
         (tmp_path / f"talks{suffix}").rename(tmp_path / f"Talks Two{suffix}")
-    assert _found(tmp_path) == [("doc-id-unsafe", "Talks Two.ann", 1, "document id 'Talks Two' (the file name) is not a safe id; expected "
-                                 "lowercase letters, digits, '-' or '_' (rename the .ann and .txt files)")]
+    assert _found(tmp_path) == [
+        (
+            "doc-id-unsafe",
+            "Talks Two.ann",
+            1,
+            "document id 'Talks Two' (the file name) is not a safe id; expected lowercase letters, digits, '-' or '_' (rename the .ann and .txt files)",
+        )
+    ]
     assert not ann.exists()
 
 
 def test_export_brat_read_a_missing_text_file_is_reported_at_line_1(tmp_path: Path) -> None:
     _export(tmp_path)
     (tmp_path / "talks.txt").unlink()
-    assert _found(tmp_path) == [("brat-reference", "talks.ann", 1, "talks.ann has no text file talks.txt beside it; brat offsets count in that file's characters")]
+    assert _found(tmp_path) == [
+        ("brat-reference", "talks.ann", 1, "talks.ann has no text file talks.txt beside it; brat offsets count in that file's characters")
+    ]
 
 
 def test_export_brat_read_a_text_file_not_utf8_is_reported_at_the_text_file(tmp_path: Path) -> None:
@@ -71,11 +79,26 @@ def test_export_brat_read_a_broken_document_keeps_its_findings_beside_a_good_one
 @pytest.mark.parametrize(
     ("meta", "line", "message"),
     [
-        ('{\n  "title": "x",\n  "source": nope\n}\n', 3,  # "nope" at line 3, column 13, character 2 + 16 + 12
-         "talks.meta.json is not valid UTF-8 JSON (Expecting value: line 3 column 13 (char 30)); expected an object of " + ", ".join(META_KEYS)),
-        ('["title"]\n', 1, "expected an object whose keys are among " + ", ".join(META_KEYS) + " with string or null values (language a string); found ['title']"),
-        ('{"colour": "red"}\n', 1, "expected an object whose keys are among " + ", ".join(META_KEYS) + " with string or null values (language a string); found {'colour': 'red'}"),
-        ('{"title": 3}\n', 1, "expected an object whose keys are among " + ", ".join(META_KEYS) + " with string or null values (language a string); found {'title': 3}"),
+        (
+            '{\n  "title": "x",\n  "source": nope\n}\n',
+            3,  # "nope" at line 3, column 13, character 2 + 16 + 12
+            "talks.meta.json is not valid UTF-8 JSON (Expecting value: line 3 column 13 (char 30)); expected an object of " + ", ".join(META_KEYS),
+        ),
+        (
+            '["title"]\n',
+            1,
+            "expected an object whose keys are among " + ", ".join(META_KEYS) + " with string or null values (language a string); found ['title']",
+        ),
+        (
+            '{"colour": "red"}\n',
+            1,
+            "expected an object whose keys are among " + ", ".join(META_KEYS) + " with string or null values (language a string); found {'colour': 'red'}",
+        ),
+        (
+            '{"title": 3}\n',
+            1,
+            "expected an object whose keys are among " + ", ".join(META_KEYS) + " with string or null values (language a string); found {'title': 3}",
+        ),
     ],
     ids=["not-json", "a-list", "an-unknown-key", "a-number"],
 )
@@ -100,7 +123,9 @@ def test_export_brat_read_a_line_without_a_tab_is_quoted_to_40_characters(tmp_pa
     line = "T99 PERSON 0 13 Ahmad Massoud, written without any tab at all"
     ann.write_text(ann.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
     number = len(_lines(ann)) - 1
-    assert _found(tmp_path) == [("brat-syntax", "talks.ann", number, f"expected `ID<TAB>annotation`; found no tab in {line[:40]!r} (brat separates the id with a tab)")]
+    assert _found(tmp_path) == [
+        ("brat-syntax", "talks.ann", number, f"expected `ID<TAB>annotation`; found no tab in {line[:40]!r} (brat separates the id with a tab)")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -134,21 +159,28 @@ def test_export_brat_writes_into_a_new_nested_folder_the_notes_docs_formats_show
     out = tmp_path / "a" / "b"
     ann = _export(out)
     lines = _lines(ann)
-    for example in ('#5\tAnnotatorNotes T5\tid=m5 head=77-84 entity=e5 name="the two leaders" member=e1 member=e2',
-                    "#6\tAnnotatorNotes T6\tid=m6", "#11\tAnnotatorNotes R1\tid=r1 evidence=0", "#12\tAnnotatorNotes E1\tid=a1"):
+    for example in (
+        '#5\tAnnotatorNotes T5\tid=m5 head=77-84 entity=e5 name="the two leaders" member=e1 member=e2',
+        "#6\tAnnotatorNotes T6\tid=m6",
+        "#11\tAnnotatorNotes R1\tid=r1 evidence=0",
+        "#12\tAnnotatorNotes E1\tid=a1",
+    ):
         assert example in lines
-    assert lines[lines.index("#5\tAnnotatorNotes T5\tid=m5 head=77-84 entity=e5 name=\"the two leaders\" member=e1 member=e2") - 4].startswith("#1\t")
+    assert lines[lines.index('#5\tAnnotatorNotes T5\tid=m5 head=77-84 entity=e5 name="the two leaders" member=e1 member=e2') - 4].startswith("#1\t")
     # Speaker: the source entity's first mention inside the source (T5 the two leaders, T6 Khan, T7 Massoud)
     assert [line.split("\t")[1] for line in lines if line.startswith("E")] == [
-        "Attribution:T11 Source:T12 Content:T13 Speaker:T5", "Attribution:T14 Source:T15 Content:T16 Speaker:T6",
-        "Attribution:T17 Source:T18 Content:T19 Speaker:T7 Parent:E2"]
+        "Attribution:T11 Source:T12 Content:T13 Speaker:T5",
+        "Attribution:T14 Source:T15 Content:T16 Speaker:T6",
+        "Attribution:T17 Source:T18 Content:T19 Speaker:T7 Parent:E2",
+    ]
 
 
 def test_export_brat_speaker_is_the_first_mention_when_none_is_inside_the_source(tmp_path: Path) -> None:
     doc = _valid()
     # a2's source "Khan" (T15, 102-106) made "Khan said" (102-111): T6 still inside; then 103-106: no e2 mention inside
-    moved = replace(doc, attributions=tuple(
-        replace(a, source=(replace(a.source[0], start=103, text=doc.text[103:106]),)) if a.id == "a2" else a for a in doc.attributions))
+    moved = replace(
+        doc, attributions=tuple(replace(a, source=(replace(a.source[0], start=103, text=doc.text[103:106]),)) if a.id == "a2" else a for a in doc.attributions)
+    )
     ann = _export(tmp_path, moved)
     assert "Speaker:T2" in next(line for line in _lines(ann) if line.startswith("E2\t"))  # m2, e2's first mention
 

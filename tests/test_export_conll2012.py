@@ -14,14 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
-from khabar.export import EXPORTERS
-from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to_conll2012, render_conll2012
+
 from khabar.core.findings import KhabarError
+from khabar.export import EXPORTERS
+from khabar.export.common import token_range
+from khabar.export.conll2012 import COLUMNS, FILE_NAME, cluster_numbers, docs_to_conll2012, render_conll2012
 from khabar.io import load_project
 from khabar.schema.model import Document, Mention, Value
-from khabar.export.common import token_range
 
 Span = tuple[int, int]
 
@@ -127,7 +127,9 @@ def test_export_conll2012_keeps_identical_spans_of_different_entities(tmp_path: 
     [doc] = _documents(FIXTURES / "valid")
     copied = doc.mentions[0]
     other = next(e.id for e in doc.entities if e.id != copied.entity)
-    twin = Mention(id="twin", entity=other, kind=copied.kind, start=copied.start, end=copied.end, text=copied.text, head_start=copied.head_start, head_end=copied.head_end)
+    twin = Mention(
+        id="twin", entity=other, kind=copied.kind, start=copied.start, end=copied.end, text=copied.text, head_start=copied.head_start, head_end=copied.head_end
+    )
     doubled = replace(doc, mentions=doc.mentions + (twin,))
     clusters = _clusters(_export([doubled], tmp_path)[doc.id]["rows"])
     span = tuple(token_range(doc, copied.start, copied.end))
@@ -220,10 +222,14 @@ def test_export_conll2012_adjacent_ner_spans_are_both_written(tmp_path: Path) ->
     assert tagged[tagged.index(("on", "(CARDINAL)")) + 1] == ("Monday", "(DATE)")
 
 
-@pytest.mark.parametrize(("layer", "item", "what"), [
-    ("mentions", Mention("m1", "e1", "NOM", 0, 11, "Ahmad Masso", 0, 5), "mention m1 0-11 "),
-    ("values", Value("v1", "DATE", 50, 55, "Monda"), "ner span DATE 50-55 "),
-], ids=["mention", "ner-span"])
+@pytest.mark.parametrize(
+    ("layer", "item", "what"),
+    [
+        ("mentions", Mention("m1", "e1", "NOM", 0, 11, "Ahmad Masso", 0, 5), "mention m1 0-11 "),
+        ("values", Value("v1", "DATE", 50, 55, "Monda"), "ner span DATE 50-55 "),
+    ],
+    ids=["mention", "ner-span"],
+)
 def test_export_conll2012_names_a_span_off_token_boundaries(layer: str, item: object, what: str) -> None:
     [doc] = _documents(FIXTURES / "valid")
     doc = replace(doc, **{layer: (item, *getattr(doc, layer)[1:])})

@@ -9,8 +9,8 @@ import pytest
 
 import khabar.export
 import khabar.io
-from khabar.export import docs_to_brat, export, import_annotations
 from khabar.core.findings import KhabarError
+from khabar.export import docs_to_brat, export, import_annotations
 from khabar.io import load_project, render_annotations
 
 SPACES = (" The talks", " Khan said", " that Iran")  # made line breaks: brat shows a line break as a space
@@ -77,7 +77,9 @@ def test_export_import_a_broken_folder_gives_its_own_findings_only(split_project
     with pytest.raises(KhabarError) as exc:
         import_annotations(format="brat", folder=tmp_path / "brat", root=split_project, out=tmp_path / "out")
     assert [(f.check, f.path) for f in exc.value.findings] == [
-        ("brat-reference", (tmp_path / "brat" / "talks-dev.ann").as_posix()), ("brat-reference", (tmp_path / "brat" / "talks.ann").as_posix())]
+        ("brat-reference", (tmp_path / "brat" / "talks-dev.ann").as_posix()),
+        ("brat-reference", (tmp_path / "brat" / "talks.ann").as_posix()),
+    ]
 
 
 def test_export_import_every_missing_corpus_file_is_reported(split_project: Path, tmp_path: Path) -> None:
@@ -87,9 +89,15 @@ def test_export_import_every_missing_corpus_file_is_reported(split_project: Path
     with pytest.raises(KhabarError) as exc:
         import_annotations(format="brat", folder=tmp_path / "brat", root=split_project, out=tmp_path / "out")
     assert _where(exc) == [
-        ("file-missing", (tmp_path / "brat" / f"{stem}.txt").as_posix(), 1, stem,
-         f"corpus/{stem}.txt does not exist; create the corpus file (`khabar new`) before importing annotations of it")
-        for stem in ("talks-dev", "talks")]
+        (
+            "file-missing",
+            (tmp_path / "brat" / f"{stem}.txt").as_posix(),
+            1,
+            stem,
+            f"corpus/{stem}.txt does not exist; create the corpus file (`khabar new`) before importing annotations of it",
+        )
+        for stem in ("talks-dev", "talks")
+    ]
 
 
 def test_export_import_a_missing_corpus_file_is_kept_beside_a_good_one(split_project: Path, tmp_path: Path) -> None:
@@ -131,8 +139,15 @@ def test_export_import_a_text_that_differs_is_located_at_its_first_difference(ch
     assert text[:at].count("\n") == line - 1
     with pytest.raises(KhabarError) as exc:
         import_annotations(format="brat", folder=brat, root=split_project, out=tmp_path / "out")
-    assert _where(exc) == [("brat-reference", (brat / "talks.txt").as_posix(), line, "talks",
-                            f"the text differs from corpus/talks.txt from character {at} on; brat offsets would point at the wrong words (export the project again, or fix the text)")]
+    assert _where(exc) == [
+        (
+            "brat-reference",
+            (brat / "talks.txt").as_posix(),
+            line,
+            "talks",
+            f"the text differs from corpus/talks.txt from character {at} on; brat offsets would point at the wrong words (export the project again, or fix the text)",
+        )
+    ]
 
 
 def test_export_refuses_to_replace_the_project_root(tmp_path: Path, split_project: Path) -> None:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from conftest import FIXTURES
 from spacy.tokens import DocBin
 
-from conftest import FIXTURES
+from khabar.core.findings import KhabarError
 from khabar.export import EXPORTERS
 from khabar.export.spacy_docbin import FILE_NAME, META, docs_to_spacy
-from khabar.core.findings import KhabarError
 from khabar.io import load_project
+from khabar.io.tokenize import pipeline
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Document, Value
-from khabar.io.tokenize import pipeline
 
 Triple = tuple[int, int, str]
 
@@ -104,7 +105,9 @@ def test_export_spacy_carries_ids_types_and_metadata(documents: list[Document], 
 def test_export_spacy_refuses_a_span_off_token_boundaries(tmp_path: Path) -> None:
     [doc] = load_project(root=FIXTURES / "valid").documents
     word = doc.tokens[0]
-    broken = replace(doc, values=doc.values + (Value(id="v-half", type="CARDINAL", start=word.start, end=word.end - 1, text=doc.text[word.start : word.end - 1]),))
+    broken = replace(
+        doc, values=doc.values + (Value(id="v-half", type="CARDINAL", start=word.start, end=word.end - 1, text=doc.text[word.start : word.end - 1]),)
+    )
     with pytest.raises(KhabarError) as raised:
         docs_to_spacy(documents=[broken], out=tmp_path)
     assert [f.check for f in raised.value.findings] == ["span-token-boundary"]

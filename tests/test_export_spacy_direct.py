@@ -12,13 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
-from khabar.export.spacy_docbin import docs_to_spacy
-from khabar.core.findings import KhabarError
-from khabar.io import load_project
-
 from test_export_spacy import EXTRAS, _expected_groups, _triples
+
+from khabar.core.findings import KhabarError
+from khabar.export.spacy_docbin import docs_to_spacy
+from khabar.io import load_project
 
 
 def _valid():  # type: ignore[no-untyped-def]
@@ -63,10 +62,16 @@ def _shift_start(items: tuple, ident: str) -> tuple:
     ("edit", "span", "message"),
     [
         (lambda d: replace(d, mentions=_shift_start(d.mentions, "m5")), (70, 84), f"mention m5 70-84 ('he two leaders') {BOUNDARY}"),
-        (lambda d: replace(d, mentions=tuple(replace(m, start=1, text=m.text[1:], head_start=1) if m.id == "m1" else m for m in d.mentions)),
-         (1, 13), f"ner span 1-13 ('hmad Massoud') {BOUNDARY}"),
-        (lambda d: replace(d, attributions=tuple(replace(a, cue=(replace(a.cue[0], start=86, text="aid"),)) if a.id == "a1" else a for a in d.attributions)),
-         (86, 89), f"attribution a1 cue 86-89 ('aid') {BOUNDARY}"),
+        (
+            lambda d: replace(d, mentions=tuple(replace(m, start=1, text=m.text[1:], head_start=1) if m.id == "m1" else m for m in d.mentions)),
+            (1, 13),
+            f"ner span 1-13 ('hmad Massoud') {BOUNDARY}",
+        ),
+        (
+            lambda d: replace(d, attributions=tuple(replace(a, cue=(replace(a.cue[0], start=86, text="aid"),)) if a.id == "a1" else a for a in d.attributions)),
+            (86, 89),
+            f"attribution a1 cue 86-89 ('aid') {BOUNDARY}",
+        ),
     ],
     ids=["mention", "ner-span", "attribution-cue"],
 )

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from khabar.pipeline import validate
 from khabar.cli import main
 from khabar.core.findings import Finding, KhabarError, finding
+from khabar.pipeline import validate
 from khabar.schema.invariants import SchemaError
 
 #: Characters that end a line, move the cursor, or reorder what a terminal shows; and a lone surrogate
@@ -82,11 +82,14 @@ HOSTILE = {
     "file names with ESC": (lambda root: _rename(root, "ta\x1b[2Jlks"), "doc-id-mismatch"),
     "file names with U+2028": (lambda root: _rename(root, "ta\u2028lks"), "doc-id-mismatch"),
     "file names that are not UTF-8": (lambda root: _rename(root, b"ta\xfflks"), "doc-id-mismatch"),
-    "document id with a final newline": (lambda root: (
-        _rename(root, "talks\n"),
-        _edit(root, "corpus/talks\n.txt", "id: talks\n", 'id: "talks\\n"\n'),
-        _edit(root, "annotations/talks\n.yaml", "document: talks\n", 'document: "talks\\n"\n'),
-    ), "doc-id-unsafe"),
+    "document id with a final newline": (
+        lambda root: (
+            _rename(root, "talks\n"),
+            _edit(root, "corpus/talks\n.txt", "id: talks\n", 'id: "talks\\n"\n'),
+            _edit(root, "annotations/talks\n.yaml", "document: talks\n", 'document: "talks\\n"\n'),
+        ),
+        "doc-id-unsafe",
+    ),
 }
 
 
@@ -109,10 +112,14 @@ def test_findings_hostile_data_cannot_forge_a_line_or_crash(case: str, tiny_proj
     assert not any(char in page for char in INVISIBLE if char not in "\n")  # the page's own lines end in \n
 
 
-@pytest.mark.parametrize("error", [
-    SchemaError("span-range", "mention 5-3 ends before it starts"),
-    KhabarError([finding("span-text", "states 'Khan' but the text there is 'Kahn'", path="annotations/talks.yaml", line=9)]),
-], ids=["SchemaError", "KhabarError"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        SchemaError("span-range", "mention 5-3 ends before it starts"),
+        KhabarError([finding("span-text", "states 'Khan' but the text there is 'Kahn'", path="annotations/talks.yaml", line=9)]),
+    ],
+    ids=["SchemaError", "KhabarError"],
+)
 def test_findings_errors_survive_pickling_whole(error: Exception) -> None:
     """A worker process's error reaches the main process through pickle: its check and message, or its findings, intact."""
     back = pickle.loads(pickle.dumps(error))

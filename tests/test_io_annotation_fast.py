@@ -9,16 +9,22 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from conftest import hostile_project
+
 from khabar.io import load_project, render_annotations
 from khabar.io.annotation_fast import read_canonical
 from khabar.io.annotation_read import read_annotation_file, read_annotation_text
 from khabar.workflow.synthetic import synthetic_document
 
 ROOT = Path(__file__).resolve().parent.parent
-ANNOTATION_FILES = sorted(p for p in ROOT.rglob("*.yaml") if ".git" not in p.parts and "dist" not in p.parts
-                          and p.name != "exceptions.yaml" and p.read_text(encoding="utf-8", errors="replace").startswith("document:"))
+ANNOTATION_FILES = sorted(
+    p
+    for p in ROOT.rglob("*.yaml")
+    if ".git" not in p.parts
+    and "dist" not in p.parts
+    and p.name != "exceptions.yaml"
+    and p.read_text(encoding="utf-8", errors="replace").startswith("document:")
+)
 
 
 def agrees(text: str) -> bool:
@@ -51,19 +57,22 @@ def test_io_annotation_fast_takes_every_file_the_writer_writes() -> None:
         assert agrees(text), text[:200]
 
 
-@pytest.mark.parametrize("change", [
-    ("type: PERSON", "type: PERSONA"),  # a label the model refuses: the general path reports label-unknown
-    ("start: 0, end: 4", "start: 4, end: 0"),  # span-range
-    ("kind: NAM", "kind: yes"),  # a YAML boolean
-    ("  type: indirect\n", "  type: indirect\n  note: x\n"),  # a key the writer does not write
-    ("  source_entity:", "  source_entity: x\n  source_entity:"),  # a repeated key
-    ("\nmentions:\n", "\nmentions:\n# a comment\n"),
-    ("relations:", "relations: null\nrelations:"),  # a repeated section
-    ("document: ", "document: null\ndocument: "),
-    ("text: said}", 'text: "\\u0073aid"}'),  # an escape YAML and JSON may read differently
-    ("\n", "\r\n"),
-    ("text: said}", 'text: "sa\x7fd"}'),  # a character YAML refuses (JSON takes it)
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("type: PERSON", "type: PERSONA"),  # a label the model refuses: the general path reports label-unknown
+        ("start: 0, end: 4", "start: 4, end: 0"),  # span-range
+        ("kind: NAM", "kind: yes"),  # a YAML boolean
+        ("  type: indirect\n", "  type: indirect\n  note: x\n"),  # a key the writer does not write
+        ("  source_entity:", "  source_entity: x\n  source_entity:"),  # a repeated key
+        ("\nmentions:\n", "\nmentions:\n# a comment\n"),
+        ("relations:", "relations: null\nrelations:"),  # a repeated section
+        ("document: ", "document: null\ndocument: "),
+        ("text: said}", 'text: "\\u0073aid"}'),  # an escape YAML and JSON may read differently
+        ("\n", "\r\n"),
+        ("text: said}", 'text: "sa\x7fd"}'),  # a character YAML refuses (JSON takes it)
+    ],
+)
 def test_io_annotation_fast_steps_aside_where_the_general_path_decides(change: tuple[str, str]) -> None:
     text = (ROOT / "annotations" / "ddaaba1fccaf7cd5.yaml").read_text(encoding="utf-8")
     old, new = change
@@ -91,8 +100,22 @@ def test_io_annotation_fast_section_order_and_empty_sections() -> None:
 def test_io_annotation_fast_random_edits_step_aside_or_agree() -> None:
     texts = canonical_texts()[:4]
     rng = random.Random(20261130)
-    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + ["null", "yes", "No", "012", "\\u00e9", "\\n", ": ", ", ",
-                                                                         "}, {", "1.5", "\t", "\n", "\n  ", "\n- "]
+    pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + [
+        "null",
+        "yes",
+        "No",
+        "012",
+        "\\u00e9",
+        "\\n",
+        ": ",
+        ", ",
+        "}, {",
+        "1.5",
+        "\t",
+        "\n",
+        "\n  ",
+        "\n- ",
+    ]
     taken = 0
     for _ in range(1500):
         text = rng.choice(texts)
@@ -138,8 +161,9 @@ def test_io_annotation_fast_unsafe_id_is_a_finding_of_both_readers(place: str, v
     assert read_canonical(text) is None  # the canonical reader steps aside: the general path reports
     layers, found = read_annotation_text(text, shown="x.yaml", stem="x")
     assert [(f.check, f.line) for f in found] == [("id-unsafe", item + 1)], [f.render() for f in found]
-    assert layers is not None and value not in {getattr(x, "id") for layer in ("entities", "mentions", "values", "relations", "attributions")
-                                                for x in getattr(layers, layer)}
+    assert layers is not None and value not in {
+        x.id for layer in ("entities", "mentions", "values", "relations", "attributions") for x in getattr(layers, layer)
+    }
     path = tmp_path / "talks.yaml"
     path.write_text(text, encoding="utf-8")
     assert read_annotation_file(path, shown="x.yaml")[1] == found  # the public entry, whichever reader it takes

@@ -15,13 +15,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, HOSTILE, HOSTILE_RELEASE, copy_project, deadline, hostile_project
+
 from khabar.io import guards
 from khabar.io.guards import MAX_DEPTH, MAX_INT_DIGITS, read_guarded
 from khabar.io.project import Paths, load_document
-from khabar.io.yamlfast import SLOW, parse_canonical
-from khabar.io.yamlfast import load_yaml
+from khabar.io.yamlfast import SLOW, load_yaml, parse_canonical
 from khabar.io.yamlnodes import YamlSyntaxError, load_general
 
 CLI = [sys.executable, "-c", "import sys; from khabar.cli import main; sys.exit(main(sys.argv[1:]))"]
@@ -54,8 +53,6 @@ def test_io_guards_empty_corpus_fails_validate_and_build_alike(tmp_path: Path) -
     assert found[0] == found[1] and len(found[0]) == 1 and found[0][0].startswith(f"{where} ")
     assert not (tmp_path / "out").exists()
     assert "Traceback" not in validated.stderr + built.stderr
-
-
 
 
 @pytest.mark.parametrize("case", [c for c in HOSTILE if c not in ("empty-corpus", "fifo-exceptions", *HOSTILE_RELEASE)])
@@ -95,14 +92,18 @@ def test_io_guards_read_guarded_reads_a_regular_file_and_a_link_inside(tmp_path:
     assert len(opened) == 2
 
 
-@pytest.mark.parametrize(("make", "check", "words"), [
-    (lambda p: os.mkfifo(p), "file-special", "FIFO"),
-    (lambda p: p.mkdir(), "file-special", "folder"),
-    (lambda p: p.symlink_to(p.parent.parent / "outside.txt"), "file-symlink", "leads out of the project"),
-    (lambda p: p.symlink_to("missing.txt"), "io-error", "No such file"),
-    (lambda p: p.symlink_to(p.name), "io-error", "Too many levels of symbolic links"),
-    (lambda p: p.write_bytes(b"x" * 11), "file-too-large", "at most 10 bytes; found 11"),
-], ids=["fifo", "folder", "link-out", "link-broken", "link-loop", "too-large"])
+@pytest.mark.parametrize(
+    ("make", "check", "words"),
+    [
+        (lambda p: os.mkfifo(p), "file-special", "FIFO"),
+        (lambda p: p.mkdir(), "file-special", "folder"),
+        (lambda p: p.symlink_to(p.parent.parent / "outside.txt"), "file-symlink", "leads out of the project"),
+        (lambda p: p.symlink_to("missing.txt"), "io-error", "No such file"),
+        (lambda p: p.symlink_to(p.name), "io-error", "Too many levels of symbolic links"),
+        (lambda p: p.write_bytes(b"x" * 11), "file-too-large", "at most 10 bytes; found 11"),
+    ],
+    ids=["fifo", "folder", "link-out", "link-broken", "link-loop", "too-large"],
+)
 def test_io_guards_read_guarded_refuses_without_opening(make: object, check: str, words: str, tmp_path: Path, opened: list[str]) -> None:
     (tmp_path / "outside.txt").write_bytes(b"x")
     project = tmp_path / "project"
@@ -176,13 +177,16 @@ def test_io_guards_yaml_depth_is_capped_at_its_line(layout: str) -> None:
     assert problems(nested(10_000)) == [("yaml-too-deep", 1 if layout == "flow" else MAX_DEPTH + 1)]  # flow: libyaml's own limit, first
 
 
-@pytest.mark.parametrize("text, line", [
-    ("a: {x}\nb: " + "1" * (MAX_INT_DIGITS + 1) + "\n", 2),
-    ("a: -" + "1" * (MAX_INT_DIGITS + 1) + "\n", 1),
-    ("a:\n- [1, " + "2" * 5000 + "]\n", 2),
-    ("a: 1\n" + "3" * 40 + ": key\n", 2),  # a key: dropped, no echo
-    ("a: 0x" + "f" * 5000 + "\n", 1),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("a: {x}\nb: " + "1" * (MAX_INT_DIGITS + 1) + "\n", 2),
+        ("a: -" + "1" * (MAX_INT_DIGITS + 1) + "\n", 1),
+        ("a:\n- [1, " + "2" * 5000 + "]\n", 2),
+        ("a: 1\n" + "3" * 40 + ": key\n", 2),  # a key: dropped, no echo
+        ("a: 0x" + "f" * 5000 + "\n", 1),
+    ],
+)
 def test_io_guards_yaml_long_integers_are_refused_at_their_line(text: str, line: int) -> None:
     assert problems(text) == [("yaml-int-too-long", line)]
     assert problems(text.replace("1" * (MAX_INT_DIGITS + 1), "1" * MAX_INT_DIGITS)) in ([], [("yaml-int-too-long", line)])
@@ -197,13 +201,16 @@ def test_io_guards_yaml_nul_is_reported_at_its_own_line_and_column() -> None:
     assert f"U+0000 at column {line.index(chr(0)) + 1}," in caught.value.message
 
 
-@pytest.mark.parametrize("text, line", [
-    ("a: 1\npublished: 2021-13-45\n", 2),  # a date to YAML, but no date
-    ("a: !!int ''\n", 1),
-    ("a: !!bool maybe\n", 1),
-    ("? [a]\n: b\n", 1),  # a list as a key
-    ("a: 1\n? {b: 2}\n: c\n", 2),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("a: 1\npublished: 2021-13-45\n", 2),  # a date to YAML, but no date
+        ("a: !!int ''\n", 1),
+        ("a: !!bool maybe\n", 1),
+        ("? [a]\n: b\n", 1),  # a list as a key
+        ("a: 1\n? {b: 2}\n: c\n", 2),
+    ],
+)
 def test_io_guards_yaml_values_it_cannot_build_are_findings_not_tracebacks(text: str, line: int) -> None:
     assert problems(text) == [("yaml-syntax", line)]
 
@@ -213,12 +220,15 @@ def test_io_guards_yaml_every_problem_of_a_file_is_reported() -> None:
     assert problems(text) == [("yaml-alias", 1), ("yaml-int-too-long", 2), ("yaml-syntax", 4), ("yaml-too-deep", 5)]
 
 
-@pytest.mark.parametrize("text", [
-    "a:\n- {id: m1, start: " + "1" * (MAX_INT_DIGITS + 1) + ", end: 2}\n",
-    "a: [" + "1" * 5000 + "]\n",
-    "a:\n- {id: r1, evidence: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "}\n",  # 21 levels
-    "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\n- {id: m1, start: " + "1" * (MAX_INT_DIGITS + 1) + ", end: 2}\n",
+        "a: [" + "1" * 5000 + "]\n",
+        "a:\n- {id: r1, evidence: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "}\n",  # 21 levels
+        "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    ],
+)
 def test_io_guards_the_fast_path_steps_aside_near_a_cap(text: str) -> None:
     assert parse_canonical(text) is SLOW
     assert problems(text)  # and the general path reports it
@@ -271,8 +281,9 @@ def _command_input(kind: str, tmp_path: Path, root: Path) -> tuple[list[str], st
         text.write_text("Khan met Massoud.\nKhan\x00 said so.\n", encoding="utf-8")
         return ["new", "talks-2", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0"], f"{text}:2: error[text-control]"
     os.mkfifo(text)
-    argv = {"new-fifo": ["new", "talks-2", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0"],
-            "evaluate-fifo": ["evaluate", "--pred", str(text)]}[kind]
+    argv = {"new-fifo": ["new", "talks-2", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0"], "evaluate-fifo": ["evaluate", "--pred", str(text)]}[
+        kind
+    ]
     return argv, f"{text}:1: error[file-special]"
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from khabar.io import load_project
 from khabar.core import parallel as pool
+from khabar.io import load_project
 from khabar.workflow.synthetic import generate_corpus
 
 

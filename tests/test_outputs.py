@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -63,8 +63,9 @@ def test_outputs_build_keeps_a_folder_of_user_files(tiny_project: Path, tmp_path
 
 
 @pytest.mark.parametrize("where", [".", ".."])
-def test_outputs_build_refuses_the_project_and_its_parent(tiny_project: Path, where: str, monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_outputs_build_refuses_the_project_and_its_parent(
+    tiny_project: Path, where: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tiny_project / ".git").mkdir()
     (tiny_project / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     (tiny_project.parent / "neighbour.txt").write_text("another project's file\n", encoding="utf-8")
@@ -86,8 +87,9 @@ def test_outputs_build_refuses_the_filesystem_root(tiny_project: Path, nothing_r
 
 
 @pytest.mark.parametrize("which", ["home", "parent of home"])
-def test_outputs_build_refuses_the_home_folder(tiny_project: Path, tmp_path: Path, which: str, nothing_replaced: None,
-                                               monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_outputs_build_refuses_the_home_folder(
+    tiny_project: Path, tmp_path: Path, which: str, nothing_replaced: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     home = tmp_path / "elsewhere" / "home"
     home.mkdir(parents=True)  # empty: only its being the home folder refuses it
     monkeypatch.setenv("HOME", str(home))
@@ -110,8 +112,9 @@ def test_outputs_build_writes_a_new_or_empty_folder(tiny_project: Path, tmp_path
 
 
 @pytest.mark.parametrize("change", ["a file added", "a listed file edited", "a symbolic link added", "a folder added", "manifest.json renamed"])
-def test_outputs_build_refuses_a_build_that_holds_what_no_build_wrote(tiny_project: Path, previous_build: Path, change: str,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_outputs_build_refuses_a_build_that_holds_what_no_build_wrote(
+    tiny_project: Path, previous_build: Path, change: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     if change == "a file added":
         (previous_build / "data" / "notes.txt").write_text("mine\n", encoding="utf-8")
     elif change == "a listed file edited":
@@ -166,8 +169,8 @@ def test_outputs_refusal_names_every_entry_up_to_a_limit(tiny_project: Path, tmp
 
 def test_outputs_a_file_put_there_during_the_build_is_kept(tiny_project: Path, tmp_path: Path) -> None:
     """The check runs again just before the swap: what appeared meanwhile is not lost."""
-    from khabar.export.common import write_folder
     from khabar.core.findings import KhabarError
+    from khabar.export.common import write_folder
 
     out = tmp_path / "out"
 
@@ -187,10 +190,14 @@ def test_outputs_a_file_put_there_during_the_build_is_kept(tiny_project: Path, t
 # --- the other commands that write at a path ----------------------------------------------------
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
-    ["validate", "--no-gx", "--report", "{out}"],
-], ids=["export", "validate-report"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
+        ["validate", "--no-gx", "--report", "{out}"],
+    ],
+    ids=["export", "validate-report"],
+)
 def test_outputs_folder_commands_keep_user_files(tiny_project: Path, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     out = _user_folder(tmp_path / "mine")
     before = _snapshot(tmp_path)
@@ -199,12 +206,15 @@ def test_outputs_folder_commands_keep_user_files(tiny_project: Path, tmp_path: P
     assert {m["path"] for m in _refusals(capsys.readouterr().err)} == {str(out / "thesis.tex"), str(out / "figures")}
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "--format", "conll2012", "--no-gx", "--out", "{out}"],
-    ["validate", "--no-gx", "--report", "{out}"],
-], ids=["export", "validate-report"])
-def test_outputs_folder_commands_refuse_a_build(tiny_project: Path, previous_build: Path, command: list[str],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "conll2012", "--no-gx", "--out", "{out}"],
+        ["validate", "--no-gx", "--report", "{out}"],
+    ],
+    ids=["export", "validate-report"],
+)
+def test_outputs_folder_commands_refuse_a_build(tiny_project: Path, previous_build: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     before = _snapshot(previous_build.parent)
     assert _run(tiny_project, *[part.format(out=previous_build) for part in command]) == 1
     assert _snapshot(previous_build.parent) == before
@@ -212,13 +222,16 @@ def test_outputs_folder_commands_refuse_a_build(tiny_project: Path, previous_bui
     assert "a Khabar build" in refused["message"]
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
-    ["validate", "--no-gx", "--report", "{out}"],
-    ["build", "--no-load", "--no-baselines", "--out", "{out}"],
-], ids=["export", "validate-report", "build"])
-def test_outputs_folder_commands_replace_their_own_output(tiny_project: Path, tmp_path: Path, command: list[str],
-                                                          stale_stage: Callable[..., Path]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
+        ["validate", "--no-gx", "--report", "{out}"],
+        ["build", "--no-load", "--no-baselines", "--out", "{out}"],
+    ],
+    ids=["export", "validate-report", "build"],
+)
+def test_outputs_folder_commands_replace_their_own_output(tiny_project: Path, tmp_path: Path, command: list[str], stale_stage: Callable[..., Path]) -> None:
     out = tmp_path / "out"
     argv = [part.format(out=out) for part in command]
     assert _run(tiny_project, *argv) == 0
@@ -244,13 +257,18 @@ def test_outputs_report_of_an_earlier_khabar_is_replaced(tiny_project: Path, tmp
     assert sorted(p.name for p in out.iterdir()) == [".khabar-output.json", "index.html"]
 
 
-@pytest.mark.parametrize("command, mine", [
-    (["render", "talks", "--no-gx", "--out", "{out}"], "<html><title>my page</title></html>\n"),
-    (["baseline", "string-match-coref", "--out", "{out}"], '{"id": "talks", "mentions": []}\n'),
-    (["build", "--no-load", "--no-baselines", "--out", "{tmp}/khabar", "--timings", "{out}"], '{"my": "settings"}\n'),
-], ids=["render", "baseline", "build-timings"])
-def test_outputs_file_commands_keep_a_user_file_and_replace_their_own(tiny_project: Path, tmp_path: Path, command: list[str], mine: str,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "command, mine",
+    [
+        (["render", "talks", "--no-gx", "--out", "{out}"], "<html><title>my page</title></html>\n"),
+        (["baseline", "string-match-coref", "--out", "{out}"], '{"id": "talks", "mentions": []}\n'),
+        (["build", "--no-load", "--no-baselines", "--out", "{tmp}/khabar", "--timings", "{out}"], '{"my": "settings"}\n'),
+    ],
+    ids=["render", "baseline", "build-timings"],
+)
+def test_outputs_file_commands_keep_a_user_file_and_replace_their_own(
+    tiny_project: Path, tmp_path: Path, command: list[str], mine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "file"
     argv = [part.format(out=out, tmp=tmp_path) for part in command]
     out.write_text(mine, encoding="utf-8")
@@ -267,10 +285,14 @@ def test_outputs_file_commands_keep_a_user_file_and_replace_their_own(tiny_proje
     assert out.read_bytes() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("argv", [
-    ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
-    ["validate", "--no-gx", "--report", "{out}"],
-], ids=["export", "validate-report"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--format", "brat", "--no-gx", "--out", "{out}"],
+        ["validate", "--no-gx", "--report", "{out}"],
+    ],
+    ids=["export", "validate-report"],
+)
 def test_outputs_folder_commands_refuse_the_project(tiny_project: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     before = _snapshot(tiny_project)
     assert _run(tiny_project, *[part.format(out=tiny_project) for part in argv]) == 1
@@ -281,8 +303,8 @@ def test_outputs_folder_commands_refuse_the_project(tiny_project: Path, argv: li
 
 def test_outputs_proofs_recognise_what_the_writers_write(tiny_project: Path) -> None:
     """The single-file proofs read marks the writers put there: a change to a writer that drops its mark fails here."""
-    from khabar.pipeline import validate
     from khabar.io.outputs import PAGE
+    from khabar.pipeline import validate
     from khabar.workflow.render import render_document
 
     corpus, _ = validate(root=tiny_project, gx=False)

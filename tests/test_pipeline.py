@@ -10,22 +10,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from khabar.core import parallel
-from khabar.views import configs as views
-from khabar.dataset.build import Shards, build
 from khabar.checks import run_checks
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
 from khabar.checks.release import check_changelog, check_versions
-from khabar.dataset.verify import check_roundtrip
-from khabar.schema.splits import by_split
+from khabar.core import parallel
 from khabar.core.findings import Finding, KhabarError
+from khabar.dataset.build import Shards, build
+from khabar.dataset.verify import check_roundtrip
 from khabar.io.project import Paths, load_project
 from khabar.pipeline import stream
+from khabar.schema.splits import by_split
+from khabar.views import configs as views
 from khabar.views.stats import corpus_stats
 from khabar.workflow.synthetic import generate_corpus
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
-PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if (p / "corpus").is_dir() and p.name != "corpus-empty")  # corpus-empty: a finding of stream() about the folder (tests/test_io_guards.py)
+PROJECTS = sorted(
+    p.name for p in FIXTURES.iterdir() if (p / "corpus").is_dir() and p.name != "corpus-empty"
+)  # corpus-empty: a finding of stream() about the folder (tests/test_io_guards.py)
 
 
 def checked_in_memory(root: Path) -> list[Finding]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pytest
 
-from khabar.pipeline import validate
 from khabar.cli.output import progress_bar
 from khabar.io.progress import Timings, no_progress
+from khabar.pipeline import validate
 
 
 class Terminal(io.StringIO):
@@ -55,8 +56,9 @@ def test_progress_timings_add_up_a_stage_entered_twice() -> None:
     assert set(timings) == {"read", "checks"}
 
 
-def test_progress_timings_file_in_an_impossible_folder_is_refused_before_building(tiny_project: Path, tmp_path: Path,
-                                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_timings_file_in_an_impossible_folder_is_refused_before_building(
+    tiny_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from khabar.cli import main
 
     blocker = tmp_path / "a-file"

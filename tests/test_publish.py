@@ -14,7 +14,6 @@ import huggingface_hub
 import pytest
 
 import khabar.workflow.publish
-
 from khabar.cli import main
 from khabar.core.findings import KhabarError
 from khabar.workflow.publish import publish
@@ -89,7 +88,7 @@ def test_publish_missing_and_unlisted_files_give_integrity_findings(folder: Path
 
 def test_publish_without_manifest_gives_integrity_finding(folder: Path, no_network: None) -> None:
     (folder / "manifest.json").unlink()
-    assert ("publish-integrity" in {check for check, _ in findings_of(folder)})
+    assert "publish-integrity" in {check for check, _ in findings_of(folder)}
 
 
 def test_publish_card_without_default_config_gives_card_finding(folder: Path, no_network: None) -> None:
@@ -138,7 +137,9 @@ def test_publish_card_licence_link_must_be_a_file_of_the_folder(folder: Path, no
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     del manifest["files"][LICENCE_FILE]
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert findings_of(folder) == [("publish-card", f"the card's `license_link` names '{LICENCE_FILE}', which is not a file of the folder; rebuild with `khabar build`")]
+    assert findings_of(folder) == [
+        ("publish-card", f"the card's `license_link` names '{LICENCE_FILE}', which is not a file of the folder; rebuild with `khabar build`")
+    ]
 
 
 def test_publish_uploads_the_folder_and_tags_the_commit(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,13 +12,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, copy_project
 
 from khabar.cli import main
 from khabar.io import load_project, render_annotations
-from khabar.workflow.render import render_document
 from khabar.schema.model import Document, Mention
-
-from conftest import FIXTURES, copy_project
+from khabar.workflow.render import render_document
 
 VOID = {"meta", "input", "br", "img", "hr", "link", "wbr"}
 
@@ -185,8 +184,9 @@ def test_render_escapes_everything(gold: Document) -> None:
 def test_render_cuts_crossing_spans_into_pieces(gold: Document) -> None:
     inner = next(m for m in gold.mentions if len(m.text.split()) >= 3)
     start = inner.start + inner.text.index(" ") + 1
-    cross = Mention(id="mx", entity=inner.entity, kind="NOM", start=start, end=inner.end + 6,
-                    text=gold.text[start : inner.end + 6], head_start=start, head_end=inner.end)
+    cross = Mention(
+        id="mx", entity=inner.entity, kind="NOM", start=start, end=inner.end + 6, text=gold.text[start : inner.end + 6], head_start=start, head_end=inner.end
+    )
     doc = replace(gold, mentions=gold.mentions + (cross,))
     root = parse(render_document(doc=doc))
     check_page(root, doc)
@@ -226,8 +226,16 @@ def test_render_cli_refuses_an_unknown_document(tmp_path: Path, capsys: pytest.C
 
 
 # -- a real browser ---------------------------------------------------------------
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 @pytest.fixture(scope="module")
@@ -239,8 +247,9 @@ def chromium() -> str:
 
 
 def _run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
-                          capture_output=True, text=True, timeout=180, check=False)
+    return subprocess.run(
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args], capture_output=True, text=True, timeout=180, check=False
+    )
 
 
 def _png_pixels(data: bytes) -> tuple[int, int, bytes]:
@@ -270,5 +279,5 @@ def test_render_in_headless_chromium(gold: Document, page: str, chromium: str, t
     assert taken.returncode == 0 and shot.exists(), taken.stderr[-2000:]
     width, height, pixels = _png_pixels(shot.read_bytes())
     assert (width, height) == (1280, 2000)
-    assert len(set(pixels[:: 97])) > 64  # many colours: text and coloured marks, not a blank page
+    assert len(set(pixels[::97])) > 64  # many colours: text and coloured marks, not a blank page
     shutil.copyfile(shot, "/tmp/khabar-render.png")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from khabar.pipeline import validate
-from khabar.core.catalogue import CATALOGUE
 from khabar.cli import main
+from khabar.core.catalogue import CATALOGUE
 from khabar.core.findings import Finding, finding
 from khabar.io.project import Corpus, load_project
+from khabar.pipeline import validate
 from khabar.workflow.report import render_report, write_report
 
 TEXT = "Ahmad Massoud met Amir Khan Muttaqi in Tehran. He said the talks went well."
@@ -30,8 +30,7 @@ def _project(root: Path, *, broken: bool = True) -> Path:
     if broken:
         mentions += MENTION_LINE + "\n"
     (root / "annotations" / "tiny.yaml").write_text(
-        "document: tiny\nentities:\n- {id: e1, type: PERSON, name: Ahmad Massoud}\nmentions:\n" + mentions
-        + "values: []\nrelations: []\nattributions: []\n",
+        "document: tiny\nentities:\n- {id: e1, type: PERSON, name: Ahmad Massoud}\nmentions:\n" + mentions + "values: []\nrelations: []\nattributions: []\n",
         encoding="utf-8",
     )
     return root
@@ -40,8 +39,7 @@ def _project(root: Path, *, broken: bool = True) -> Path:
 @pytest.fixture
 def broken(tmp_path: Path) -> tuple[Corpus, list[Finding]]:
     corpus, found = validate(root=_project(tmp_path / "project"), gx=False)
-    hostile = finding("label-unknown", 'label <script>alert("x")</script> & "quotes"', path="annotations/tiny.yaml", line=3,
-                      document="tiny", annotation="e1")
+    hostile = finding("label-unknown", 'label <script>alert("x")</script> & "quotes"', path="annotations/tiny.yaml", line=3, document="tiny", annotation="e1")
     return corpus, found + [hostile]
 
 

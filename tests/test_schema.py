@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from datasets import Dataset
 
 from khabar.io import load_project, render_annotations
 from khabar.schema import (
-    Attribution, Document, Entity, Fragment, Mention, Relation, SchemaError, Value, document_from_row, to_row,
+    Attribution,
+    Document,
+    Entity,
+    Fragment,
+    Mention,
+    Relation,
+    SchemaError,
+    Value,
+    document_from_row,
+    to_row,
 )
 from khabar.schema.features import document_features
 
@@ -20,9 +30,21 @@ PROJECTS = ["repository", "valid-fixture"]
 
 #: The documents config's contract: top-level fields, and the fields of each layer's items.
 CONTRACT: dict[str, tuple[str, ...]] = {
-    "id": (), "title": (), "source": (), "url": (), "published": (), "language": (), "licence": (), "attribution": (),
-    "split": (), "provenance": (), "text": (),
-    "sentences": (), "tokens": (), "values": (), "ner": (),
+    "id": (),
+    "title": (),
+    "source": (),
+    "url": (),
+    "published": (),
+    "language": (),
+    "licence": (),
+    "attribution": (),
+    "split": (),
+    "provenance": (),
+    "text": (),
+    "sentences": (),
+    "tokens": (),
+    "values": (),
+    "ner": (),
     "entities": ("id", "type", "name", "members"),
     "mentions": ("id", "entity", "kind", "start", "end", "text", "head_start", "head_end"),
     "relations": ("id", "label", "head", "tail", "evidence"),

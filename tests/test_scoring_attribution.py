@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -67,9 +67,7 @@ def test_scoring_attribution_hand_worked_exact_and_partial() -> None:
     pr = PRF.from_counts
     assert dict(scores.exact) == {
         "cue": pr(true_positives=1, gold=2, predicted=3),  # pair 0 cue equal
-        "source": pr(
-            true_positives=0, gold=1, predicted=1
-        ),  # (0,9) vs (5,9); empty sources not counted
+        "source": pr(true_positives=0, gold=1, predicted=1),  # (0,9) vs (5,9); empty sources not counted
         "content": pr(true_positives=1, gold=2, predicted=3),  # pair 1 content equal
         "attribution": pr(true_positives=0, gold=2, predicted=3),  # no pair equal on all roles
     }
@@ -187,7 +185,9 @@ def _rank(attrs: list[Attribution]) -> dict[int, int]:
     return {i: r for r, i in enumerate(sorted(range(len(attrs)), key=lambda i: (attrs[i].content, attrs[i].cue, attrs[i].source)))}
 
 
-def _best_objective(gold: list[Attribution], predicted: list[Attribution]) -> tuple[tuple[int, int, int], Callable[[list[tuple[int, int]]], tuple[int, int, int]]]:
+def _best_objective(
+    gold: list[Attribution], predicted: list[Attribution]
+) -> tuple[tuple[int, int, int], Callable[[list[tuple[int, int]]], tuple[int, int, int]]]:
     """The lexicographic optimum by brute force over every one-to-one set of pairs sharing a content token,
     and the objective: (content tokens shared, roles equal, minus the total rank displacement)."""
     content = [[len(token_indices(fragments=g.content, tokens=TOKENS) & token_indices(fragments=p.content, tokens=TOKENS)) for p in predicted] for g in gold]
@@ -212,6 +212,7 @@ def _best_objective(gold: list[Attribution], predicted: list[Attribution]) -> tu
 @st.composite
 def _attributions(draw: st.DrawFn) -> Attribution:
     """Attributions over a few tokens, so that contents overlap and cues and sources are often equal."""
+
     def tokens(first: int, last: int, most: int) -> list[tuple[int, int]]:
         return [TOKENS[k] for k in draw(st.lists(st.integers(first, last), max_size=most, unique=True))]
 

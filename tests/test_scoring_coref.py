@@ -57,17 +57,11 @@ def one_doc(clusters: list) -> dict:
 
 
 def _conformance_params() -> list:
-    return [
-        pytest.param(case, metric, expected, id=f"{case['id']}-{metric}")
-        for case in CASES
-        for metric, expected in case["expected"].items()
-    ]
+    return [pytest.param(case, metric, expected, id=f"{case['id']}-{metric}") for case in CASES for metric, expected in case["expected"].items()]
 
 
 @pytest.mark.parametrize(("case", "metric", "expected"), _conformance_params())
-def test_scoring_coref_matches_reference_scorer_case(
-    case: dict, metric: str, expected: dict
-) -> None:
+def test_scoring_coref_matches_reference_scorer_case(case: dict, metric: str, expected: dict) -> None:
     prf = METRICS[metric](key=one_doc(case["key"]), response=one_doc(case["response"]))
     checked = 0
     for side in ("recall", "precision", "f1"):
@@ -94,9 +88,7 @@ def test_scoring_conformance_fixture_covers_every_published_case() -> None:
     assert all(case["expected"] for case in CASES)
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in CASES if c["id"] in {f"A-{i}" for i in range(1, 10)}], ids=lambda c: c["id"]
-)
+@pytest.mark.parametrize("case", [c for c in CASES if c["id"] in {f"A-{i}" for i in range(1, 10)}], ids=lambda c: c["id"])
 def test_scoring_conll_average_is_mean_of_published_f1(case: dict) -> None:
     def f1(metric: str) -> float:
         want = case["expected"][metric]["f1"]
@@ -120,9 +112,7 @@ def test_scoring_gold_against_itself_is_perfect(metric: str) -> None:
 
 
 @pytest.mark.parametrize("metric", ALL_METRICS)
-@pytest.mark.parametrize(
-    "response", [{}, {"d1": [], "d2": []}], ids=["no-documents", "no-clusters"]
-)
+@pytest.mark.parametrize("response", [{}, {"d1": [], "d2": []}], ids=["no-documents", "no-clusters"])
 def test_scoring_empty_response_has_zero_recall(metric: str, response: dict) -> None:
     prf = METRICS[metric](key=KEY, response=response)
     assert prf.recall_num == 0

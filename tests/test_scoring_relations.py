@@ -106,9 +106,7 @@ def test_scoring_align_entities_most_shared_extents_one_to_one() -> None:
 def test_scoring_align_entities_tie_breaks_by_gold_first_mention_then_id() -> None:
     gold = {"d": {"late": [(5, 6)], "early": [(1, 2)], 7: [(9, 10)], 3: [(9, 10)]}}
     # one shared extent each with "late" and "early": the earliest first mention wins
-    assert align_entities(gold=gold, predicted={"d": {"p": [(1, 2), (5, 6)]}}) == {
-        "d": {"p": "early"}
-    }
+    assert align_entities(gold=gold, predicted={"d": {"p": [(1, 2), (5, 6)]}}) == {"d": {"p": "early"}}
     # gold 7 and 3 both start at (9, 10): the smaller id wins
     assert align_entities(gold=gold, predicted={"d": {"p": [(9, 10)]}}) == {"d": {"p": 3}}
     # two predicted entities competing for one gold entity: the one whose first mention is

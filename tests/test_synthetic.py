@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from khabar.pipeline import validate
 from khabar.evaluate import evaluate, read_predictions
 from khabar.io import load_project
+from khabar.pipeline import validate
 from khabar.workflow.synthetic import generate_corpus, perturb
 
 LAYERS = ("tokens", "sentences", "mentions", "entities", "values", "relations", "attributions")

@@ -21,8 +21,7 @@ def reference(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, in
     starts = [t.is_sent_start or (t.i > 0 and "\n" in text[doc[t.i - 1].idx : t.idx]) for t in doc]
     for t in doc[:-1]:
         nxt = doc[t.i + 1]
-        if (t.text in ('"', "\u201c") and starts[nxt.i] and not starts[t.i] and t.idx > 0 and text[t.idx - 1].isspace()
-                and t.idx + len(t) == nxt.idx):
+        if t.text in ('"', "\u201c") and starts[nxt.i] and not starts[t.i] and t.idx > 0 and text[t.idx - 1].isspace() and t.idx + len(t) == nxt.idx:
             starts[t.i], starts[nxt.i] = True, False
     tokens = [(t.idx, t.idx + len(t), t.text) for t in doc if not t.is_space]
     groups: list[list[tuple[int, int]]] = []
@@ -48,8 +47,19 @@ def test_tokenize_matches_spacy_tokens_and_sentences(source: str) -> None:
     if source == "random":
         texts = random_texts(300)
     elif source == "edge":
-        texts = ["", " ", "\n\n", "a", "  Hello.  \n\n World!  ", "Hi. \n\n \n Bye.\n", "...", "\n\nA b.\n\n\n",
-                 "A headline\nMonday, May 4\nThe text.", 'It was calm. "Had it happened later," he said.', '"Quoted." "Again."']
+        texts = [
+            "",
+            " ",
+            "\n\n",
+            "a",
+            "  Hello.  \n\n World!  ",
+            "Hi. \n\n \n Bye.\n",
+            "...",
+            "\n\nA b.\n\n\n",
+            "A headline\nMonday, May 4\nThe text.",
+            'It was calm. "Had it happened later," he said.',
+            '"Quoted." "Again."',
+        ]
     else:
         texts = [cf.text for cf in (read_corpus_file(p, shown=p.name)[0] for p in CORPUS_TEXTS) if cf is not None]
         assert texts  # the repository's corpus and the fixtures' corpora
@@ -62,7 +72,10 @@ def test_tokenize_matches_spacy_tokens_and_sentences(source: str) -> None:
     ("text", "expected"),
     [
         ("At least 107 killed\nSaturday, September 12, 2015\nA storm hit.", ["At least 107 killed", "Saturday, September 12, 2015", "A storm hit."]),
-        ('The mosque was uncrowded. "Had it happened later it would be worse," he said.', ["The mosque was uncrowded.", '"Had it happened later it would be worse," he said.']),
+        (
+            'The mosque was uncrowded. "Had it happened later it would be worse," he said.',
+            ["The mosque was uncrowded.", '"Had it happened later it would be worse," he said.'],
+        ),
         ('He said "no." Then he left.', ['He said "no."', "Then he left."]),
     ],
 )

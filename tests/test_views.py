@@ -12,9 +12,9 @@ import pyarrow as pa
 import pytest
 
 from khabar.io import load_project
-from khabar.workflow.synthetic import synthetic_document
 from khabar.io.tokenize import tokenize
 from khabar.views.configs import config, documents, view_rows
+from khabar.workflow.synthetic import synthetic_document
 
 
 @pytest.fixture(scope="module")

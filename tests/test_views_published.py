@@ -19,25 +19,26 @@ Nothing here touches the network.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from conftest import ROOT
 from datasets import Features
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from khabar.io.annotation_write import render_annotations
 from khabar.io.corpus_files import DOCUMENT_META
+from khabar.io.tokenize import pipeline, tokenize
 from khabar.schema.labels import ATTRIBUTION_ROLES, ENTITY_TYPES, NER_LABELS, SPLITS, VALUE_TYPES
 from khabar.schema.model import Document, Entity, Mention, Value
-from khabar.workflow.synthetic import synthetic_document
-from khabar.io.tokenize import pipeline, tokenize
 from khabar.views.configs import CONFIGS, config, view_rows
+from khabar.workflow.synthetic import synthetic_document
 
 CONFIG_NAMES = [c.name for c in CONFIGS]
 pipeline()  # made before hypothesis runs: spaCy draws from `random` when it makes the pipeline, which hypothesis flags in a strategy
@@ -83,8 +84,9 @@ def source_of(doc: Document) -> Source:
 def ner_spans(src: Source) -> list[Row]:
     """The flat layer: heads of name mentions of an OntoNotes type that no other such head contains, and every value."""
     types = {e["id"]: e["type"] for e in src.layer("entities")}
-    heads = {(m["head"]["start"], m["head"]["end"], types[m["entity"]]) for m in src.layer("mentions")
-             if m["kind"] == "NAM" and types.get(m["entity"]) in NER_LABELS}
+    heads = {
+        (m["head"]["start"], m["head"]["end"], types[m["entity"]]) for m in src.layer("mentions") if m["kind"] == "NAM" and types.get(m["entity"]) in NER_LABELS
+    }
     kept = {h for h in heads if not any(o[:2] != h[:2] and o[0] <= h[0] and h[1] <= o[1] for o in heads)}
     kept |= {(v["start"], v["end"], v["type"]) for v in src.layer("values")}
     return [{"start": s, "end": e, "label": label, "text": src.text[s:e]} for s, e, label in sorted(kept)]
@@ -105,28 +107,58 @@ def documents_rows(src: Source) -> list[Row]:
     def spans(items: list[dict[str, Any]]) -> list[Row]:
         return [{"start": f["start"], "end": f["end"], "text": f["text"]} for f in items]
 
-    return [{
-        **{key: src.meta.get(key) for key in DOCUMENT_META},
-        "text": src.text,
-        "sentences": src.sentences(),
-        "tokens": src.tokens(),
-        "entities": [{"id": e["id"], "type": e["type"], "name": e["name"], "members": list(e.get("members") or [])} for e in src.layer("entities")],
-        "mentions": [{"id": m["id"], "entity": m["entity"], "kind": m["kind"], "start": m["start"], "end": m["end"], "text": m["text"],
-                      "head_start": m["head"]["start"], "head_end": m["head"]["end"]} for m in src.layer("mentions")],
-        "values": [{"id": v["id"], "type": v["type"], "start": v["start"], "end": v["end"], "text": v["text"]} for v in src.layer("values")],
-        "relations": [{"id": r["id"], "label": r["label"], "head": r["head"], "tail": r["tail"], "evidence": list(r.get("evidence") or [])}
-                      for r in src.layer("relations")],
-        "attributions": [{"id": a["id"], "type": a["type"], **{role: spans(a.get(role) or []) for role in ATTRIBUTION_ROLES},
-                          "source_entity": a.get("source_entity"), "parent": a.get("parent")} for a in src.layer("attributions")],
-        "ner": ner_spans(src),
-    }]
+    return [
+        {
+            **{key: src.meta.get(key) for key in DOCUMENT_META},
+            "text": src.text,
+            "sentences": src.sentences(),
+            "tokens": src.tokens(),
+            "entities": [{"id": e["id"], "type": e["type"], "name": e["name"], "members": list(e.get("members") or [])} for e in src.layer("entities")],
+            "mentions": [
+                {
+                    "id": m["id"],
+                    "entity": m["entity"],
+                    "kind": m["kind"],
+                    "start": m["start"],
+                    "end": m["end"],
+                    "text": m["text"],
+                    "head_start": m["head"]["start"],
+                    "head_end": m["head"]["end"],
+                }
+                for m in src.layer("mentions")
+            ],
+            "values": [{"id": v["id"], "type": v["type"], "start": v["start"], "end": v["end"], "text": v["text"]} for v in src.layer("values")],
+            "relations": [
+                {"id": r["id"], "label": r["label"], "head": r["head"], "tail": r["tail"], "evidence": list(r.get("evidence") or [])}
+                for r in src.layer("relations")
+            ],
+            "attributions": [
+                {
+                    "id": a["id"],
+                    "type": a["type"],
+                    **{role: spans(a.get(role) or []) for role in ATTRIBUTION_ROLES},
+                    "source_entity": a.get("source_entity"),
+                    "parent": a.get("parent"),
+                }
+                for a in src.layer("attributions")
+            ],
+            "ner": ner_spans(src),
+        }
+    ]
 
 
 def ner_rows(src: Source) -> list[Row]:
     doc, spans, tokens = src.meta["id"], ner_spans(src), src.tokens()
-    return [{"id": f"{doc}-{number:04d}", "document_id": doc, "sentence": number, "tokens": [t["text"] for t in words],
-             "ner_tags": [bio_tag(t, spans) for t in words]}
-            for number, words in enumerate(in_sentence(tokens, s) for s in src.sentences())]
+    return [
+        {
+            "id": f"{doc}-{number:04d}",
+            "document_id": doc,
+            "sentence": number,
+            "tokens": [t["text"] for t in words],
+            "ner_tags": [bio_tag(t, spans) for t in words],
+        }
+        for number, words in enumerate(in_sentence(tokens, s) for s in src.sentences())
+    ]
 
 
 def coref_rows(src: Source) -> list[Row]:
@@ -137,8 +169,13 @@ def coref_rows(src: Source) -> list[Row]:
     for m in src.layer("mentions"):
         chains.setdefault(m["entity"], []).append((m["start"], m["end"], m["text"]))
     clusters = sorted((sorted(c), entity, entities[entity]["type"]) for entity, c in chains.items())
-    return [{"id": src.meta["id"], "sentences": [[t["text"] for t in in_sentence(tokens, s)] for s in src.sentences()],
-             "clusters": [([(s, e) for s, e, _ in c], [text for _, _, text in c], entity, kind) for c, entity, kind in clusters]}]
+    return [
+        {
+            "id": src.meta["id"],
+            "sentences": [[t["text"] for t in in_sentence(tokens, s)] for s in src.sentences()],
+            "clusters": [([(s, e) for s, e, _ in c], [text for _, _, text in c], entity, kind) for c, entity, kind in clusters],
+        }
+    ]
 
 
 def coref_back(row: Row, src: Source) -> Row:
@@ -150,9 +187,14 @@ def coref_back(row: Row, src: Source) -> Row:
         return start, end, src.text[start:end]
 
     clusters = [[back(first, last) for first, last in spans] for spans in row["clusters"]]
-    return {"id": row["id"], "sentences": row["sentences"],
-            "clusters": [([(s, e) for s, e, _ in c], [text for _, _, text in c], entity, kind)
-                         for c, entity, kind in zip(clusters, row["cluster_entities"], row["cluster_types"], strict=True)]}
+    return {
+        "id": row["id"],
+        "sentences": row["sentences"],
+        "clusters": [
+            ([(s, e) for s, e, _ in c], [text for _, _, text in c], entity, kind)
+            for c, entity, kind in zip(clusters, row["cluster_entities"], row["cluster_types"], strict=True)
+        ],
+    }
 
 
 def relations_rows(src: Source) -> list[Row]:
@@ -161,10 +203,18 @@ def relations_rows(src: Source) -> list[Row]:
     def entity(key: str) -> Row:
         return {"id": key, "name": entities[key]["name"], "type": entities[key]["type"]}
 
-    return [{"id": f"{doc}-{r['id']}", "document_id": doc, "label": r["label"], "head": entity(r["head"]), "tail": entity(r["tail"]),
-             "evidence": list(r.get("evidence") or []),
-             "evidence_text": [src.text[sentences[i]["start"] : sentences[i]["end"]] for i in r.get("evidence") or []]}
-            for r in src.layer("relations")]
+    return [
+        {
+            "id": f"{doc}-{r['id']}",
+            "document_id": doc,
+            "label": r["label"],
+            "head": entity(r["head"]),
+            "tail": entity(r["tail"]),
+            "evidence": list(r.get("evidence") or []),
+            "evidence_text": [src.text[sentences[i]["start"] : sentences[i]["end"]] for i in r.get("evidence") or []],
+        }
+        for r in src.layer("relations")
+    ]
 
 
 def attributions_rows(src: Source) -> list[Row]:
@@ -173,15 +223,27 @@ def attributions_rows(src: Source) -> list[Row]:
     for a in src.layer("attributions"):
         roles = {role: [{"start": f["start"], "end": f["end"], "text": f["text"]} for f in a.get(role) or []] for role in ATTRIBUTION_ROLES}
         who, parent = a.get("source_entity"), a.get("parent")
-        out.append({"id": f"{doc}-{a['id']}", "document_id": doc, "type": a["type"], **roles,
-                    **{f"{role}_text": " … ".join(f["text"] for f in roles[role]) for role in ATTRIBUTION_ROLES},
-                    "source_entity": who, "source_entity_name": names[who] if who else None,
-                    "parent": f"{doc}-{parent}" if parent else None})
+        out.append(
+            {
+                "id": f"{doc}-{a['id']}",
+                "document_id": doc,
+                "type": a["type"],
+                **roles,
+                **{f"{role}_text": " … ".join(f["text"] for f in roles[role]) for role in ATTRIBUTION_ROLES},
+                "source_entity": who,
+                "source_entity_name": names[who] if who else None,
+                "parent": f"{doc}-{parent}" if parent else None,
+            }
+        )
     return out
 
 
 EXPECTED: dict[str, Callable[[Source], list[Row]]] = {
-    "documents": documents_rows, "ner": ner_rows, "coref": coref_rows, "relations": relations_rows, "attributions": attributions_rows,
+    "documents": documents_rows,
+    "ner": ner_rows,
+    "coref": coref_rows,
+    "relations": relations_rows,
+    "attributions": attributions_rows,
 }
 
 
@@ -274,9 +336,26 @@ def ner_documents(draw: st.DrawFn) -> Document:
             start, end = tokens[i].start, tokens[last].end
             values.append(Value(f"v{len(values) + 1}", draw(st.sampled_from(VALUE_TYPES)), start, end, text[start:end]))
         i = last + 1
-    return Document(id="gen", title=None, source=None, url=None, published=None, language="en", licence=None, attribution=None,
-                    split="test", provenance=None, text=text, sentences=sents, tokens=tokens, entities=tuple(entities),
-                    mentions=tuple(mentions), values=tuple(values), relations=(), attributions=())
+    return Document(
+        id="gen",
+        title=None,
+        source=None,
+        url=None,
+        published=None,
+        language="en",
+        licence=None,
+        attribution=None,
+        split="test",
+        provenance=None,
+        text=text,
+        sentences=sents,
+        tokens=tokens,
+        entities=tuple(entities),
+        mentions=tuple(mentions),
+        values=tuple(values),
+        relations=(),
+        attributions=(),
+    )
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

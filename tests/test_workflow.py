@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from khabar.pipeline import validate
 from khabar.cli import main
 from khabar.core.findings import KhabarError
+from khabar.pipeline import validate
 from khabar.workflow.authoring import format_annotations, new_document
 
 SPLIT_AND_LICENCE = {"split": "test", "licence": "CC0-1.0"}
@@ -26,16 +26,30 @@ def test_workflow_new_writes_every_front_matter_key(tmp_path: Path, tiny_project
     doc = next(d for d in corpus.documents if d.id == "wiki")
     assert (doc.split, doc.licence, doc.attribution, doc.provenance) == ("dev", "CC-BY-2.5", "Wikinews contributors", "also in GUM as GUM_news_x, split train")
     header = (tiny_project / "corpus" / "wiki.txt").read_text(encoding="utf-8").split("---\n")[1]
-    assert [line.split(":")[0] for line in header.splitlines()] == ["id", "title", "source", "url", "published", "language", "licence",
-                                                                    "attribution", "split", "provenance", "seed"]
+    assert [line.split(":")[0] for line in header.splitlines()] == [
+        "id",
+        "title",
+        "source",
+        "url",
+        "published",
+        "language",
+        "licence",
+        "attribution",
+        "split",
+        "provenance",
+        "seed",
+    ]
 
 
-@pytest.mark.parametrize(("meta", "checks"), [
-    ({"licence": "CC0-1.0"}, {"split-missing"}),
-    ({"split": "train", "licence": "CC0-1.0"}, {"split-unknown"}),
-    ({"split": "dev", "licence": "CC BY"}, {"licence-unknown"}),
-    ({"split": "dev"}, {"licence-unknown"}),
-])
+@pytest.mark.parametrize(
+    ("meta", "checks"),
+    [
+        ({"licence": "CC0-1.0"}, {"split-missing"}),
+        ({"split": "train", "licence": "CC0-1.0"}, {"split-unknown"}),
+        ({"split": "dev", "licence": "CC BY"}, {"licence-unknown"}),
+        ({"split": "dev"}, {"licence-unknown"}),
+    ],
+)
 def test_workflow_new_refuses_a_document_in_no_split_or_of_no_known_licence(tmp_path: Path, tiny_project: Path, meta: dict, checks: set) -> None:
     text = tmp_path / "t.txt"
     text.write_text("Some text.", encoding="utf-8")
@@ -156,8 +170,23 @@ def test_workflow_preannotate_marks_proposals_unreviewed(tmp_path: Path, tiny_pr
 def test_workflow_preannotate_without_a_pipeline_is_a_clear_error(tmp_path: Path, tiny_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = tmp_path / "t.txt"
     text.write_text("Some text.", encoding="utf-8")
-    code = main(["--root", str(tiny_project), "new", "x", "--text", str(text), "--split", "dev", "--licence", "CC0-1.0",
-                 "--preannotate", "--model", str(tmp_path / "no-such-pipeline")])
+    code = main(
+        [
+            "--root",
+            str(tiny_project),
+            "new",
+            "x",
+            "--text",
+            str(text),
+            "--split",
+            "dev",
+            "--licence",
+            "CC0-1.0",
+            "--preannotate",
+            "--model",
+            str(tmp_path / "no-such-pipeline"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1 and "error[preannotate-model]" in err and "Traceback" not in err
     assert not (tiny_project / "corpus" / "x.txt").exists()

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
 
-from khabar.io import load_project, render_annotations
-from khabar.io import yamlnodes
+from khabar.io import load_project, render_annotations, yamlnodes
 from khabar.io.yamlfast import SLOW, _Values, parse_canonical
-from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.io.yamlnodes import LDict, LList
+from khabar.io.yamlshapes import fragment_list, shaped
 from khabar.workflow.synthetic import synthetic_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,16 +65,44 @@ def test_yamlfast_takes_every_canonical_file() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "a: yes\n", "a: [No, b]\n", "a: {b: off}\n", "a: 012\n", "a: [1_000]\n", "a: 0x1f\n", "a: 1.5\n", "a: -3\n",
-        "a: {b: 1, b: 2}\n", "a: 'quoted'\n", 'a: "\\u00e9"\n', 'a: "\\x41"\n', "a: b # c\n", "# c\na: b\n",
-        "a:\n", "a: ~\n", "a: &x b\n", "a: !!str 5\n", "a: {b: c, }\n", "a: [b: c]\n", "a: {b}\n", "null: x\n",
-        "a: b\n\nc: d\n", "a: b\r\n", "a:\n  - b\n", "a:\n- b: c\n   d: e\n", "a: \"x\ty\"\n", "a: 2021-01-01\n", "a: NaN\n",
+        "a: yes\n",
+        "a: [No, b]\n",
+        "a: {b: off}\n",
+        "a: 012\n",
+        "a: [1_000]\n",
+        "a: 0x1f\n",
+        "a: 1.5\n",
+        "a: -3\n",
+        "a: {b: 1, b: 2}\n",
+        "a: 'quoted'\n",
+        'a: "\\u00e9"\n',
+        'a: "\\x41"\n',
+        "a: b # c\n",
+        "# c\na: b\n",
+        "a:\n",
+        "a: ~\n",
+        "a: &x b\n",
+        "a: !!str 5\n",
+        "a: {b: c, }\n",
+        "a: [b: c]\n",
+        "a: {b}\n",
+        "null: x\n",
+        "a: b\n\nc: d\n",
+        "a: b\r\n",
+        "a:\n  - b\n",
+        "a:\n- b: c\n   d: e\n",
+        'a: "x\ty"\n',
+        "a: 2021-01-01\n",
+        "a: NaN\n",
         # the layouts of khabar.io.yamlshapes, each with a value outside the subset
         "a:\n- {id: m1, entity: yes, kind: NAM, start: 0, end: 1, text: a, head: {start: 0, end: 1, text: a}}\n",
-        "a:\n- {id: m1, entity: e, kind: NAM, start: 00, end: 1, text: a, head: {start: 0, end: 1, text: \"\\u00e9\"}}\n",
-        "a:\n- {id: e, type: PERSON, name: N, members: [a, off]}\n", "a:\n- {id: e, type: PERSON, name: Null}\n",
-        "a:\n- {id: r, label: x, head: a, tail: b, evidence: [1, 01]}\n", "a:\n- {id: v, type: DATE, start: 0, end: 1, text: \"a\tb\"}\n",
-        "a:\n- {id: v, type: DATE, start: 0, end: 1, text: \"\\x41\"}\n", "a:\n- {id: v, type: DATE, start: 0, end: 1, text: TRUE}\n",
+        'a:\n- {id: m1, entity: e, kind: NAM, start: 00, end: 1, text: a, head: {start: 0, end: 1, text: "\\u00e9"}}\n',
+        "a:\n- {id: e, type: PERSON, name: N, members: [a, off]}\n",
+        "a:\n- {id: e, type: PERSON, name: Null}\n",
+        "a:\n- {id: r, label: x, head: a, tail: b, evidence: [1, 01]}\n",
+        'a:\n- {id: v, type: DATE, start: 0, end: 1, text: "a\tb"}\n',
+        'a:\n- {id: v, type: DATE, start: 0, end: 1, text: "\\x41"}\n',
+        "a:\n- {id: v, type: DATE, start: 0, end: 1, text: TRUE}\n",
     ],
 )
 def test_yamlfast_steps_aside_or_agrees_on_tricky_input(text: str) -> None:
@@ -139,7 +167,19 @@ def test_yamlshapes_reads_fragment_lists_as_the_general_path_does() -> None:
 
 
 EDIT_PIECES = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + [
-    "null", "yes", "No", "012", "\\u00e9", "\\x41", "\\n", ": ", ", ", "}, {", "1.5", "\t"]
+    "null",
+    "yes",
+    "No",
+    "012",
+    "\\u00e9",
+    "\\x41",
+    "\\n",
+    ": ",
+    ", ",
+    "}, {",
+    "1.5",
+    "\t",
+]
 
 
 def random_edits(texts: list[str], count: int = 3000) -> Iterator[str]:
@@ -151,10 +191,14 @@ def random_edits(texts: list[str], count: int = 3000) -> Iterator[str]:
         yield text[:j] + rng.choice(EDIT_PIECES) + text[j + rng.choice((0, 0, 1, 2)) :]
 
 
-@pytest.mark.parametrize("texts, read, in_yaml", [
-    (canonical_lines, shaped, lambda edited: pyyaml(f"x:\n- {edited}\n")["x"][0]),  # the item on line 2
-    (lambda: [t for t in canonical_fragment_lists() if t != "[]"], fragment_list, lambda edited: pyyaml(f"x:\n  cue: {edited}\n")["x"]["cue"]),
-], ids=["flow-mapping-lines", "attribution-roles"])
+@pytest.mark.parametrize(
+    "texts, read, in_yaml",
+    [
+        (canonical_lines, shaped, lambda edited: pyyaml(f"x:\n- {edited}\n")["x"][0]),  # the item on line 2
+        (lambda: [t for t in canonical_fragment_lists() if t != "[]"], fragment_list, lambda edited: pyyaml(f"x:\n  cue: {edited}\n")["x"]["cue"]),
+    ],
+    ids=["flow-mapping-lines", "attribution-roles"],
+)
 def test_yamlshapes_random_edits_step_aside_or_agree(texts: Callable[[], list[str]], read: Callable[[str, int], Any], in_yaml: Callable[[str], Any]) -> None:
     taken = 0
     for edited in random_edits(texts()):
