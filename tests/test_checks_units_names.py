@@ -22,7 +22,7 @@ def _heads(doc: str, *types: str) -> NameHeads:
     return NameHeads(
         doc,
         text,
-        tuple((s, e, t, f"m{i}") for i, ((s, e), t) in enumerate(zip(spans, types))),
+        tuple((s, e, t, f"m{i}") for i, ((s, e), t) in enumerate(zip(spans, types, strict=True))),
         array("q", [s for s, _ in spans]),
         array("q", [e for _, e in spans]),
     )

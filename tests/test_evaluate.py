@@ -270,4 +270,4 @@ def test_evaluate_built_gold_tokens_from_arrow_equal_the_rows(tiny_built: Path, 
         fast = list(built_documents(shards))
         rows = [document_from_row(row) for f in shards for row in pq.read_table(f).to_pylist()]
         assert fast == rows
-        assert all(a.text is b.text for d, e in zip(fast, rows) for a, b in zip(d.tokens, e.tokens))  # interned alike
+        assert all(a.text is b.text for d, e in zip(fast, rows, strict=True) for a, b in zip(d.tokens, e.tokens, strict=True))  # interned alike

@@ -48,7 +48,7 @@ def test_export_brat_round_trip_equals_the_gold_documents(documents: list[Docume
     back, found = brat_to_docs(folder=tmp_path)
     assert found == []
     assert [d.id for d in back] == [d.id for d in documents]
-    for got, expected in zip(back, documents):
+    for got, expected in zip(back, documents, strict=True):
         for name in (f.name for f in fields(Document)):
             assert getattr(got, name) == getattr(expected, name), name
     assert back == documents

@@ -55,18 +55,18 @@ def test_export_spacy_is_in_the_exporters_table() -> None:
 
 def test_export_spacy_keeps_text_and_full_tokenization(documents: list[Document], loaded: list[Any]) -> None:
     assert [d.text for d in loaded] == [d.text for d in documents]
-    for doc, sdoc in zip(documents, loaded):
+    for doc, sdoc in zip(documents, loaded, strict=True):
         assert [t.text for t in sdoc] == [t.text for t in pipeline()(doc.text)]
         assert [(t.idx, t.idx + len(t.text)) for t in sdoc if not t.is_space] == [(t.start, t.end) for t in doc.tokens]
 
 
 def test_export_spacy_ents_equal_the_ner_layer(documents: list[Document], loaded: list[Any]) -> None:
-    for doc, sdoc in zip(documents, loaded):
+    for doc, sdoc in zip(documents, loaded, strict=True):
         assert _triples(sdoc.ents) == [(s.start, s.end, s.label) for s in doc.ner]
 
 
 def test_export_spacy_span_groups_equal_the_annotations(documents: list[Document], loaded: list[Any]) -> None:
-    for doc, sdoc in zip(documents, loaded):
+    for doc, sdoc in zip(documents, loaded, strict=True):
         expected = _expected_groups(doc)
         assert set(sdoc.spans) == set(expected)
         assert {name: _triples(sdoc.spans[name]) for name in expected} == expected
@@ -97,7 +97,7 @@ EXTRAS: dict[str, Extra] = {
 
 @pytest.mark.parametrize("what", list(EXTRAS))
 def test_export_spacy_carries_ids_types_and_metadata(documents: list[Document], loaded: list[Any], what: str) -> None:
-    for doc, sdoc in zip(documents, loaded):
+    for doc, sdoc in zip(documents, loaded, strict=True):
         got, expected = EXTRAS[what](doc, sdoc)
         assert got == expected
 

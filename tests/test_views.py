@@ -21,7 +21,7 @@ from khabar.workflow.synthetic import synthetic_document
 def docs(project_root) -> list:
     """The gold, then synthetic documents with their tokens and sentences."""
     made = [synthetic_document(f"s{i}", random.Random(i)) for i in range(6)]
-    return load_project(root=project_root).documents + [replace(d, **dict(zip(("tokens", "sentences"), tokenize(d.text)))) for d in made]
+    return load_project(root=project_root).documents + [replace(d, **dict(zip(("tokens", "sentences"), tokenize(d.text), strict=True))) for d in made]
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,7 @@ def same(a: Any, b: Any, where: str = "$") -> None:
             same(a[key], b[key], f"{where}.{key}")
     elif isinstance(a, LList):
         assert (a.line, a.item_lines, len(a)) == (b.line, b.item_lines, len(b)), where
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             same(x, y, f"{where}[{i}]")
     else:
         assert a == b, where

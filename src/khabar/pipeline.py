@@ -251,7 +251,7 @@ def _stream(
     with clock.stage("documents"), gc_paused():
         for part in progress(map_chunks(_work, ids, plan), total=chunks, desc="reading and checking", unit="chunk"):
             reading += part.reading
-            for so_far, more in zip(local, part.checks):
+            for so_far, more in zip(local, part.checks, strict=True):
                 so_far += more
             names += part.names
             result.ids += [h.document for h in part.names]
@@ -303,7 +303,7 @@ def _corpus_wide(names: list[NameHeads], locate: Locate) -> dict[Check, list[Fin
     spans = (unannotated(h, index) for h in names)
     return {
         check_name_types: list(type_findings(names, locate)),
-        check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans) for span in found],
+        check_names_annotated: [unannotated_finding(h, span, locate) for h, found in zip(names, spans, strict=True) for span in found],
     }
 
 

@@ -105,8 +105,8 @@ def _rows(doc: Document) -> dict[str, list[tuple[Any, ...]]]:
         inside = sum(1 for k in range(bisect_left(starts, s.start), bisect_right(starts, s.end)) if doc.tokens[k].end <= s.end)
         rows["sentences"].append((d, i, s.start, s.end, n, inside))
     ends = [t.end for t in doc.tokens]
-    overlapping = sum(1 for before, start in zip(ends, starts[1:]) if start < before)
-    empty = sum(1 for start, end in zip(starts, ends) if end <= start)
+    overlapping = sum(1 for before, start in zip(ends, starts[1:], strict=False) if start < before)
+    empty = sum(1 for start, end in zip(starts, ends, strict=True) if end <= start)
     rows["documents"].append((d, d, n, len(starts), starts[0] if starts else 0, ends[-1] if ends else 0, overlapping, empty))
     return rows
 
@@ -121,7 +121,7 @@ def tables(documents: Sequence[Document]) -> dict[str, pd.DataFrame]:
         for doc in documents:
             for name, found in _rows(doc).items():
                 if found:
-                    for column, values in zip(columns[name].values(), zip(*found)):
+                    for column, values in zip(columns[name].values(), zip(*found, strict=True), strict=True):
                         column += values
     out = {}
     for name, names in COLUMNS.items():

@@ -95,7 +95,7 @@ def check_fragments(corpus: Corpus) -> Iterator[Finding]:
         for a in doc.attributions:
             for role in ATTRIBUTION_ROLES:
                 frags = getattr(a, role)
-                for left, right in zip(frags, frags[1:]):
+                for left, right in zip(frags, frags[1:], strict=False):
                     if right.start < left.start:
                         yield corpus.locate(
                             "fragment-order",

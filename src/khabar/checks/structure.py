@@ -40,7 +40,7 @@ def check_entity_mentions(corpus: Corpus) -> Iterator[Finding]:
 def check_ner(corpus: Corpus) -> Iterator[Finding]:
     for doc in corpus.documents:
         owners = {(m.head_start, m.head_end): m.id for m in doc.mentions} | {(v.start, v.end): v.id for v in doc.values}
-        for left, right in zip(doc.ner, doc.ner[1:]):
+        for left, right in zip(doc.ner, doc.ner[1:], strict=False):
             if right.start < left.end:
                 yield corpus.locate(
                     "ner-overlap",

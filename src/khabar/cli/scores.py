@@ -77,9 +77,9 @@ def cmd_agree(args: argparse.Namespace) -> int:
         print("")
         print(f"=== split {part.split}: per document (F1 in percent; coreference on extents, with singletons) ===")
         widths = [max(len(h), 6) for h, _ in DOCUMENT_COLUMNS]
-        print(f"{'document':24} " + " ".join(f"{h:>{w}}" for (h, _), w in zip(DOCUMENT_COLUMNS, widths)))
+        print(f"{'document':24} " + " ".join(f"{h:>{w}}" for (h, _), w in zip(DOCUMENT_COLUMNS, widths, strict=True)))
         for doc_id in part.documents:
             figures = [figure(part.per_document[doc_id]) for _, figure in DOCUMENT_COLUMNS]
-            print(f"{doc_id:24} " + " ".join(f"{v:>{w}}" for v, w in zip(figures, widths)))
+            print(f"{doc_id:24} " + " ".join(f"{v:>{w}}" for v, w in zip(figures, widths, strict=True)))
         print("")
     return 0

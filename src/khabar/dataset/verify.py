@@ -125,7 +125,7 @@ def _difference(got: Document, want: Document) -> str:
     a, b = to_row(got), to_row(want)
     fields = [name for name in field_names(Document) if a[name] != b[name]]
     first = fields[0]
-    pairs = list(zip(a[first], b[first])) if isinstance(a[first], list) else [(a[first], b[first])]
+    pairs = list(zip(a[first], b[first], strict=False)) if isinstance(a[first], list) else [(a[first], b[first])]
     built_item, annotated = next(((x, y) for x, y in pairs if x != y), (len(a[first]), len(b[first])))
     return f"`{'`, `'.join(fields)}` differ from the annotations (first: {built_item!r} in the build, {annotated!r} annotated)"
 
@@ -242,7 +242,7 @@ def _compare_arrow(tables: list[Any], files: list[Path], ids: Sequence[str], *, 
     if table.num_rows == written.num_rows and not table.equals(written):
         for start in range(0, table.num_rows, 100):
             got, want = table.slice(start, 100).to_pylist(), written.slice(start, 100).to_pylist()
-            index = next((start + i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
+            index = next((start + i for i, (a, b) in enumerate(zip(got, want, strict=False)) if a != b), None)
             if index is not None:
                 a, b = got[index - start], want[index - start]
                 fields = [k for k in b if a.get(k) != b[k]]
@@ -253,7 +253,7 @@ def _compare_arrow(tables: list[Any], files: list[Path], ids: Sequence[str], *, 
                 ]
     loaded_ids = table.column("id").to_pylist()
     if loaded_ids != list(ids):
-        index = next((i for i, (a, b) in enumerate(zip(loaded_ids, ids)) if a != b), min(len(loaded_ids), len(ids)))
+        index = next((i for i, (a, b) in enumerate(zip(loaded_ids, ids, strict=False)) if a != b), min(len(loaded_ids), len(ids)))
         return [
             finding("build-roundtrip", f"the documents load as {len(loaded_ids)} rows but {len(ids)} were read; first difference at row {index}", path=where)
         ]

@@ -64,7 +64,7 @@ def built_texts(shards: list[Path]) -> dict[str, str]:
     texts: dict[str, str] = {}
     for f in shards:
         table = pq.read_table(f, columns=["id", "text"])
-        texts.update(zip(table.column("id").to_pylist(), table.column("text").to_pylist()))
+        texts.update(zip(table.column("id").to_pylist(), table.column("text").to_pylist(), strict=True))
     return texts
 
 
@@ -78,7 +78,7 @@ def built_documents(shards: list[Path]) -> Iterator[Document]:
                 if tokens is None:
                     docs = [document_from_row(row) for row in batch.to_pylist()]
                 else:
-                    docs = [document_from_row(row, tokens=own) for row, own in zip(rows, tokens)]
+                    docs = [document_from_row(row, tokens=own) for row, own in zip(rows, tokens, strict=True)]
             yield from docs
 
 
@@ -99,7 +99,7 @@ def _tokens(column: Any, sizes: list[int]) -> list[tuple[Token, ...]] | None:
     for row, size in enumerate(sizes):
         ints = shared_offsets(size)
         lo, hi = bounds[row] - first, bounds[row + 1] - first
-        if not all(0 <= s <= e <= size for s, e in zip(starts[lo:hi], ends[lo:hi])):
+        if not all(0 <= s <= e <= size for s, e in zip(starts[lo:hi], ends[lo:hi], strict=True)):
             return None
-        out.append(tuple(Token(ints[s], ints[e], intern(w)) for s, e, w in zip(starts[lo:hi], ends[lo:hi], words[lo:hi])))
+        out.append(tuple(Token(ints[s], ints[e], intern(w)) for s, e, w in zip(starts[lo:hi], ends[lo:hi], words[lo:hi], strict=True)))
     return out

@@ -75,7 +75,7 @@ def import_annotations(*, format: str, folder: Path, root: Path, out: Path, forc
     out.mkdir(parents=True, exist_ok=True)
     staged = [(target.with_name(f".{target.name}.importing-{os.getpid()}"), target) for target in targets]
     try:
-        for doc, (tmp, _) in zip(documents, staged):
+        for doc, (tmp, _) in zip(documents, staged, strict=True):
             tmp.write_bytes(render_annotations(doc).encode("utf-8"))
     except BaseException:
         for tmp, _ in staged:
@@ -105,7 +105,7 @@ def _against_corpus(documents: Sequence[Document], *, root: Path, folder: Path) 
         cf, problems = read_corpus_file(corpus, shown=paths.show(corpus))
         found += problems
         if cf is not None and cf.text != doc.text:
-            at = next((i for i, (a, b) in enumerate(zip(cf.text, doc.text)) if a != b), min(len(cf.text), len(doc.text)))
+            at = next((i for i, (a, b) in enumerate(zip(cf.text, doc.text, strict=False)) if a != b), min(len(cf.text), len(doc.text)))
             found.append(
                 finding(
                     "brat-reference",

@@ -104,7 +104,7 @@ class Resolver:
         n = len(self.text)
         for t in (x for x in self.items.values() if x.kind == "T"):
             offsets = [int(x) for x in t.args]
-            pairs = list(zip(offsets[::2], offsets[1::2]))
+            pairs = list(zip(offsets[::2], offsets[1::2], strict=False))
             if not all(0 <= s < e <= n for s, e in pairs):
                 self.p.add(
                     "span-range",

@@ -97,7 +97,7 @@ def _attribution(lines: list[str], i: int) -> Attribution:
     """The block of lines ``i`` (``- id: ...``) to ``i + 6``."""
     if i + len(_BLOCK) >= len(lines):
         raise _Aside
-    raw = dict(zip(_BLOCK, (_field(line, key) for line, key in zip(lines[i + 1 :], _BLOCK))))
+    raw = dict(zip(_BLOCK, (_field(line, key) for line, key in zip(lines[i + 1 :], _BLOCK, strict=False)), strict=True))
     roles = {role: _fragments(raw[role]) for role in ATTRIBUTION_ROLES}
     return Attribution(
         id=_scalar(_field(lines[i], "id", indent="- ")),  # type: ignore[arg-type]

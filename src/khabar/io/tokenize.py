@@ -43,12 +43,12 @@ def tokenize(text: str) -> tuple[tuple[Token, ...], tuple[Sentence, ...]]:
     if not len(starts):
         return (), ()
     ends = starts + rows[kept, 1]
-    tokens = tokens_at(text, zip(starts.tolist(), ends.tolist()))
+    tokens = tokens_at(text, zip(starts.tolist(), ends.tolist(), strict=True))
     # A sentence is the run of kept tokens between two sentence starts (a run of none is no sentence).
     sentence = np.cumsum(_sentence_starts(text, rows))[kept]
     firsts = np.flatnonzero(np.diff(sentence, prepend=-1))
     lasts = np.append(firsts[1:] - 1, len(sentence) - 1)
-    return tokens, tuple(Sentence(s, e) for s, e in zip(starts[firsts].tolist(), ends[lasts].tolist()))
+    return tokens, tuple(Sentence(s, e) for s, e in zip(starts[firsts].tolist(), ends[lasts].tolist(), strict=True))
 
 
 #: Quotation marks that open a quote when written before a word.

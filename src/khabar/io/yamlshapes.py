@@ -87,7 +87,7 @@ def _compile(shape: tuple[tuple[str, Kind], ...]) -> _Shape:
 
 #: The layouts' names, in :data:`SHAPES` order.
 LAYOUTS = ("mention", "entity", "entity-members", "value", "relation")
-_COMPILED = dict(zip(LAYOUTS, (_compile(shape) for shape in SHAPES)))
+_COMPILED = dict(zip(LAYOUTS, (_compile(shape) for shape in SHAPES), strict=True))
 _SHARED = len(SHARED_INTS)
 
 
@@ -135,7 +135,7 @@ def words(raw: str) -> list[str] | None:
 
 
 def _mapping(keys: tuple[str, ...], values: list[Any], line: int) -> LDict:
-    out = LDict(zip(keys, values))
+    out = LDict(zip(keys, values, strict=True))
     out.line, out.key_lines = line, dict.fromkeys(keys, line)
     return out
 
@@ -170,7 +170,7 @@ def line_values(layout: str, text: str) -> list[Any] | None:
     if match is None:
         return None
     try:
-        return [convert(raw) for convert, raw in zip(_CONVERTERS[layout], match.groups())]
+        return [convert(raw) for convert, raw in zip(_CONVERTERS[layout], match.groups(), strict=True)]
     except _Outside:
         return None
 

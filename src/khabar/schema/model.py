@@ -258,9 +258,9 @@ def _unpickle_document(fields: dict[str, Any], tokens: Any, sentences: Any) -> D
     text = fields["text"]
     if not isinstance(tokens, tuple):
         offsets = tokens.tolist()
-        tokens = tokens_at(text, zip(offsets[0::2], offsets[1::2]))
+        tokens = tokens_at(text, zip(offsets[0::2], offsets[1::2], strict=True))
     offsets = sentences.tolist()
-    return Document(**fields, tokens=tokens, sentences=tuple(Sentence(s, e) for s, e in zip(offsets[0::2], offsets[1::2])))
+    return Document(**fields, tokens=tokens, sentences=tuple(Sentence(s, e) for s, e in zip(offsets[0::2], offsets[1::2], strict=True)))
 
 
 def tokens_at(text: str, offsets: Iterable[tuple[int, int]]) -> tuple[Token, ...]:

@@ -49,7 +49,7 @@ def table(docs: list[Document], schema: pa.Schema) -> tuple[pa.Table, list[tuple
     offsets = [0, *accumulate(sizes)]
     starts, ends, words = [t.start for d in docs for t in d.tokens], [t.end for d in docs for t in d.tokens], [t.text for d in docs for t in d.tokens]
     kind = schema.field("tokens").type
-    parts = [pa.array(values, type=f.type) for values, f in zip((starts, ends, words), kind.value_type)]
+    parts = [pa.array(values, type=f.type) for values, f in zip((starts, ends, words), kind.value_type, strict=True)]
     tokens = pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), pa.StructArray.from_arrays(parts, fields=list(kind.value_type)), type=kind)
     columns = rest.columns[:at] + [pa.chunked_array([tokens], type=kind)] + rest.columns[at:]
     built = pa.Table.from_arrays(columns, schema=schema)
@@ -68,11 +68,11 @@ def _changed(
     got = [part.to_pylist() for part in tokens.flatten().flatten()]
     tokens_back = tokens.offsets.to_pylist() == offsets and got == list(lists)
     out = []
-    for i, (doc, row, again) in enumerate(zip(docs, made, back)):
+    for i, (doc, row, again) in enumerate(zip(docs, made, back, strict=True)):
         fields = [k for k in row if row[k] != again.get(k)]
         lo, hi = offsets[i], offsets[i + 1]
         # v is one of the three lists; mypy joins list[int] and list[str] to object.
-        if not tokens_back and any(g[lo:hi] != v[lo:hi] for g, v in zip(got, lists)):  # type: ignore[index]
+        if not tokens_back and any(g[lo:hi] != v[lo:hi] for g, v in zip(got, lists, strict=True)):  # type: ignore[index]
             fields.append("tokens")
         if fields:
             out.append((doc.id, fields))

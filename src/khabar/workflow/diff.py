@@ -216,7 +216,7 @@ class _DocDiff:
         pairs, lost, left = _pair(self.old.relations, self.new.relations, lambda o, n: self.key(o, False) == self.key(n, True))
         for o, n in ((o, n) for o, n in pairs if set(o.evidence) != set(n.evidence)):
             self.add("relation-evidence", f"{self.relation(o, False)} -> evidence {_ev(n)}")
-        near = lambda o, n: sum(a == b for a, b in zip(self.key(o, False), self.key(n, True))) == 2  # noqa: E731
+        near = lambda o, n: sum(a == b for a, b in zip(self.key(o, False), self.key(n, True), strict=True)) == 2  # noqa: E731
         changed, lost, left = _pair(lost, left, near)
         for o, n in changed:
             self.add("relation-changed", f"{self.relation(o, False)} became {self.relation(n, True)}")

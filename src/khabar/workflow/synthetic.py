@@ -109,7 +109,7 @@ def perturb(*, documents: Sequence[Document], seed: int) -> list[dict[str, Any]]
     attributions dropped."""
     rng, out = random.Random(seed), []
     for doc in documents:
-        next_end = {a.end: b.end for a, b in zip(doc.tokens, doc.tokens[1:])}
+        next_end = {a.end: b.end for a, b in zip(doc.tokens, doc.tokens[1:], strict=False)}
         mentions = []
         for m in doc.mentions:
             if (r := rng.random()) >= 0.1:

@@ -25,6 +25,7 @@ COUNTRIES = dict(
     zip(
         "Varania Koristan Meldova Tashkara Ostria Belmar Carvonia Drenia Elbaria Galvara Hestovia Istrava".split(),
         "Varanian Koristani Meldovan Tashkaran Ostrian Belmari Carvonian Drenian Elbarian Galvaran Hestovian Istravan".split(),
+        strict=True,
     )
 )
 CITIES = "Kastor Lemberg Mirna Velgrad Osmar Pirvan Quenta Rodel Sarvik Tolmar Ulgar Vessen Wyrna Zelkar Arnhold Brisca".split()
