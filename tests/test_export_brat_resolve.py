@@ -13,6 +13,7 @@ from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.io import load_project
 
 NEEDS = "; name= and member= go only with entity="
+PARTS = "(the trigger is an Attribution text-bound, Source and Content text-bounds of those types, Speaker a mention, Parent an event)"
 
 
 def _export(folder: Path) -> Path:
@@ -51,7 +52,20 @@ CASES = {
     "member-without-entity": (_edit("#6\t", "#6\tAnnotatorNotes T6\tid=m6 member=e1"), "brat-syntax", "the note of T6 (mention) needs id=" + NEEDS),
     "value-note-with-a-mention-key": (_edit("#10\t", "#10\tAnnotatorNotes T10\tid=v1 head=50-56"), "brat-syntax",
                                       "the note of T10 (value) has an unknown key `head`; expected id"),
+    "part-of-no-event": (_add("T99\tContent 58 67\tThe talks"), "brat-reference", "T99 (Content) is part of 0 events; each attribution part belongs to exactly one"),
+    "part-of-two-events": (_edit("E2\t", "E2\tAttribution:T14 Source:T15 Content:T13 Speaker:T6"), "brat-reference",
+                           "T13 (Content) is part of 2 events; each attribution part belongs to exactly one"),
+    "event-type": (_edit("E1\t", "E1\tQuote:T11 Source:T12 Content:T13 Speaker:T5"), "label-unknown", "E1: event type 'Quote'; expected Attribution"),
+    "event-without-content": (_edit("E1\t", "E1\tAttribution:T11 Source:T12 Speaker:T5"), "brat-reference", f"E1: it has no Content {PARTS}"),
+    "two-bad-roles": (_edit("E1\t", "E1\tAttribution:T11 Source:T12 Content:T13 Speaker:T10 Parent:E9"), "brat-reference",
+                      f"E1: speaker T10, parent E9 are not of the right kind {PARTS}"),
+    "note-on-an-attribute": (_add("#99\tAnnotatorNotes A1\tid=x"), "brat-reference",
+                             "the note on A1 carries nothing Khabar reads; notes belong to mentions, values, relations and events"),
+    "value-without-note": (_edit("#10\t", ""), "brat-reference", "T10 has no AnnotatorNotes note; every value needs one with id=<its Khabar id>"),
+    "relation-without-note": (_edit("#11\t", ""), "brat-reference", "R1 has no AnnotatorNotes note; every relation needs one with id=<its Khabar id>"),
+    "event-without-note": (_edit("#12\t", ""), "brat-reference", "E1 has no AnnotatorNotes note; every event needs one with id=<its Khabar id>"),
 }
+AT_LINE = {"part-of-two-events": "T13\t", "value-without-note": "T10\t", "relation-without-note": "R1\t", "event-without-note": "E1\t"}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -61,6 +75,8 @@ def test_export_brat_resolve_each_refusal_is_in_words_at_its_line(case: str, tmp
     lines, line = edit(ann.read_text(encoding="utf-8").split("\n"))
     ann.write_text("\n".join(lines), encoding="utf-8")
     message = message.replace("{#6}", str(next(i + 1 for i, x in enumerate(lines) if x.startswith("#6\t"))))
+    if case in AT_LINE:  # reported at the line of the annotation at fault, not at the line edited
+        line = next(i + 1 for i, x in enumerate(lines) if x.startswith(AT_LINE[case]))
     docs, found = brat_to_docs(folder=tmp_path)
     assert docs == []
     where = [(f.check, f.line, f.message) for f in found]
@@ -72,8 +88,10 @@ def test_export_brat_resolve_each_refusal_is_in_words_at_its_line(case: str, tmp
     [
         ("#1\t", '#1\tAnnotatorNotes T1\tid=m1 entity="e 1" name="Ahmad Massoud"', "#1\t", "entity: `id` 'e 1' is not a safe id"),
         ("#6\t", '#6\tAnnotatorNotes T6\tid="m 6"', "T6\t", "mention: `id` 'm 6' is not a safe id"),
+        ("#10\t", '#10\tAnnotatorNotes T10\tid="v 1"', "T10\t", "value: `id` 'v 1' is not a safe id"),
+        ("#11\t", '#11\tAnnotatorNotes R1\tid="r 1" evidence=0', "R1\t", "relation: `id` 'r 1' is not a safe id"),
     ],
-    ids=["entity", "mention"],
+    ids=["entity", "mention", "value", "relation"],
 )
 def test_export_brat_resolve_a_model_refusal_names_what_it_was_building(prefix: str, new: str, line_of: str, start: str, tmp_path: Path) -> None:
     ann = _export(tmp_path)
@@ -82,3 +100,11 @@ def test_export_brat_resolve_a_model_refusal_names_what_it_was_building(prefix: 
     _, found = brat_to_docs(folder=tmp_path)
     line = next(i + 1 for i, x in enumerate(lines) if x.startswith(line_of))
     assert [(f.check, f.line) for f in found if f.message.startswith(start)] == [("id-unsafe", line)]
+
+
+def test_export_brat_resolve_a_relation_note_without_evidence_reads_as_no_evidence(tmp_path: Path) -> None:
+    ann = _export(tmp_path)
+    lines, _ = _edit("#11\t", "#11\tAnnotatorNotes R1\tid=r1")(ann.read_text(encoding="utf-8").split("\n"))
+    ann.write_text("\n".join(lines), encoding="utf-8")
+    docs, found = brat_to_docs(folder=tmp_path)
+    assert found == [] and [(r.id, r.evidence) for r in docs[0].relations] == [("r1", ())]
