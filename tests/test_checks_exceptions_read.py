@@ -73,3 +73,19 @@ def test_checks_exceptions_a_bad_item_is_refused_and_the_next_still_read(case: s
     exemptions, found = _read(tmp_path, "exceptions:\n" + item + GOOD)
     assert found == [(check, 2, message)]
     assert exemptions == [Exemption("name-unannotated", "d1", None, (3, 7), "a quotation", 2 + item.count("\n"))]
+
+
+def test_checks_exceptions_a_file_that_is_no_regular_file_is_refused_at_its_shown_path(tmp_path: Path) -> None:
+    (tmp_path / "exceptions.yaml").mkdir()
+    exemptions, found = read_exceptions(tmp_path / "exceptions.yaml", shown=SHOWN, within=[tmp_path.resolve()])
+    assert exemptions == [] and [(f.check, f.path, f.line) for f in found] == [("file-special", SHOWN, 1)]
+
+
+def test_checks_exceptions_a_link_out_of_the_project_is_not_followed(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside.yaml"
+    project.mkdir()
+    outside.write_text("exceptions:\n" + GOOD, encoding="utf-8")
+    (project / "exceptions.yaml").symlink_to(outside)
+    exemptions, found = read_exceptions(project / "exceptions.yaml", shown=SHOWN, within=[project.resolve()])
+    assert exemptions == [] and [(f.check, f.path, f.line) for f in found] == [("file-symlink", SHOWN, 1)]
+    assert len(read_exceptions(project / "exceptions.yaml", shown=SHOWN, within=None)[0]) == 1  # followed when no project is given
