@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import FIXTURES
+
 from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.io import load_project
 
@@ -24,43 +24,76 @@ def _export(folder: Path) -> Path:
 
 def _edit(prefix: str, new: str) -> Callable[[list[str]], tuple[list[str], int]]:
     """Replace the line starting with ``prefix`` by ``new``; the finding's line is that line."""
+
     def edit(lines: list[str]) -> tuple[list[str], int]:
         i = next(i for i, line in enumerate(lines) if line.startswith(prefix))
         return lines[:i] + [new] + lines[i + 1 :], i + 1
+
     return edit
 
 
 def _add(new: str) -> Callable[[list[str]], tuple[list[str], int]]:
     def edit(lines: list[str]) -> tuple[list[str], int]:
         return lines[:-1] + [new, ""], len(lines)  # the file ends with a line break: its last "line" is empty
+
     return edit
 
 
 CASES = {
     "second-note": (_add("#99\tAnnotatorNotes T6\tid=m6"), "brat-reference", "#99 is a second note on T6 (the first is on line {#6}); merge them into one"),
     "second-attribute": (_add("A99\tKind T1 NAM"), "brat-reference", "A99: T1 has a second Kind attribute"),
-    "value-in-two-fragments": (_edit("T10\t", "T10\tDATE 50 53;53 56\tMon day"), "brat-syntax", "T10 (DATE) has 2 fragments; a mention or value is one contiguous span"),
-    "empty-span": (_edit("T10\t", "T10\tDATE 50 50\t"), "span-range",
-                   "T10: a span of DATE 50 50 is empty or outside the text, which has 151 characters; expected 0 <= start < end <= 151"),
+    "value-in-two-fragments": (
+        _edit("T10\t", "T10\tDATE 50 53;53 56\tMon day"),
+        "brat-syntax",
+        "T10 (DATE) has 2 fragments; a mention or value is one contiguous span",
+    ),
+    "empty-span": (
+        _edit("T10\t", "T10\tDATE 50 50\t"),
+        "span-range",
+        "T10: a span of DATE 50 50 is empty or outside the text, which has 151 characters; expected 0 <= start < end <= 151",
+    ),
     "equivalence-not-coref": (_edit("*\tCoref T1 T7", "*\tSame T1 T7"), "label-unknown", "an equivalence of type 'Same'; expected Coref"),
     "coref-with-two-non-mentions": (_edit("*\tCoref T1 T7", "*\tCoref T1 T10 T11"), "brat-reference", "Coref links T10, T11, which are not mentions"),
-    "repeated-note-key": (_edit("#6\t", "#6\tAnnotatorNotes T6\tid=m6 id=m7"), "brat-syntax",
-                          "the note of T6 (mention) has a repeated key `id`; expected id, head, entity, name, member"),
+    "repeated-note-key": (
+        _edit("#6\t", "#6\tAnnotatorNotes T6\tid=m6 id=m7"),
+        "brat-syntax",
+        "the note of T6 (mention) has a repeated key `id`; expected id, head, entity, name, member",
+    ),
     "note-without-id": (_edit("#6\t", "#6\tAnnotatorNotes T6\thead=102-106"), "brat-syntax", "the note of T6 (mention) needs id=" + NEEDS),
-    "entity-note-without-name": (_edit("#1\t", "#1\tAnnotatorNotes T1\tid=m1 entity=e1"), "brat-syntax", "the note of T1 (mention) needs id= and name=" + NEEDS),
+    "entity-note-without-name": (
+        _edit("#1\t", "#1\tAnnotatorNotes T1\tid=m1 entity=e1"),
+        "brat-syntax",
+        "the note of T1 (mention) needs id= and name=" + NEEDS,
+    ),
     "name-without-entity": (_edit("#6\t", "#6\tAnnotatorNotes T6\tid=m6 name=Khan"), "brat-syntax", "the note of T6 (mention) needs id=" + NEEDS),
     "member-without-entity": (_edit("#6\t", "#6\tAnnotatorNotes T6\tid=m6 member=e1"), "brat-syntax", "the note of T6 (mention) needs id=" + NEEDS),
-    "value-note-with-a-mention-key": (_edit("#10\t", "#10\tAnnotatorNotes T10\tid=v1 head=50-56"), "brat-syntax",
-                                      "the note of T10 (value) has an unknown key `head`; expected id"),
-    "part-of-no-event": (_add("T99\tContent 58 67\tThe talks"), "brat-reference", "T99 (Content) is part of 0 events; each attribution part belongs to exactly one"),
-    "part-of-two-events": (_edit("E2\t", "E2\tAttribution:T14 Source:T15 Content:T13 Speaker:T6"), "brat-reference",
-                           "T13 (Content) is part of 2 events; each attribution part belongs to exactly one"),
+    "value-note-with-a-mention-key": (
+        _edit("#10\t", "#10\tAnnotatorNotes T10\tid=v1 head=50-56"),
+        "brat-syntax",
+        "the note of T10 (value) has an unknown key `head`; expected id",
+    ),
+    "part-of-no-event": (
+        _add("T99\tContent 58 67\tThe talks"),
+        "brat-reference",
+        "T99 (Content) is part of 0 events; each attribution part belongs to exactly one",
+    ),
+    "part-of-two-events": (
+        _edit("E2\t", "E2\tAttribution:T14 Source:T15 Content:T13 Speaker:T6"),
+        "brat-reference",
+        "T13 (Content) is part of 2 events; each attribution part belongs to exactly one",
+    ),
     "event-type": (_edit("E1\t", "E1\tQuote:T11 Source:T12 Content:T13 Speaker:T5"), "label-unknown", "E1: event type 'Quote'; expected Attribution"),
     "event-without-content": (_edit("E1\t", "E1\tAttribution:T11 Source:T12 Speaker:T5"), "brat-reference", f"E1: it has no Content {PARTS}"),
-    "two-bad-roles": (_edit("E1\t", "E1\tAttribution:T11 Source:T12 Content:T13 Speaker:T10 Parent:E9"), "brat-reference",
-                      f"E1: speaker T10, parent E9 are not of the right kind {PARTS}"),
-    "note-on-an-attribute": (_add("#99\tAnnotatorNotes A1\tid=x"), "brat-reference",
-                             "the note on A1 carries nothing Khabar reads; notes belong to mentions, values, relations and events"),
+    "two-bad-roles": (
+        _edit("E1\t", "E1\tAttribution:T11 Source:T12 Content:T13 Speaker:T10 Parent:E9"),
+        "brat-reference",
+        f"E1: speaker T10, parent E9 are not of the right kind {PARTS}",
+    ),
+    "note-on-an-attribute": (
+        _add("#99\tAnnotatorNotes A1\tid=x"),
+        "brat-reference",
+        "the note on A1 carries nothing Khabar reads; notes belong to mentions, values, relations and events",
+    ),
     "value-without-note": (_edit("#10\t", ""), "brat-reference", "T10 has no AnnotatorNotes note; every value needs one with id=<its Khabar id>"),
     "relation-without-note": (_edit("#11\t", ""), "brat-reference", "R1 has no AnnotatorNotes note; every relation needs one with id=<its Khabar id>"),
     "event-without-note": (_edit("#12\t", ""), "brat-reference", "E1 has no AnnotatorNotes note; every event needs one with id=<its Khabar id>"),
