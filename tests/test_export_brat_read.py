@@ -164,3 +164,10 @@ def test_export_brat_metadata_is_indented_json_keeping_its_characters() -> None:
     meta = render_meta(doc=doc)
     assert meta.startswith('{\n  "title": "Ünal in Tehran",\n  "source": ') and meta.endswith("\n}\n")
     assert json.loads(meta) == {key: getattr(doc, key) for key in META_KEYS}
+
+
+def test_export_brat_coreference_lines_list_mentions_in_text_order(tmp_path: Path) -> None:
+    doc = _valid()
+    backwards = replace(doc, mentions=doc.mentions[::-1])  # m9 is T1 ... m1 is T9
+    lines = _lines(_export(tmp_path, backwards))
+    assert [line for line in lines if line.startswith("*")] == ["*\tCoref T9 T3", "*\tCoref T8 T4 T2", "*\tCoref T6 T1"]  # e1: m1 m7; e2: m2 m6 m8; e4: m4 m9
