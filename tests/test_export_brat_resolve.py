@@ -61,6 +61,7 @@ CASES = {
                       f"E1: speaker T10, parent E9 are not of the right kind {PARTS}"),
     "note-on-an-attribute": (_add("#99\tAnnotatorNotes A1\tid=x"), "brat-reference",
                              "the note on A1 carries nothing Khabar reads; notes belong to mentions, values, relations and events"),
+    "type-on-a-mention": (_add("A99\tAttributionType T1 direct"), "brat-reference", "A99: AttributionType applies to Attribution events; T1 is not one"),
     "value-without-note": (_edit("#10\t", ""), "brat-reference", "T10 has no AnnotatorNotes note; every value needs one with id=<its Khabar id>"),
     "relation-without-note": (_edit("#11\t", ""), "brat-reference", "R1 has no AnnotatorNotes note; every relation needs one with id=<its Khabar id>"),
     "event-without-note": (_edit("#12\t", ""), "brat-reference", "E1 has no AnnotatorNotes note; every event needs one with id=<its Khabar id>"),
@@ -108,3 +109,19 @@ def test_export_brat_resolve_a_relation_note_without_evidence_reads_as_no_eviden
     ann.write_text("\n".join(lines), encoding="utf-8")
     docs, found = brat_to_docs(folder=tmp_path)
     assert found == [] and [(r.id, r.evidence) for r in docs[0].relations] == [("r1", ())]
+
+
+def test_export_brat_resolve_other_comment_lines_are_ignored(tmp_path: Path) -> None:
+    ann = _export(tmp_path)
+    ann.write_text(ann.read_text(encoding="utf-8") + "#99\tSTATUS T1\tdone\n", encoding="utf-8")
+    docs, found = brat_to_docs(folder=tmp_path)
+    assert found == [] and [d.id for d in docs] == ["talks"]
+
+
+def test_export_brat_resolve_a_span_may_end_at_the_end_of_the_text(tmp_path: Path) -> None:
+    ann = _export(tmp_path)
+    text = (tmp_path / "talks.txt").read_text(encoding="utf-8")
+    end = len(text)
+    ann.write_text(ann.read_text(encoding="utf-8").replace("T19\tContent 134 149\tIran would help", f"T19\tContent 134 {end}\t{text[134:end].replace(chr(10), ' ')}"), encoding="utf-8")
+    docs, found = brat_to_docs(folder=tmp_path)
+    assert found == [] and [f.end for a in docs[0].attributions for f in a.content][-1] == end
