@@ -61,6 +61,10 @@ CASES = {
                       f"E1: speaker T10, parent E9 are not of the right kind {PARTS}"),
     "note-on-an-attribute": (_add("#99\tAnnotatorNotes A1\tid=x"), "brat-reference",
                              "the note on A1 carries nothing Khabar reads; notes belong to mentions, values, relations and events"),
+    "part-of-the-wrong-type": (_edit("E1\t", "E1\tAttribution:T11 Source:T10 Content:T13 Speaker:T5"), "brat-reference",
+                               f"E1: source T10 is not of the right kind {PARTS}"),
+    "fragment-beyond-the-text": (_edit("T13\t", "T13\tContent 58 67;91 999\tThe talks went well"), "span-range",
+                                 "T13: a span of Content 58 67;91 999 is empty or outside the text, which has 151 characters; expected 0 <= start < end <= 151"),
     "type-on-a-mention": (_add("A99\tAttributionType T1 direct"), "brat-reference", "A99: AttributionType applies to Attribution events; T1 is not one"),
     "value-without-note": (_edit("#10\t", ""), "brat-reference", "T10 has no AnnotatorNotes note; every value needs one with id=<its Khabar id>"),
     "relation-without-note": (_edit("#11\t", ""), "brat-reference", "R1 has no AnnotatorNotes note; every relation needs one with id=<its Khabar id>"),
@@ -91,8 +95,9 @@ def test_export_brat_resolve_each_refusal_is_in_words_at_its_line(case: str, tmp
         ("#6\t", '#6\tAnnotatorNotes T6\tid="m 6"', "T6\t", "mention: `id` 'm 6' is not a safe id"),
         ("#10\t", '#10\tAnnotatorNotes T10\tid="v 1"', "T10\t", "value: `id` 'v 1' is not a safe id"),
         ("#11\t", '#11\tAnnotatorNotes R1\tid="r 1" evidence=0', "R1\t", "relation: `id` 'r 1' is not a safe id"),
+        ("#12\t", '#12\tAnnotatorNotes E1\tid="a 1"', "E1\t", "attribution: `id` 'a 1' is not a safe id"),
     ],
-    ids=["entity", "mention", "value", "relation"],
+    ids=["entity", "mention", "value", "relation", "attribution"],
 )
 def test_export_brat_resolve_a_model_refusal_names_what_it_was_building(prefix: str, new: str, line_of: str, start: str, tmp_path: Path) -> None:
     ann = _export(tmp_path)
