@@ -196,3 +196,32 @@ def test_export_brat_metadata_is_indented_json_keeping_its_characters() -> None:
     meta = render_meta(doc=doc)
     assert meta.startswith('{\n  "title": "Ünal in Tehran",\n  "source": ') and meta.endswith("\n}\n")
     assert json.loads(meta) == {key: getattr(doc, key) for key in META_KEYS}
+
+
+def test_export_brat_coreference_lines_list_mentions_in_text_order(tmp_path: Path) -> None:
+    doc = _valid()
+    backwards = replace(doc, mentions=doc.mentions[::-1])  # m9 is T1 ... m1 is T9
+    lines = _lines(_export(tmp_path, backwards))
+    assert [line for line in lines if line.startswith("*")] == ["*\tCoref T9 T3", "*\tCoref T8 T4 T2", "*\tCoref T6 T1"]  # e1: m1 m7; e2: m2 m6 m8; e4: m4 m9
+
+
+def test_export_brat_read_a_text_file_that_is_a_folder_is_refused_at_its_path(tmp_path: Path) -> None:
+    _export(tmp_path)
+    (tmp_path / "talks.txt").unlink()
+    (tmp_path / "talks.txt").mkdir()
+    assert [(c, name, line) for c, name, line, _ in _found(tmp_path)] == [("file-special", "talks.txt", 1)]
+
+
+def test_export_brat_read_a_metadata_file_that_is_a_folder_keeps_the_findings_before_it(tmp_path: Path) -> None:
+    _export(tmp_path)
+    txt = tmp_path / "talks.txt"
+    txt.write_bytes(txt.read_bytes() + b"\r\n")
+    (tmp_path / "talks.meta.json").unlink()
+    (tmp_path / "talks.meta.json").mkdir()
+    assert [(c, name, line) for c, name, line, _ in _found(tmp_path)] == [("line-endings", "talks.txt", 2), ("file-special", "talks.meta.json", 1)]
+
+
+def test_export_brat_read_a_metadata_file_not_utf8_is_reported_at_line_1(tmp_path: Path) -> None:
+    _export(tmp_path)
+    (tmp_path / "talks.meta.json").write_bytes(b'{\n"title": "caf\xe9"\n}\n')
+    assert [(c, name, line) for c, name, line, _ in _found(tmp_path)] == [("brat-syntax", "talks.meta.json", 1)]

@@ -94,6 +94,17 @@ CASES = {
         "brat-reference",
         "the note on A1 carries nothing Khabar reads; notes belong to mentions, values, relations and events",
     ),
+    "part-of-the-wrong-type": (
+        _edit("E1\t", "E1\tAttribution:T11 Source:T10 Content:T13 Speaker:T5"),
+        "brat-reference",
+        f"E1: source T10 is not of the right kind {PARTS}",
+    ),
+    "fragment-beyond-the-text": (
+        _edit("T13\t", "T13\tContent 58 67;91 999\tThe talks went well"),
+        "span-range",
+        "T13: a span of Content 58 67;91 999 is empty or outside the text, which has 151 characters; expected 0 <= start < end <= 151",
+    ),
+    "type-on-a-mention": (_add("A99\tAttributionType T1 direct"), "brat-reference", "A99: AttributionType applies to Attribution events; T1 is not one"),
     "value-without-note": (_edit("#10\t", ""), "brat-reference", "T10 has no AnnotatorNotes note; every value needs one with id=<its Khabar id>"),
     "relation-without-note": (_edit("#11\t", ""), "brat-reference", "R1 has no AnnotatorNotes note; every relation needs one with id=<its Khabar id>"),
     "event-without-note": (_edit("#12\t", ""), "brat-reference", "E1 has no AnnotatorNotes note; every event needs one with id=<its Khabar id>"),
@@ -123,8 +134,9 @@ def test_export_brat_resolve_each_refusal_is_in_words_at_its_line(case: str, tmp
         ("#6\t", '#6\tAnnotatorNotes T6\tid="m 6"', "T6\t", "mention: `id` 'm 6' is not a safe id"),
         ("#10\t", '#10\tAnnotatorNotes T10\tid="v 1"', "T10\t", "value: `id` 'v 1' is not a safe id"),
         ("#11\t", '#11\tAnnotatorNotes R1\tid="r 1" evidence=0', "R1\t", "relation: `id` 'r 1' is not a safe id"),
+        ("#12\t", '#12\tAnnotatorNotes E1\tid="a 1"', "E1\t", "attribution: `id` 'a 1' is not a safe id"),
     ],
-    ids=["entity", "mention", "value", "relation"],
+    ids=["entity", "mention", "value", "relation", "attribution"],
 )
 def test_export_brat_resolve_a_model_refusal_names_what_it_was_building(prefix: str, new: str, line_of: str, start: str, tmp_path: Path) -> None:
     ann = _export(tmp_path)
@@ -141,3 +153,22 @@ def test_export_brat_resolve_a_relation_note_without_evidence_reads_as_no_eviden
     ann.write_text("\n".join(lines), encoding="utf-8")
     docs, found = brat_to_docs(folder=tmp_path)
     assert found == [] and [(r.id, r.evidence) for r in docs[0].relations] == [("r1", ())]
+
+
+def test_export_brat_resolve_other_comment_lines_are_ignored(tmp_path: Path) -> None:
+    ann = _export(tmp_path)
+    ann.write_text(ann.read_text(encoding="utf-8") + "#99\tSTATUS T1\tdone\n", encoding="utf-8")
+    docs, found = brat_to_docs(folder=tmp_path)
+    assert found == [] and [d.id for d in docs] == ["talks"]
+
+
+def test_export_brat_resolve_a_span_may_end_at_the_end_of_the_text(tmp_path: Path) -> None:
+    ann = _export(tmp_path)
+    text = (tmp_path / "talks.txt").read_text(encoding="utf-8")
+    end = len(text)
+    ann.write_text(
+        ann.read_text(encoding="utf-8").replace("T19\tContent 134 149\tIran would help", f"T19\tContent 134 {end}\t{text[134:end].replace(chr(10), ' ')}"),
+        encoding="utf-8",
+    )
+    docs, found = brat_to_docs(folder=tmp_path)
+    assert found == [] and [f.end for a in docs[0].attributions for f in a.content][-1] == end
