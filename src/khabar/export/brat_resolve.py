@@ -59,7 +59,7 @@ class Resolver:
     def __init__(self, p: Problems, items: dict[str, Item], text: str) -> None:
         self.p, self.items, self.text = p, items, text
         self.spans: dict[str, list[tuple[int, int]]] = {}
-        self.notes: dict[str, tuple[list[tuple[str, str]], int]] = {}
+        self.notes: dict[str, tuple[list[tuple[str, str]] | None, int]] = {}  # None: a note that did not parse (reported)
         self.used: set[str] = set()
         self.attrs: dict[tuple[str, str], str] = {}
         self.entity_of: dict[str, str] = {}  # mention T id -> entity id
@@ -136,7 +136,7 @@ class Resolver:
                     self.notes[target] = (parse_note(text=n.text), n.line)
                 except ValueError as exc:
                     self.p.add("brat-syntax", f"{n.id}: {exc}", n.line)
-                    self.notes[target] = ([("id", "")], n.line)  # present, and reported once
+                    self.notes[target] = (None, n.line)  # present, and reported once: its annotation is left out, unreported again
 
     def read_attributes(self) -> None:
         targets = {
@@ -166,6 +166,8 @@ class Resolver:
             return None
         pairs, note_line = self.notes[target]
         self.used.add(target)
+        if pairs is None:  # the note did not parse: reported as brat-syntax at its line already
+            return None
         out: dict[str, list[str]] = {}
         for key, value in pairs:
             if key not in NOTE_KEYS[what] or (key in out and key != "member"):
