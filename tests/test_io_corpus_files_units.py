@@ -1,0 +1,78 @@
+"""The corpus file reader's findings and the writer's layout, called directly (mutmut survivors of issue 19's
+readers run). Every expected line is counted by hand in the file the test writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from khabar.io.corpus_files import first_non_nfc_line, read_corpus_file, render_corpus_file
+
+HEADER = "---\nid: talks\ntitle: null\nlanguage: en\nlicence: CC-BY-4.0\nsplit: test\n"
+
+
+def _read(tmp_path: Path, content: str) -> list[tuple[str, str, str | None, int | None]]:
+    path = tmp_path / "corpus" / "talks.txt"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    _, found = read_corpus_file(path, shown="corpus/talks.txt")
+    return [(f.check, f.message, f.path, f.line) for f in found]
+
+
+def test_io_corpus_files_first_non_nfc_line_counts_lines_from_1() -> None:
+    assert first_non_nfc_line("Cafe\u0301 one\ntwo\n") == 1
+    assert first_non_nfc_line("one\ntwo\nCafe\u0301\nCafe\u0301\n") == 3
+    assert first_non_nfc_line("one\n\u0301two\n") is None  # a combining mark at a line's start is NFC
+    assert first_non_nfc_line("Café\n") is None
+
+
+def test_io_corpus_files_text_nfc_is_at_the_line_of_the_corpus_file(tmp_path: Path) -> None:
+    # the text starts on line 8 (after 7 lines of front matter); its third line is line 10
+    found = _read(tmp_path, HEADER + "---\nOne.\nTwo.\nCafe\u0301.\n")
+    assert [(check, line) for check, _, _, line in found] == [("text-nfc", 10)]
+
+
+def test_io_corpus_files_unknown_key_is_a_finding_at_its_line(tmp_path: Path) -> None:
+    found = _read(tmp_path, HEADER + "alias: x\n---\nOne.\n")
+    assert found == [
+        (
+            "yaml-unknown-key",
+            "unknown key `alias`; expected one of id, title, source, url, published, language, licence, attribution, split, provenance, seed",
+            "corpus/talks.txt",
+            7,
+        )
+    ]
+
+
+def test_io_corpus_files_render_keeps_a_long_title_of_many_words_on_one_line() -> None:
+    title = " ".join(["Taliban delegation visits Tehran"] * 20)  # 659 characters, with spaces to fold at
+    text = render_corpus_file(meta={"id": "zz", "title": title, "language": "en"}, text="One.\n")
+    assert text.splitlines()[:3] == ["---", "id: zz", "title: " + title]
+
+
+def test_io_corpus_files_missing_required_keys_are_findings_at_line_2(tmp_path: Path) -> None:
+    found = _read(tmp_path, "---\ntitle: null\nlicence: CC-BY-4.0\nsplit: test\n---\nOne.\n")
+    assert found == [
+        ("yaml-missing-key", "missing required key `id` in the front matter", "corpus/talks.txt", 2),
+        ("yaml-missing-key", "missing required key `language` in the front matter", "corpus/talks.txt", 2),
+    ]
+
+
+def test_io_corpus_files_a_value_not_a_string_is_a_finding_at_its_line(tmp_path: Path) -> None:
+    found = _read(tmp_path, "---\ntitle: null\nlanguage: en\nid: talks\nsource: 12\nlicence: CC-BY-4.0\nsplit: test\n---\nOne.\n")
+    assert found == [("yaml-type", "`source` must be a string or null; found int 12 (quote it)", "corpus/talks.txt", 5)]
+
+
+def test_io_corpus_files_an_unsafe_or_mismatched_id_is_a_finding_at_its_line(tmp_path: Path) -> None:
+    front = "---\ntitle: null\nlanguage: en\nid: {}\nlicence: CC-BY-4.0\nsplit: test\n---\nOne.\n"
+    assert _read(tmp_path, front.format("Talks")) == [
+        (
+            "doc-id-unsafe",
+            "document id 'Talks' is not a safe file name; expected lowercase letters, digits, '-' or '_' (at most 64, starting with a letter or digit)",
+            "corpus/talks.txt",
+            4,
+        )
+    ]
+    assert _read(tmp_path, front.format("talk")) == [
+        ("doc-id-mismatch", "the file is named 'talks' but its id is 'talk'; rename the file or fix the id", "corpus/talks.txt", 4)
+    ]
+    assert _read(tmp_path, front.format("talks")) == []
