@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from khabar.io.corpus_files import first_non_nfc_line, read_corpus_file, render_corpus_file
+from khabar.io.corpus_files import first_non_nfc_line, read_corpus_file, render_corpus_file, split_and_licence
 
 HEADER = "---\nid: talks\ntitle: null\nlanguage: en\nlicence: CC-BY-4.0\nsplit: test\n"
 
@@ -76,3 +76,28 @@ def test_io_corpus_files_an_unsafe_or_mismatched_id_is_a_finding_at_its_line(tmp
         ("doc-id-mismatch", "the file is named 'talks' but its id is 'talk'; rename the file or fix the id", "corpus/talks.txt", 4)
     ]
     assert _read(tmp_path, front.format("talks")) == []
+
+
+def test_io_corpus_files_split_and_licence_say_what_they_found() -> None:
+    def where(meta: dict[str, object]) -> list[tuple[str, str, int | None]]:
+        found = split_and_licence(meta, shown="corpus/talks.txt", line={"split": 7, "licence": 6}.__getitem__)
+        return [(f.check, f.message, f.line) for f in found]
+
+    split_words = "the document is in no split (add `split: dev` or `split: test` to the front matter)"
+    licence_words = (
+        "expected `licence` to be the id of the text's licence, one of CC-BY-2.5, CC-BY-4.0, CC0-1.0, all-rights-reserved; found {} "
+        "(every document states its licence; a licence not listed is added to khabar.schema.labels.TEXT_LICENCES with its name and URL)"
+    )
+    assert where({"split": None, "licence": None}) == [
+        ("split-missing", "expected a `split` (dev, test); found `split: null`: " + split_words, 7),
+        ("licence-unknown", licence_words.format("`licence: null`"), 6),
+    ]
+    assert where({}) == [
+        ("split-missing", "expected a `split` (dev, test); found no `split` key: " + split_words, 7),
+        ("licence-unknown", licence_words.format("no `licence` key"), 6),
+    ]
+    assert where({"split": "train", "licence": "MIT"}) == [
+        ("split-unknown", "expected `split` to be one of dev, test; found 'train' (write `split: dev` or `split: test`)", 7),
+        ("licence-unknown", licence_words.format("'MIT'"), 6),
+    ]
+    assert where({"split": "dev", "licence": "CC0-1.0"}) == []
