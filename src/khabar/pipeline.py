@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, Check
+from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, SUITE_GROUPS, Check
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
 from khabar.checks.names import (
     NameHeads,
@@ -102,10 +102,6 @@ class Streamed:
     baselines: dict[str, BaselineScores] = field(default_factory=dict)  # per split, pooled over the chunks, with ``baselines=True``
     counts: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)  # per split, summed khabar.views.stats.document_counts
     meta: dict[str, dict[str, str | None]] = field(default_factory=dict)  # document id -> its front matter, of the documents read
-
-
-#: Processes of the suites on a large corpus (:data:`khabar.checks.gx_run.SUITE_GROUPS` has as many groups).
-SUITE_PROCESSES = 2
 
 
 def _suites() -> ModuleType:
@@ -214,13 +210,14 @@ def stream(
     plan = Plan(paths, gx=gx, views=views is not None, documents=documents, baselines=baselines, exemptions=tuple(exemptions))
     result = Streamed([], Corpus(root))
     # What the workers will need, imported here once: forked workers inherit it instead of importing it each.
-    needed = ([_suites] if gx else []) + ([_baselines] if baselines else [])
-    for module in needed:
-        module()
+    if gx:
+        _suites()
+    if baselines:
+        _baselines()
     # Forked now, before this process starts Arrow's threads (writing shards): forking a
     # process with threads is unsafe, and spawning would re-run an unguarded __main__.
     forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: the suites then run here
-    suite_pool = multiprocessing.get_context("fork").Pool(SUITE_PROCESSES) if gx and forks and parallel(len(ids)) else None
+    suite_pool = multiprocessing.get_context("fork").Pool(len(SUITE_GROUPS)) if gx and forks and parallel(len(ids)) else None
     try:
         return _stream(result, ids, plan, views, suite_pool, release=release, progress=progress, clock=clock, exemptions=exemptions, found=found)
     finally:

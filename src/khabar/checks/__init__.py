@@ -17,6 +17,9 @@ Check = Callable[[Corpus], Iterator[Finding]]
 
 #: Every corpus-level check, in report order.
 CORPUS_CHECKS: tuple[Check, ...] = spans.CHECKS + references.CHECKS + structure.CHECKS + names.CHECKS + links.CHECKS + workflow.CHECKS
+#: The tables' Great Expectations suites in two groups of about equal cost, one per process on a large corpus
+#: (:mod:`khabar.checks.gx_run`); here, so the pipeline sizes its pool without importing the suites.
+SUITE_GROUPS = (("mentions", "values", "sentences", "documents"), ("entities", "relations", "attributions"))
 #: Those that look at one document at a time (the others: :data:`khabar.checks.names.CORPUS_WIDE`).
 LOCAL_CHECKS: tuple[Check, ...] = tuple(c for c in CORPUS_CHECKS if c not in names.CORPUS_WIDE)
 

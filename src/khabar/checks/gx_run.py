@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from khabar.checks import SUITE_GROUPS
 from khabar.checks.gx import COLUMNS, check_some, check_tables, pools
 from khabar.checks.gx_tables import tables
 from khabar.core.findings import Finding
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
     from multiprocessing.pool import Pool
 
 __all__ = ["SUITE_GROUPS", "start_suites", "suite_group", "tables"]
-
-
-#: The tables' suites in two groups of about equal cost, one per process on a large corpus.
-SUITE_GROUPS = (("mentions", "values", "sentences", "documents"), ("entities", "relations", "attributions"))
 
 
 def start_suites(

@@ -179,10 +179,8 @@ def read_project_file(root: Path, name: str) -> tuple[str | None, list[Finding]]
 
 def require_project_file(root: Path, name: str) -> str | None:
     """:func:`read_project_file`'s text (None when there is no such file); its findings raised as a :class:`~khabar.core.findings.KhabarError`."""
-    text, found = read_project_file(root, name)
-    if found:
-        raise KhabarError(found)
-    return text
+    path = root / name
+    return require_text(path, shown=name, within=(root.resolve(),)) if os.path.lexists(path) else None
 
 
 def require_text(path: Path, *, shown: str, limit: int = MAX_TEXT_BYTES, within: Sequence[Path] | None = None) -> str:
