@@ -18,10 +18,10 @@ import pytest
 from conftest import FIXTURES, HOSTILE, HOSTILE_RELEASE, copy_project, deadline, hostile_project
 
 from khabar.io import guards
+from khabar.io.annotation_format import read_canonical
 from khabar.io.guards import MAX_DEPTH, MAX_INT_DIGITS, read_guarded
 from khabar.io.project import Paths, load_document
-from khabar.io.yamlfast import SLOW, load_yaml, parse_canonical
-from khabar.io.yamlnodes import YamlSyntaxError, load_general
+from khabar.io.yamlnodes import YamlSyntaxError, load_yaml
 
 CLI = [sys.executable, "-c", "import sys; from khabar.cli import main; sys.exit(main(sys.argv[1:]))"]
 
@@ -147,7 +147,7 @@ def test_io_guards_a_link_is_shown_where_it_lies(tmp_path: Path) -> None:
 def problems(text: str) -> list[tuple[str, int]]:
     """(check, line) of every problem of ``text`` on the general path; [] when it reads."""
     try:
-        load_general(text)
+        load_yaml(text)
     except YamlSyntaxError as exc:
         return [(p.check, p.line) for p in exc.problems]
     return []
@@ -190,7 +190,7 @@ def test_io_guards_yaml_depth_is_capped_at_its_line(layout: str) -> None:
 def test_io_guards_yaml_long_integers_are_refused_at_their_line(text: str, line: int) -> None:
     assert problems(text) == [("yaml-int-too-long", line)]
     assert problems(text.replace("1" * (MAX_INT_DIGITS + 1), "1" * MAX_INT_DIGITS)) in ([], [("yaml-int-too-long", line)])
-    assert load_general("a: -" + "9" * MAX_INT_DIGITS + "\n") == {"a": -int("9" * MAX_INT_DIGITS)}
+    assert load_yaml("a: -" + "9" * MAX_INT_DIGITS + "\n") == {"a": -int("9" * MAX_INT_DIGITS)}
 
 
 def test_io_guards_yaml_nul_is_reported_at_its_own_line_and_column() -> None:
@@ -220,29 +220,36 @@ def test_io_guards_yaml_every_problem_of_a_file_is_reported() -> None:
     assert problems(text) == [("yaml-alias", 1), ("yaml-int-too-long", 2), ("yaml-syntax", 4), ("yaml-too-deep", 5)]
 
 
+def _annotation_file(line: str, layer: str = "values") -> str:
+    """An annotation file in the grammar of :mod:`khabar.io.annotation_format` whose only item, of ``layer``, is ``line``."""
+    sections = "".join(f"{name}:\n- {line}\n" if name == layer else f"{name}: []\n" for name in ("entities", "mentions", "values", "relations", "attributions"))
+    return "document: x\n" + sections
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("line", "layer"),
     [
-        "a:\n- {id: m1, start: " + "1" * (MAX_INT_DIGITS + 1) + ", end: 2}\n",
-        "a: [" + "1" * 5000 + "]\n",
-        "a:\n- {id: r1, evidence: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "}\n",  # 21 levels
-        "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        ("{id: v1, type: DATE, start: " + "1" * (MAX_INT_DIGITS + 1) + ", end: 2, text: a}", "values"),
+        ("{id: r1, label: x, head: a, tail: b, evidence: [" + "1" * 5000 + "]}", "relations"),
+        ("{id: r1, label: x, head: a, tail: b, evidence: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "}", "relations"),  # 21 levels
+        ("{id: r1, label: x, head: a, tail: b, evidence: " + "[" * 10_000 + "]" * 10_000 + "}", "relations"),
     ],
 )
-def test_io_guards_the_fast_path_steps_aside_near_a_cap(text: str) -> None:
-    assert parse_canonical(text) is SLOW
-    assert problems(text)  # and the general path reports it
+def test_io_guards_the_grammar_reader_steps_aside_near_a_cap(line: str, layer: str) -> None:
+    text = _annotation_file(line, layer)
+    assert read_canonical(text) is None
+    assert problems(text)  # and the YAML route reports it
 
 
-def test_io_guards_fast_path_reads_a_long_quoted_string_in_linear_memory() -> None:
-    text = 'a:\n- {id: v1, type: DATE, start: 0, end: 1, text: "' + "e" * 2_000_000 + '"}\n'
+def test_io_guards_grammar_reader_reads_a_long_quoted_string_in_linear_memory() -> None:
+    text = _annotation_file('{id: v1, type: DATE, start: 0, end: 2000000, text: "' + "e" * 2_000_000 + '"}')
     tracemalloc.start()
     try:
-        value = parse_canonical(text)
+        layers = read_canonical(text)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert value is not SLOW and len(value["a"][0]["text"]) == 2_000_000
+    assert layers is not None and len(layers.values[0].text) == 2_000_000
     assert peak < 40_000_000, peak  # the string, a few times; the backtracking regex kept ~200 bytes per character
 
 

@@ -24,8 +24,7 @@ from pathlib import Path
 from khabar.core.catalogue import CATALOGUE, EXEMPTIBLE
 from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_YAML_BYTES, read_guarded
-from khabar.io.yamlfast import load_yaml
-from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, yaml_findings
+from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 
 KEYS = ("check", "document", "reason")
 OPTIONAL = ("annotation", "span")

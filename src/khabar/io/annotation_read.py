@@ -12,22 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from khabar.core.findings import Finding, finding
-from khabar.io.annotation_fast import read_canonical
+from khabar.io.annotation_format import read_canonical
 from khabar.io.corpus_files import decode
 from khabar.io.guards import MAX_YAML_BYTES, read_guarded
-from khabar.io.layers import LAYERS, SPAN_KEYS, Layers
-from khabar.io.yamlfast import load_yaml
-from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, yaml_findings
-from khabar.schema.labels import ATTRIBUTION_ROLES
-from khabar.schema.model import (
-    Attribution,
-    Entity,
-    Fragment,
-    Mention,
-    Relation,
-    SchemaError,
-    Value,
-)
+from khabar.io.layers import FIELDS, ITEM_NAMES, LAYERS, SPAN_KEYS, Item, Layers, build_item
+from khabar.io.yamlnodes import LDict, LList, YamlSyntaxError, line_of, load_yaml, yaml_findings
+from khabar.schema.model import Fragment, SchemaError
 
 
 class _Reader:
@@ -86,61 +76,26 @@ def _key_sets(required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[fro
     return frozenset(required), frozenset(required + optional)
 
 
-def _ids(raw: Any) -> Any:
-    return tuple(raw) if isinstance(raw, list) else raw
+#: Each layer's (required, optional) keys, from the format's one declaration.
+_KEYS = {layer: (tuple(f.key for f in fs if not f.optional), tuple(f.key for f in fs if f.optional)) for layer, fs in FIELDS.items()}
 
 
-def _entity(r: _Reader, raw: LDict, line: int) -> Entity | None:
-    if not r.keys(raw, line, ("id", "type", "name"), ("members",), "an entity"):
+def _item(r: _Reader, layer: str, raw: Any, line: int) -> Item | None:
+    """One item of ``layer`` (any YAML value), checked key by key and built, or None with findings."""
+    what = ITEM_NAMES[layer]
+    if not r.keys(raw, line, *_KEYS[layer], f"an {what}" if what[0] in "aeiou" else f"a {what}"):
         return None
-    return r.build(lambda: Entity(id=raw["id"], type=raw["type"], name=raw["name"], members=_ids(raw.get("members", []))), line, "entity", raw.get("id"))
-
-
-def _mention(r: _Reader, raw: LDict, line: int) -> Mention | None:
-    if not r.keys(raw, line, ("id", "entity", "kind") + SPAN_KEYS + ("head",), (), "a mention"):
-        return None
-    head = r.span(raw["head"], line_of(raw, "head", line), "mention head")
-    if head is None:
-        return None
-    return r.build(
-        lambda: Mention(
-            id=raw["id"], entity=raw["entity"], kind=raw["kind"], start=raw["start"], end=raw["end"], text=raw["text"], head_start=head.start, head_end=head.end
-        ),
-        line,
-        "mention",
-        raw.get("id"),
-    )
-
-
-def _value(r: _Reader, raw: LDict, line: int) -> Value | None:
-    if not r.keys(raw, line, ("id", "type") + SPAN_KEYS, (), "a value"):
-        return None
-    return r.build(lambda: Value(id=raw["id"], type=raw["type"], start=raw["start"], end=raw["end"], text=raw["text"]), line, "value", raw.get("id"))
-
-
-def _relation(r: _Reader, raw: LDict, line: int) -> Relation | None:
-    if not r.keys(raw, line, ("id", "label", "head", "tail", "evidence"), (), "a relation"):
-        return None
-    return r.build(
-        lambda: Relation(id=raw["id"], label=raw["label"], head=raw["head"], tail=raw["tail"], evidence=_ids(raw["evidence"])), line, "relation", raw.get("id")
-    )
-
-
-def _attribution(r: _Reader, raw: LDict, line: int) -> Attribution | None:
-    if not r.keys(raw, line, ("id", "type", "cue", "content"), ("source", "source_entity", "parent"), "an attribution"):
-        return None
-    roles = {role: r.fragments(raw.get(role), line_of(raw, role, line), f"attribution {role}") for role in ATTRIBUTION_ROLES}
-    if any(v is None for v in roles.values()):
-        return None
-    return r.build(
-        lambda: Attribution(id=raw["id"], type=raw["type"], source_entity=raw.get("source_entity"), parent=raw.get("parent"), **roles),  # type: ignore[arg-type]
-        line,
-        "attribution",
-        raw.get("id"),
-    )
-
-
-_BUILDERS = {"entities": _entity, "mentions": _mention, "values": _value, "relations": _relation, "attributions": _attribution}
+    values = dict(raw)
+    for f in FIELDS[layer]:
+        if f.kind == "span":
+            values[f.key] = r.span(raw[f.key], line_of(raw, f.key, line), f"{what} {f.key}")
+        elif f.kind == "spans":
+            values[f.key] = r.fragments(raw.get(f.key), line_of(raw, f.key, line), f"{what} {f.key}")
+        else:
+            continue
+        if values[f.key] is None:
+            return None
+    return r.build(lambda: build_item(layer, values), line, what, raw.get("id"))
 
 
 def read_annotation_file(path: Path, *, shown: str, within: Sequence[Path] | None = None) -> tuple[Layers | None, list[Finding]]:
@@ -189,10 +144,10 @@ def read_annotation_text(raw_text: str, *, shown: str, stem: str) -> tuple[Layer
         if not isinstance(items, list):
             reader.add("yaml-type", f"`{layer}` must be a list; found {type(items).__name__}", line_of(data, layer, 1))
             continue
-        builder, into = _BUILDERS[layer], getattr(layers, layer)
+        into = getattr(layers, layer)
         for index, raw in enumerate(items):
             line = line_of(items, index, 1)
-            built = builder(reader, raw, line)
+            built = _item(reader, layer, raw, line)
             if built is not None:
                 layers.item_lines[(layer, len(into))] = line
                 if layer == "mentions":

@@ -17,6 +17,9 @@ from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._'/-]*[A-Za-z0-9.']$|^[A-Za-z]$")
 _RESERVED = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "~"}
+#: Characters JSON leaves as they are but YAML reads otherwise: line breaks to YAML (U+0085, U+2028, U+2029,
+#: which it may fold) and those it refuses in a file (DEL, C1 controls, U+FFFE, U+FFFF). Written as escapes.
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def scalar(value: Any) -> str:
@@ -29,7 +32,7 @@ def scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, str) and _PLAIN.match(value) and value.lower() not in _RESERVED and ": " not in value and " #" not in value:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return _ESCAPE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def flow(pairs: Iterable[tuple[str, Any]]) -> str:

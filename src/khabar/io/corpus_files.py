@@ -24,8 +24,7 @@ import yaml
 
 from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_CORPUS_BYTES, decode_utf8, read_guarded
-from khabar.io.yamlfast import load_yaml
-from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, yaml_findings
+from khabar.io.yamlnodes import LDict, YamlSyntaxError, line_of, load_yaml, yaml_findings
 from khabar.schema.labels import SPLITS, TEXT_LICENCES
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")  # \Z, not $: `$` also matches before a final newline

@@ -8,8 +8,8 @@ project, and a file above its size cap is not read. What it costs: one
 ``lstat`` more than reading the file (two more for a link), and the ``fstat``
 that reading does anyway; no byte is read twice.
 
-The YAML readers (:mod:`khabar.io.yamlnodes`, and :mod:`khabar.io.yamlfast`,
-which steps aside for anything near a cap) enforce the other caps: no anchors
+The YAML reader (:mod:`khabar.io.yamlnodes`; the reader of the annotation grammar,
+:mod:`khabar.io.annotation_format`, steps aside for anything near a cap) enforces the other caps: no anchors
 or aliases, :data:`MAX_DEPTH` and :data:`MAX_INT_DIGITS`. ``docs/checks.md``
 ("Limits") lists every cap with its value and check id.
 """

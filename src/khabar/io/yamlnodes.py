@@ -228,8 +228,8 @@ def _error(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return YamlProblem("yaml-syntax", line, f"{problem or exc}".strip())
 
 
-def load_general(text: str) -> Any:
-    """:func:`load_yaml` without the fast path: PyYAML's events, every guard of this module."""
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document safely; raise :class:`YamlSyntaxError` with every problem, each at its line."""
     loader = _Loader(text)
     builder = _Builder(loader, text)
     try:

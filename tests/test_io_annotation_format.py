@@ -5,15 +5,25 @@ from __future__ import annotations
 import json
 import random
 import re
+import textwrap
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from conftest import hostile_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from yaml.reader import Reader
 
-from khabar.io import load_project, render_annotations
-from khabar.io.annotation_fast import read_canonical
+from khabar.io import annotation_format, load_project, render_annotations
+from khabar.io.annotation_format import RESERVED, read_canonical
 from khabar.io.annotation_read import read_annotation_file, read_annotation_text
+from khabar.schema.labels import ATTRIBUTION_ROLES, ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
+from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, Value
+from khabar.schema.relations import RELATIONS
 from khabar.workflow.synthetic import synthetic_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,11 +56,11 @@ def canonical_texts() -> list[str]:
 
 
 @pytest.mark.parametrize("path", ANNOTATION_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_io_annotation_fast_every_annotation_file_of_the_repository_reads_the_same(path: Path) -> None:
+def test_io_annotation_format_every_annotation_file_of_the_repository_reads_the_same(path: Path) -> None:
     agrees(path.read_text(encoding="utf-8", errors="replace"))
 
 
-def test_io_annotation_fast_takes_every_file_the_writer_writes() -> None:
+def test_io_annotation_format_takes_every_file_the_writer_writes() -> None:
     texts = canonical_texts()
     assert any(text.split("\n")[1].startswith("unreviewed: ") for text in texts)
     for text in texts:
@@ -68,12 +78,13 @@ def test_io_annotation_fast_takes_every_file_the_writer_writes() -> None:
         ("\nmentions:\n", "\nmentions:\n# a comment\n"),
         ("relations:", "relations: null\nrelations:"),  # a repeated section
         ("document: ", "document: null\ndocument: "),
-        ("text: said}", 'text: "\\u0073aid"}'),  # an escape YAML and JSON may read differently
+        ("name: Taliban}", 'name: "\\ud83d\\ude00"}'),  # a surrogate pair: one character to JSON, two to YAML
+        ("text: said}", 'text: "sa\u2028d"}'),  # a line break to YAML (JSON takes it)
         ("\n", "\r\n"),
         ("text: said}", 'text: "sa\x7fd"}'),  # a character YAML refuses (JSON takes it)
     ],
 )
-def test_io_annotation_fast_steps_aside_where_the_general_path_decides(change: tuple[str, str]) -> None:
+def test_io_annotation_format_steps_aside_where_the_general_path_decides(change: tuple[str, str]) -> None:
     text = (ROOT / "annotations" / "ddaaba1fccaf7cd5.yaml").read_text(encoding="utf-8")
     old, new = change
     if old == "start: 0, end: 4":  # the first mention's own offsets, swapped
@@ -84,7 +95,13 @@ def test_io_annotation_fast_steps_aside_where_the_general_path_decides(change: t
     assert read_canonical(text.replace(old, new, 1)) is None
 
 
-def test_io_annotation_fast_section_order_and_empty_sections() -> None:
+def test_io_annotation_format_reads_a_unicode_escape_as_yaml_does() -> None:
+    text = (ROOT / "annotations" / "ddaaba1fccaf7cd5.yaml").read_text(encoding="utf-8").replace("name: Taliban}", 'name: "\\u0054ali\\u2028ban"}', 1)
+    assert agrees(text)
+    assert read_canonical(text).entities[0].name == "Tali\u2028ban"  # type: ignore[union-attr]
+
+
+def test_io_annotation_format_section_order_and_empty_sections() -> None:
     doc = synthetic_document("s", random.Random(3))
     text = render_annotations(doc)
     assert agrees(text.replace("\nvalues:\n", "\nvalues: []\nvalues_:\n", 1)) is False  # a key that is no layer
@@ -97,7 +114,7 @@ def test_io_annotation_fast_section_order_and_empty_sections() -> None:
     assert read_canonical(text[:-1]) is None  # no newline at the end
 
 
-def test_io_annotation_fast_random_edits_step_aside_or_agree() -> None:
+def test_io_annotation_format_random_edits_step_aside_or_agree() -> None:
     texts = canonical_texts()[:4]
     rng = random.Random(20261130)
     pieces = list(" :,-{}[]\"'#&*!|>%@`?\\/.0123456789abnuyYNtTx_~=<") + [
@@ -147,7 +164,7 @@ UNSAFE_IDS = ["m1\nannotations/x.yaml:1: error[forged] x", "a b", "-x", "x" * 12
 
 @pytest.mark.parametrize("value", UNSAFE_IDS, ids=lambda v: repr(v[:12]))
 @pytest.mark.parametrize("place", ID_PLACES)
-def test_io_annotation_fast_unsafe_id_is_a_finding_of_both_readers(place: str, value: str, tmp_path: Path) -> None:
+def test_io_annotation_format_unsafe_id_is_a_finding_of_both_readers(place: str, value: str, tmp_path: Path) -> None:
     from khabar.io.annotation_read import read_annotation_file
 
     doc = load_project(root=ROOT / "tests" / "fixtures" / "valid").documents[0]
@@ -170,7 +187,7 @@ def test_io_annotation_fast_unsafe_id_is_a_finding_of_both_readers(place: str, v
 
 
 @pytest.mark.parametrize("case", ["alias-bomb", "long-offset", "long-evidence", "deep-brackets"])
-def test_io_annotation_fast_hostile_files_give_the_general_paths_findings(case: str, tmp_path: Path) -> None:
+def test_io_annotation_format_hostile_files_give_the_general_paths_findings(case: str, tmp_path: Path) -> None:
     """Both readers give the same findings for a hostile file (the fast one steps aside), and a leading
     comment (which sends the file to the general path at once) moves them down a line, nothing else."""
     root, expected = hostile_project(case, tmp_path / "project")
@@ -184,7 +201,7 @@ def test_io_annotation_fast_hostile_files_give_the_general_paths_findings(case: 
     assert commented == [replace(f, line=f.line + 1) for f in found]  # type: ignore[operator]
 
 
-def test_io_annotation_fast_control_character_is_one_finding_at_its_line(tmp_path: Path) -> None:
+def test_io_annotation_format_control_character_is_one_finding_at_its_line(tmp_path: Path) -> None:
     """A NUL byte in an annotation file: the file gives `text-control` alone, at the NUL's line (not a
     `yaml-syntax` echo), and the general path, given the text, still refuses it at that line."""
     root, expected = hostile_project("nul", tmp_path / "project")
@@ -193,3 +210,105 @@ def test_io_annotation_fast_control_character_is_one_finding_at_its_line(tmp_pat
     assert layers is None and [f"{f.path}:{f.line}: error[{f.check}]" for f in found] == expected == [expected[0]]
     _, general = read_annotation_text(path.read_text(encoding="utf-8"), shown="annotations/talks.yaml", stem="talks")
     assert [(f.check, f.line) for f in general] == [("yaml-syntax", found[0].line)]
+
+
+# --- the grammar against PyYAML, on generated files -------------------------------------------
+
+
+#: Characters of generated texts: any printable character YAML takes (Unicode line and paragraph separators
+#: included), and the ones that mean something in YAML.
+CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")).filter(lambda c: not Reader.NON_PRINTABLE.match(c))
+PIECES = CHARACTERS | st.sampled_from(
+    list("\"'\\:#-[]{},&*!|>%@`? 0123456789") + ["yes", "No", "null", "TRUE", "~", ": ", " #", "\u2028", "\u2029", "\x85", "\x7f", "\ufeff", "\\u00e9"]
+)
+SAFE_IDS = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda s: s.lower() not in RESERVED)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Document:
+    """A document whose texts, names and ids are drawn freely (the model takes them); spans are slices of its text."""
+    text = "".join(draw(st.lists(PIECES, min_size=4, max_size=40)))
+
+    def span() -> tuple[int, int]:
+        start = draw(st.integers(0, len(text) - 1))
+        return start, draw(st.integers(start + 1, len(text)))
+
+    ids = draw(st.lists(SAFE_IDS, min_size=12, max_size=12, unique=True))
+    entities = [Entity(id=ids[i], type=draw(st.sampled_from(ENTITY_TYPES)), name="".join(draw(st.lists(PIECES, max_size=6)))) for i in range(2)]
+    entities.append(Entity(id=ids[2], type="PERSON", name="both", members=(ids[0], ids[1])) if draw(st.booleans()) else entities.pop())
+    mentions = []
+    for i in range(draw(st.integers(0, 3))):
+        start, end = span()
+        head = draw(st.integers(start, end - 1))
+        mentions.append(
+            Mention(
+                id=ids[3 + i],
+                entity=ids[0],
+                kind=draw(st.sampled_from(MENTION_KINDS)),
+                start=start,
+                end=end,
+                text=text[start:end],
+                head_start=head,
+                head_end=end,
+            )
+        )
+    values = [Value(id=ids[6], type=draw(st.sampled_from(VALUE_TYPES)), start=s, end=e, text=text[s:e]) for s, e in [span()] * draw(st.integers(0, 1))]
+    evidence = tuple(draw(st.lists(st.integers(0, 10**6), max_size=3)))
+    relations = [Relation(id=ids[7], label=draw(st.sampled_from(sorted(RELATIONS))), head=ids[0], tail=ids[1], evidence=evidence)] * draw(st.integers(0, 1))
+    attributions = []
+    for i in range(draw(st.integers(0, 2))):
+        roles = {
+            role: tuple(Fragment(start=s, end=e, text=text[s:e]) for s, e in [span() for _ in range(draw(st.integers(1 if role != "source" else 0, 2)))])
+            for role in ATTRIBUTION_ROLES
+        }
+        parent = draw(st.sampled_from([None, ids[8]]))
+        attributions.append(
+            Attribution(
+                id=ids[8 + i], type=draw(st.sampled_from(ATTRIBUTION_TYPES)), source_entity=draw(st.sampled_from([None, ids[1]])), parent=parent, **roles
+            )
+        )
+    return Document(
+        id=ids[11], title=None, source=None, url=None, published=None, language="en", licence=None, attribution=None, split=None, provenance=None,
+        text=text, sentences=(), tokens=(), entities=tuple(entities), mentions=tuple(mentions), values=tuple(values), relations=tuple(relations),
+        attributions=tuple(attributions),
+    )  # fmt: skip
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    """An item of the model as PyYAML's plain values would give it (spans as mappings, tuples as lists)."""
+    out = {}
+    for f in dataclass_fields(item):
+        value = getattr(item, f.name)
+        out[f.name] = [vars_of(v) if isinstance(v, Fragment) else v for v in value] if isinstance(value, tuple) else value
+    return out
+
+
+def vars_of(fragment: Fragment) -> dict[str, Any]:
+    return {"start": fragment.start, "end": fragment.end, "text": fragment.text}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=documents())
+def test_io_annotation_format_what_the_writer_writes_is_in_the_grammar_and_means_the_same_to_pyyaml(doc: Document) -> None:
+    text = render_annotations(doc, unreviewed=[m.id for m in doc.mentions[:1]])
+    layers = read_canonical(text)
+    assert layers is not None, text  # the writer writes the grammar, whatever the texts hold
+    for layer in ("entities", "mentions", "values", "relations", "attributions"):
+        assert getattr(layers, layer) == list(getattr(doc, layer)), layer
+    assert (layers.document, layers.unreviewed) == (doc.id, tuple(m.id for m in doc.mentions[:1]))
+    assert (layers, []) == read_annotation_text(text, shown="x.yaml", stem="x")  # Khabar's YAML route (PyYAML's events)
+    data = yaml.safe_load(text)  # and plain PyYAML, which shares nothing with either route
+    assert data["document"] == doc.id
+    assert [_plain(e) | ({} if e.members else {"members": []}) for e in layers.entities] == [{"members": [], **e} for e in data["entities"] or []]
+    assert [m.text for m in layers.mentions] == [m["text"] for m in data["mentions"] or []]
+    assert [layers.head_texts[i] for i in range(len(layers.mentions))] == [m["head"]["text"] for m in data["mentions"] or []]
+    assert [_plain(v) for v in layers.values] == data["values"] or []
+    assert [_plain(r) for r in layers.relations] == data["relations"] or []
+    assert [_plain(a) for a in layers.attributions] == data["attributions"] or []
+
+
+def test_io_annotation_format_docs_state_the_grammar_the_module_states() -> None:
+    docstring = annotation_format.__doc__ or ""
+    stated = textwrap.dedent(docstring[docstring.index("::\n\n") + 4 : docstring.index("\n\nThe whole text ends")])
+    docs = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    assert f"```ebnf\n{stated}\n```" in docs
