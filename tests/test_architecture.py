@@ -107,3 +107,10 @@ def test_architecture_imports_inside_functions_are_few_and_say_why() -> None:
         source = (SRC / path).read_text(encoding="utf-8").split("\n")
         context = "\n".join(source[max(0, line - 6) : line])
         assert "measured" in text or "measured" in context, f"{path}:{line}: say what this import inside a function saves, measured"
+
+
+def test_architecture_docs_draw_the_contracts_layers_in_its_order() -> None:
+    """docs/architecture.md's drawing names every layer of the contract, highest first, as the contract orders them."""
+    drawing = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").split("```")[1]
+    drawn = [name for line in drawing.splitlines() if line.strip() and line.split()[0] != "│" for name in line.split("  ")[0].split(" │ ")]
+    assert [f"khabar.{name.strip()}" for name in drawn] == _layers()
