@@ -22,8 +22,12 @@ atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
 from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from khabar.schema.model import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -180,6 +184,26 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root.parent / "khabar"
     build(root=root, out=out)
     return out
+
+
+#: The gold document sets of the repository (:func:`gold_sets`): the adjudicated annotations, the two annotation passes
+#: over the same corpus, and the small valid project.
+GOLD_SETS = ("adjudicated", "first pass", "second pass", "fixture")
+
+
+@pytest.fixture(scope="session")
+def gold_sets() -> dict[str, list[Document]]:
+    """Each of :data:`GOLD_SETS` as its validated documents, sorted by id (read once a session)."""
+    from khabar.evaluate import load_gold
+    from khabar.evaluate.agreement import load_annotation_set
+
+    passes = ROOT / "annotations" / "passes"
+    return {
+        "adjudicated": load_gold(path=ROOT),
+        "first pass": load_annotation_set(root=ROOT, folder=passes / "first"),
+        "second pass": load_annotation_set(root=ROOT, folder=passes / "second"),
+        "fixture": load_gold(path=FIXTURES / "valid"),
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The commands on the project itself: ``validate``, ``locate``, ``stats``, ``render``, ``diff``,
-``export`` and ``import``. Thin functions over the library; only the CLI prints."""
+``export`` (of the project, or with ``--from`` of a built folder) and ``import``. Thin functions over the library;
+only the CLI prints."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from khabar.cli.output import progress_bar, report
-from khabar.core.findings import finding, visible
+from khabar.core.findings import Finding, finding, visible
+from khabar.evaluate.gold import read_built
 from khabar.export import export, import_annotations
 from khabar.io.outputs import EXPORT, REPORT, check_out
 from khabar.io.project import Paths, document_ids, load_document
@@ -114,12 +116,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    check_out(out=args.out, output=EXPORT, project=args.root)  # refused before the work, and again before the swap
-    corpus, findings = validate(root=args.root, gx=not args.no_gx)
-    if any(f.level == "error" for f in findings):
-        return report(findings)
-    documents = sorted(corpus.documents, key=lambda d: d.id)
-    paths = export(format=args.format, documents=documents, out=args.out, project=args.root)
+    # The folder read from is never replaced: the project, or with --from the build (which needs no project).
+    source = args.from_dir or args.root
+    check_out(out=args.out, output=EXPORT, project=source)  # refused before the work, and again before the swap
+    findings: list[Finding] = []
+    if args.from_dir is not None:
+        documents = read_built(built=args.from_dir)
+    else:
+        corpus, findings = validate(root=args.root, gx=not args.no_gx)
+        if any(f.level == "error" for f in findings):
+            return report(findings)
+        documents = sorted(corpus.documents, key=lambda d: d.id)
+    paths = export(format=args.format, documents=documents, out=args.out, project=source)
     print(f"exported {len(documents)} document(s) as {args.format} into {args.out} ({len(paths)} file(s))")
     return report(findings, quiet=True)
 

@@ -115,10 +115,17 @@ def parser() -> argparse.ArgumentParser:
     p = add("diff", "commands.cmd_diff", "what changed between two versions of the annotations (folders or git revisions)")
     p.add_argument("old", metavar="A", help="project folder, annotation folder or git revision (e.g. HEAD~1)")
     p.add_argument("new", metavar="B", help="the same, for the newer side")
-    p = add("export", "commands.cmd_export", "validate, then write the corpus in another format (docs/formats.md)")
+    p = add("export", "commands.cmd_export", "validate, then write the corpus (or, --from, a built folder) in another format (docs/formats.md)")
     p.add_argument("--format", choices=list(EXPORTERS), required=True)
     p.add_argument("--out", type=Path, required=True, help="the folder to write: new, empty or an earlier export (replaced whole once the export is complete)")
-    p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster)")
+    p.add_argument(
+        "--from",
+        dest="from_dir",
+        type=Path,
+        metavar="DIR",
+        help="export a built dataset folder (khabar build, or a download) instead of the project: its manifest.json is checked first; no project needed",
+    )
+    p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster; not used with --from)")
     p = add("import", "commands.cmd_import", "read annotations in another format into annotation files (docs/formats.md)")
     p.add_argument("format", choices=list(IMPORTERS))
     p.add_argument("folder", type=Path, metavar="DIR")

@@ -1,4 +1,4 @@
-"""The gold of ``khabar evaluate`` read from a built dataset folder.
+"""The gold of ``khabar evaluate`` (and the documents of ``khabar export --from``) read from a built dataset folder.
 
 Only the ``documents`` shards that ``manifest.json`` lists are read, and only
 when each has the sha256 the manifest states (``gold-integrity``): a shard
@@ -42,6 +42,12 @@ def trusted_shards(built: Path) -> list[Path]:
     if found:
         raise KhabarError(found)
     return shards
+
+
+def read_built(*, built: Path) -> list[Document]:
+    """Every document of the built folder ``built``, sorted by id, as a project gives them (``khabar export --from``):
+    its ``documents`` shards, checked against ``manifest.json`` first (:func:`trusted_shards`)."""
+    return sorted(built_documents(trusted_shards(built)), key=lambda d: d.id)
 
 
 def shard_split(shard: Path) -> str:
