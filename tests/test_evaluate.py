@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -50,16 +51,28 @@ def _bad_file(check: str, gold, tmp_path: Path) -> tuple[Path, int]:
         "pred-offset-range": json.dumps({"id": doc.id, "ner": [{"start": 0, "end": len(doc.text) + 5, "label": "ORG"}]}),
         "pred-text-mismatch": json.dumps({"id": doc.id, "text": doc.text + " extra"}),
         "pred-split": json.dumps({"id": "talks-dev", "ner": []}),  # a document of the dev split, scoring test
+        "pred-label": json.dumps({"id": doc.id, "ner": [{"start": 0, "end": 3, "label": "PER"}]}),  # spaCy's PER, not the schema's PERSON
+        "pred-empty": "",  # blank lines only
     }[check]
     lines = [good if check == "pred-duplicate-document" else "", bad]
     path = tmp_path / "pred.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path, 2
+    return path, 1 if check == "pred-empty" else 2
 
 
 def test_evaluate_every_prediction_check_has_a_fixture() -> None:
     assert PRED_CHECKS == sorted(
-        ["pred-json", "pred-field", "pred-unknown-document", "pred-duplicate-document", "pred-offset-range", "pred-text-mismatch", "pred-split"]
+        [
+            "pred-json",
+            "pred-field",
+            "pred-unknown-document",
+            "pred-duplicate-document",
+            "pred-offset-range",
+            "pred-text-mismatch",
+            "pred-split",
+            "pred-label",
+            "pred-empty",
+        ]
     )
 
 
@@ -222,7 +235,11 @@ def test_evaluate_score_file_reads_a_built_folder_like_the_project(built: Path, 
     path = tmp_path / "pred.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in perturb(documents=load_gold(path=project_root, split=split), seed=4)), encoding="utf-8")
     from_build = score_file(gold_path=built, pred_path=path, split=split)
-    assert from_build == score_file(gold_path=project_root, pred_path=path, split=split) and from_build["documents"] >= 1
+    from_project = score_file(gold_path=project_root, pred_path=path, split=split)
+    built_from, project_from = from_build.pop("provenance"), from_project.pop("provenance")  # where the gold came from differs
+    assert from_build == from_project and from_build["documents"] >= 1
+    assert (built_from["gold"], project_from["gold"], project_from["manifest_sha256"]) == ("built", "project", None)
+    assert built_from["manifest_sha256"] == hashlib.sha256((built / "manifest.json").read_bytes()).hexdigest()
     assert 0 < from_build["ner"]["micro"]["f1"] < 1
 
 
