@@ -19,7 +19,7 @@ from typing import Any
 
 from khabar.core.findings import KhabarError, errors
 from khabar.evaluate.gold import built_documents, built_splits, built_texts, split_shards, trusted_shards
-from khabar.evaluate.result import Estimate, EvaluationResult, headline_value, provenance
+from khabar.evaluate.result import Estimate, EvaluationResult, provenance
 from khabar.io.manifest import MANIFEST
 from khabar.pipeline import validate
 from khabar.schema.labels import HELD_OUT
@@ -70,9 +70,7 @@ def result(
     of the gold at ``gold_path``, when given)."""
     figures = headlines(scored.layers)
     cis = intervals(counts=scored, figures=figures, resampling=resampling)
-    estimates = {
-        h.key: Estimate(headline_value(h, scored.totals[h.layer]), *(ci if ci is not None else (None, None))) for h, ci in zip(figures, cis, strict=True)
-    }
+    estimates = {h.key: Estimate(h.value(scored.totals[h.layer]), *(ci if ci is not None else (None, None))) for h, ci in zip(figures, cis, strict=True)}
     return EvaluationResult(
         split=split,
         documents=len(scored.rows),

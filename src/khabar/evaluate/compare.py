@@ -14,7 +14,7 @@ from typing import Any
 
 from khabar.core.findings import KhabarError, errors
 from khabar.evaluate import counts, gold_and_texts
-from khabar.evaluate.result import Provenance, headline_value, provenance
+from khabar.evaluate.result import Provenance, provenance
 from khabar.schema.labels import HELD_OUT
 from khabar.scoring.layers import scored_layers
 from khabar.scoring.predictions import read_predictions
@@ -82,7 +82,7 @@ def compare(*, gold: Path, a: Path, b: Path, split: str = HELD_OUT, resampling: 
     tests = paired(a=scored_a, b=scored_b, figures=figures, resampling=resampling)
     comparisons = []
     for h, test in zip(figures, tests, strict=True):
-        value_a, value_b = headline_value(h, scored_a.totals[h.layer]), headline_value(h, scored_b.totals[h.layer])
+        value_a, value_b = h.value(scored_a.totals[h.layer]), h.value(scored_b.totals[h.layer])
         low, high = test.interval if test.interval is not None else (None, None)
         comparisons.append(Comparison(h.key, value_a, value_b, value_b - value_a, low, high, test.p_value))
     return ComparisonResult(

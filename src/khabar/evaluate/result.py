@@ -18,7 +18,7 @@ from khabar.checks.release import pyproject_version
 from khabar.core.findings import KhabarError
 from khabar.io.manifest import MANIFEST, read_manifest
 from khabar.scoring.layers import METRIC_VERSIONS, SCORERS
-from khabar.scoring.resample import Headline, Resampling, headlines
+from khabar.scoring.resample import Resampling, place_intervals
 
 
 @dataclass(frozen=True)
@@ -70,26 +70,6 @@ class Estimate:
         return None if self.low is None or self.high is None else {"low": self.low, "high": self.high}
 
 
-def headline_value(headline: Headline, layer_scores: Any) -> float:
-    """The exact point estimate of ``headline``: the mean F1 of its scores, from the pooled counts."""
-    prfs = headline.prfs(layer_scores)
-    return float(sum(p.f1_fraction for p in prfs) / len(prfs))
-
-
-def place_intervals(results: dict[str, Any], estimates: Mapping[str, Estimate], layers: tuple[str, ...]) -> None:
-    """Put ``ci: {low, high}`` next to each headline figure of ``results`` (per layer, as ``as_dict`` gives them):
-    inside the figure's P/R/F1 dict, or as ``<name>_ci`` beside a bare number (CoNLL F1)."""
-    for h in headlines(layers):
-        where = results[h.layer]
-        for part in h.place[:-1]:
-            where = where[part]
-        last = h.place[-1]
-        if isinstance(where[last], dict):
-            where[last]["ci"] = estimates[h.key].ci()
-        else:
-            where[f"{last}_ci"] = estimates[h.key].ci()
-
-
 @dataclass(frozen=True)
 class EvaluationResult:
     """One split of the gold scored against one predictions file.
@@ -117,7 +97,7 @@ class EvaluationResult:
         }
         for name, (_, as_results) in SCORERS.items():
             out[name] = as_results(self.scores[name]) if name in self.scores else None
-        place_intervals(out, self.headlines, tuple(self.scores))
+        place_intervals(out, {key: estimate.ci() for key, estimate in self.headlines.items()}, self.scores)
         if self.provenance is not None:
             out["provenance"] = self.provenance.as_dict()
         return out

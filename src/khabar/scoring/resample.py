@@ -27,11 +27,22 @@ import numpy as np
 
 from khabar.io.guards import MAX_RESAMPLES
 from khabar.schema.model import Document
-from khabar.scoring.layers import COREF_SETTINGS, SCORERS, pooled, scored_layers, scores
+from khabar.scoring.layers import COREF_SETTINGS, SCORERS, picklable, pooled, scored_layers, scores
 from khabar.scoring.predictions import Prediction
 from khabar.scoring.prf import PRF
 
-__all__ = ["DocumentCounts", "Headline", "Paired", "Resampling", "headlines", "intervals", "paired", "score_documents"]
+__all__ = [
+    "DocumentCounts",
+    "Headline",
+    "Paired",
+    "Resampling",
+    "headlines",
+    "intervals",
+    "paired",
+    "place_intervals",
+    "score_documents",
+    "with_intervals",
+]
 
 #: Resamples drawn and pooled at a time, so memory stays at (this x documents) floats however many are asked for.
 _BLOCK = 500
@@ -71,6 +82,11 @@ class Headline:
     place: tuple[str, ...]  # where the figure sits in the layer's results (``ci`` goes next to it)
     prfs: Callable[[Any], tuple[PRF, ...]]
 
+    def value(self, layer_scores: Any) -> float:
+        """The exact point estimate: the mean F1 of the figure's scores, from the pooled counts of ``layer_scores``."""
+        prfs = self.prfs(layer_scores)
+        return float(sum(p.f1_fraction for p in prfs) / len(prfs))
+
 
 def _coref(setting: str, *metrics: str) -> Callable[[Any], tuple[PRF, ...]]:
     return lambda s: tuple(getattr(s[setting], m) for m in metrics)
@@ -95,6 +111,30 @@ def headlines(layers: Iterable[str]) -> tuple[Headline, ...]:
     return tuple(out)
 
 
+def place_intervals(results: dict[str, Any], cis: Mapping[str, dict[str, float] | None], layers: Iterable[str]) -> None:
+    """Put ``ci: {low, high}`` (``cis``: headline key -> interval) next to each headline figure of ``results``
+    (layer -> its results as :data:`~khabar.scoring.layers.SCORERS` give them): inside the figure's P/R/F1 dict,
+    or as ``<name>_ci`` beside a bare number (CoNLL F1)."""
+    for h in headlines(layers):
+        where = results[h.layer]
+        for part in h.place[:-1]:
+            where = where[part]
+        last = h.place[-1]
+        if isinstance(where[last], dict):
+            where[last]["ci"] = cis[h.key]
+        else:
+            where[f"{last}_ci"] = cis[h.key]
+
+
+def with_intervals(counts: DocumentCounts, resampling: Resampling) -> dict[str, Any]:
+    """The results of every layer of ``counts`` (as ``SCORERS`` give them), ``ci`` next to each headline figure."""
+    figures = headlines(counts.layers)
+    cis = intervals(counts=counts, figures=figures, resampling=resampling)
+    results = {name: SCORERS[name][1](counts.totals[name]) for name in counts.layers}
+    place_intervals(results, {h.key: None if ci is None else {"low": ci[0], "high": ci[1]} for h, ci in zip(figures, cis, strict=True)}, counts.layers)
+    return results
+
+
 def _row(layer_scores: Mapping[str, Any], figures: Sequence[Headline]) -> tuple[float, ...]:
     """The counts behind ``figures``, four per score: recall num/den, precision num/den."""
     return tuple(float(c) for h in figures for p in h.prfs(layer_scores[h.layer]) for c in (p.recall_num, p.recall_den, p.precision_num, p.precision_den))
@@ -110,6 +150,8 @@ class DocumentCounts:
 
     def __add__(self, other: DocumentCounts) -> DocumentCounts:
         """Two disjoint sets of documents (scored on the same layers), pooled."""
+        if self.layers != other.layers:
+            raise ValueError(f"cannot pool documents scored on layers {self.layers} with documents scored on {other.layers}")
         return DocumentCounts(self.layers, pooled(self.totals, other.totals), {**self.rows, **other.rows})
 
     def matrix(self, figures: Sequence[Headline]) -> np.ndarray:
@@ -134,7 +176,7 @@ def score_documents(*, gold: Iterable[Document], predictions: Mapping[str, Predi
         own = scores(gold=[doc], predictions=predictions, layers=names)
         totals = pooled(totals, own)
         rows[doc.id] = _row(own, figures)
-    return DocumentCounts(names, totals if rows else scores(gold=[], predictions=predictions, layers=names), rows)
+    return DocumentCounts(names, picklable(totals if rows else scores(gold=[], predictions=predictions, layers=names)), rows)
 
 
 def _figures(totals: np.ndarray, figures: Sequence[Headline], sizes: Sequence[int], undefined: float) -> np.ndarray:
