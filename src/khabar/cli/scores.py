@@ -29,7 +29,7 @@ def _provenance(p: dict[str, Any]) -> str:
     return (
         f"Khabar {p['dataset_version'] or '(version unknown)'}, {sha}, split {p['split']}; khabar {p['khabar_version']}; "
         f"metrics {', '.join(f'{k} {v}' for k, v in sorted(p['metrics'].items()))}; "
-        f"{int(100 * r['confidence'])}% intervals: {r['method']}, {r['resamples']} resamples, seed {r['seed']}"
+        f"{r['confidence']:.0%} intervals: {r['method']}, {r['resamples']} resamples, seed {r['seed']}"
     )
 
 
@@ -40,7 +40,8 @@ def render_tables(results: dict[str, Any]) -> str:
         f"documents: {results['documents']} gold{split}, {results['predicted_documents']} predicted"
         + (f", {results['missing_documents']} gold document(s) without a prediction (scored as predicted empty)" if results.get("missing_documents") else "")
     ]
-    header = f"{'':44} {'P':>6} {'R':>6} {'F1':>6}" + (" [95% interval]" if results.get("provenance") else "")
+    provenance = results.get("provenance")
+    header = f"{'':44} {'P':>6} {'R':>6} {'F1':>6}" + (f" [{provenance['resampling']['confidence']:.0%} interval]" if provenance else "")
     if results.get("mention_extents"):  # agreement: the mentions both passes made
         out += ["", "Mentions (agreement)", header, f"{'extents':44} {_pct(results['mention_extents'])}", f"{'heads':44} {_pct(results['mention_heads'])}"]
     if results.get("ner"):
@@ -79,7 +80,8 @@ def render_tables(results: dict[str, Any]) -> str:
 def render_comparison(result: ComparisonResult) -> str:
     """One line per headline figure: A, B, B - A and its interval (percentage points), the p-value."""
     out = [f"A: {result.a}", f"B: {result.b}", f"documents: {result.documents} gold of the {result.split} split", ""]
-    out.append(f"{'figure':44} {'A':>6} {'B':>6} {'B - A':>7} {'[95% interval]':>18} {'p':>7}")
+    heading = f"[{result.provenance.resampling.confidence:.0%} interval]"
+    out.append(f"{'figure':44} {'A':>6} {'B':>6} {'B - A':>7} {heading:>18} {'p':>7}")
     for c in result.comparisons:
         interval = "" if c.low is None or c.high is None else f"[{100 * c.low:+7.2f}, {100 * c.high:+7.2f}]"
         p_value = "" if c.p_value is None else f"{c.p_value:.4f}"

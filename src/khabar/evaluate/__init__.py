@@ -63,7 +63,7 @@ def counts(*, gold: Iterable[Document], systems: Sequence[tuple[Mapping[str, Pre
     return [total or score_documents(gold=[], predictions=p, layers=layers) for total, (p, layers) in zip(totals, systems, strict=True)]
 
 
-def result(
+def _result(
     *, scored: DocumentCounts, predictions: Mapping[str, Prediction], split: str | None, resampling: Resampling, gold_path: Path | None = None
 ) -> EvaluationResult:
     """The :class:`EvaluationResult` of ``scored``: headline figures with their intervals (and the provenance
@@ -88,7 +88,7 @@ def evaluate(*, gold: Iterable[Document], predictions: Sequence[Prediction], spl
     says how many). ``split`` names the gold's split in the results (None: not one split)."""
     by_id = {p.id: p for p in predictions}
     (scored,) = counts(gold=gold, systems=[(by_id, scored_layers(by_id))])
-    return result(scored=scored, predictions=by_id, split=split, resampling=resampling or Resampling()).as_dict()
+    return _result(scored=scored, predictions=by_id, split=split, resampling=resampling or Resampling()).as_dict()
 
 
 def _chunks(gold: Iterable[Document]) -> Iterator[list[Document]]:
@@ -129,7 +129,7 @@ def score(*, gold: Path, predictions: Path, split: str = HELD_OUT, resampling: R
         raise KhabarError(errors(findings))
     by_id = {p.id: p for p in parsed}
     (scored,) = counts(gold=docs, systems=[(by_id, scored_layers(by_id))])
-    return result(scored=scored, predictions=by_id, split=split, resampling=resampling or Resampling(), gold_path=gold)
+    return _result(scored=scored, predictions=by_id, split=split, resampling=resampling or Resampling(), gold_path=gold)
 
 
 def score_file(*, gold_path: Path, pred_path: Path, split: str = HELD_OUT, resampling: Resampling | None = None) -> dict[str, Any]:
