@@ -288,3 +288,15 @@ def test_evaluate_built_gold_tokens_from_arrow_equal_the_rows(tiny_built: Path, 
         rows = [document_from_row(row) for f in shards for row in pq.read_table(f).to_pylist()]
         assert fast == rows
         assert all(a.text is b.text for d, e in zip(fast, rows, strict=True) for a, b in zip(d.tokens, e.tokens, strict=True))  # interned alike
+
+
+@pytest.mark.parametrize("check", ["pred-label", "pred-empty"])
+def test_evaluate_new_prediction_checks_read_as_docs_checks_md_says(check: str, gold, tmp_path: Path) -> None:
+    """docs/checks.md's example of each is its fixture's finding, word for word (the path aside: the docs name a file of their own)."""
+    path, _ = _bad_file(check, gold, tmp_path)
+    _, findings = read_predictions(path=path, texts=_texts(gold), split="test", elsewhere={"talks-dev": "dev"})
+    row = next(
+        line for line in (Path(__file__).parent.parent / "docs" / "checks.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{check}` |")
+    )
+    example = row.rsplit("``", 2)[1].strip()
+    assert [f.render().split(": ", 1)[1] for f in findings] == [example.split(": ", 1)[1]]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import fields
+from types import MappingProxyType
 from typing import Any
 
 from khabar.schema.labels import ATTRIBUTION_ROLES
@@ -197,12 +198,14 @@ NEEDS = {"ner": "ner", "coref": "mentions", "relations": "relations", "attributi
 #: The version of each metric family's definition, stated in every result's provenance: it changes (``/2``, ...)
 #: whenever a definition in ``docs/evaluation.md`` changes in a way that can change a score, so two results are
 #: comparable only when their versions are equal.
-METRIC_VERSIONS: Mapping[str, str] = {
-    "ner": "strict-span-label/1",
-    "coref": "conll2012-v8.01/1",
-    "relations": "docred-entity-aligned/1",
-    "attributions": "pairs-exact-and-token-overlap/1",
-}
+METRIC_VERSIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "ner": "strict-span-label/1",
+        "coref": "conll2012-v8.01/1",
+        "relations": "docred-entity-aligned/1",
+        "attributions": "pairs-exact-and-token-overlap/1",
+    }
+)
 
 
 def scored_layers(predictions: Mapping[str, Prediction]) -> tuple[str, ...]:
