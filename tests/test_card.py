@@ -217,3 +217,22 @@ def test_card_and_licence_file_show_hostile_data_as_text(tiny_project: Path, tmp
             counts = {len(re.findall(r"<t[hd]\b", row)) for row in re.findall(r"<tr>.*?</tr>", table, flags=re.DOTALL)}
             assert len(counts) == 1, table  # no cell split by a `|` of the data
     assert "<script" not in (out / "croissant.json").read_text(encoding="utf-8")
+
+
+def test_card_baseline_intervals_are_what_evaluate_gives(built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The card says its intervals are `khabar evaluate`'s defaults: a baseline's predictions scored by the command give the card's figures."""
+    from khabar.cli import main
+
+    body = (built / "README.md").read_text(encoding="utf-8")
+    section = body[body.index("**Split `test`**") : body.index("**Split `dev`**")]
+    pred = tmp_path / "pred.jsonl"
+    assert main(["baseline", "string-match-coref", "--gold", str(built), "--out", str(pred)]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", "--gold", str(built), "--pred", str(pred), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)["coref"]["extent, with singletons"]
+    low, high = (100 * scores["conll_f1_ci"][k] for k in ("low", "high"))
+    assert low < high  # four test documents: an interval of some width
+    row = f"| string-match-coref 1.0 | coreference | CoNLL F1 (extent, with singletons) | – / – / {100 * scores['conll_f1']:.1f} \\[{low:.1f}, {high:.1f}\\] |"
+    assert row in section
+    lea = scores["lea"]
+    assert f"{100 * lea['f1']:.1f} \\[{100 * lea['ci']['low']:.1f}, {100 * lea['ci']['high']:.1f}\\] |" in section

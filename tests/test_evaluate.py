@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -50,16 +51,28 @@ def _bad_file(check: str, gold, tmp_path: Path) -> tuple[Path, int]:
         "pred-offset-range": json.dumps({"id": doc.id, "ner": [{"start": 0, "end": len(doc.text) + 5, "label": "ORG"}]}),
         "pred-text-mismatch": json.dumps({"id": doc.id, "text": doc.text + " extra"}),
         "pred-split": json.dumps({"id": "talks-dev", "ner": []}),  # a document of the dev split, scoring test
+        "pred-label": json.dumps({"id": doc.id, "ner": [{"start": 0, "end": 3, "label": "PER"}]}),  # spaCy's PER, not the schema's PERSON
+        "pred-empty": "",  # blank lines only
     }[check]
     lines = [good if check == "pred-duplicate-document" else "", bad]
     path = tmp_path / "pred.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path, 2
+    return path, 1 if check == "pred-empty" else 2
 
 
 def test_evaluate_every_prediction_check_has_a_fixture() -> None:
     assert PRED_CHECKS == sorted(
-        ["pred-json", "pred-field", "pred-unknown-document", "pred-duplicate-document", "pred-offset-range", "pred-text-mismatch", "pred-split"]
+        [
+            "pred-json",
+            "pred-field",
+            "pred-unknown-document",
+            "pred-duplicate-document",
+            "pred-offset-range",
+            "pred-text-mismatch",
+            "pred-split",
+            "pred-label",
+            "pred-empty",
+        ]
     )
 
 
@@ -222,7 +235,11 @@ def test_evaluate_score_file_reads_a_built_folder_like_the_project(built: Path, 
     path = tmp_path / "pred.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in perturb(documents=load_gold(path=project_root, split=split), seed=4)), encoding="utf-8")
     from_build = score_file(gold_path=built, pred_path=path, split=split)
-    assert from_build == score_file(gold_path=project_root, pred_path=path, split=split) and from_build["documents"] >= 1
+    from_project = score_file(gold_path=project_root, pred_path=path, split=split)
+    built_from, project_from = from_build.pop("provenance"), from_project.pop("provenance")  # where the gold came from differs
+    assert from_build == from_project and from_build["documents"] >= 1
+    assert (built_from["gold"], project_from["gold"], project_from["manifest_sha256"]) == ("built", "project", None)
+    assert built_from["manifest_sha256"] == hashlib.sha256((built / "manifest.json").read_bytes()).hexdigest()
     assert 0 < from_build["ner"]["micro"]["f1"] < 1
 
 
@@ -271,3 +288,15 @@ def test_evaluate_built_gold_tokens_from_arrow_equal_the_rows(tiny_built: Path, 
         rows = [document_from_row(row) for f in shards for row in pq.read_table(f).to_pylist()]
         assert fast == rows
         assert all(a.text is b.text for d, e in zip(fast, rows, strict=True) for a, b in zip(d.tokens, e.tokens, strict=True))  # interned alike
+
+
+@pytest.mark.parametrize("check", ["pred-label", "pred-empty"])
+def test_evaluate_new_prediction_checks_read_as_docs_checks_md_says(check: str, gold, tmp_path: Path) -> None:
+    """docs/checks.md's example of each is its fixture's finding, word for word (the path aside: the docs name a file of their own)."""
+    path, _ = _bad_file(check, gold, tmp_path)
+    _, findings = read_predictions(path=path, texts=_texts(gold), split="test", elsewhere={"talks-dev": "dev"})
+    row = next(
+        line for line in (Path(__file__).parent.parent / "docs" / "checks.md").read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{check}` |")
+    )
+    example = row.rsplit("``", 2)[1].strip()
+    assert [f.render().split(": ", 1)[1] for f in findings] == [example.split(": ", 1)[1]]

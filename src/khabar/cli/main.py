@@ -19,6 +19,7 @@ from khabar.baselines import BASELINES
 from khabar.cli.output import report
 from khabar.core.findings import KhabarError, finding, visible
 from khabar.export import EXPORTERS, IMPORTERS
+from khabar.io.guards import MAX_RESAMPLES
 from khabar.schema.labels import HELD_OUT, SPLITS, TEXT_LICENCES
 
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")  # the Hub's characters for ids
@@ -35,6 +36,23 @@ def _handler(name: str) -> Callable[[argparse.Namespace], int]:
     module, function = name.rsplit(".", 1)
     handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(f"khabar.cli.{module}"), function)
     return handler
+
+
+def _resamples(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_RESAMPLES):
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_RESAMPLES}; got {visible(text)!r}")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 20):
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0 (at most 20 digits); got {visible(text)!r}")
+    return int(text)
+
+
+def _resampling_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--resamples", type=_resamples, default=1000, help="bootstrap resamples and randomisation-test permutations (default: 1000)")
+    p.add_argument("--seed", type=_seed, default=0, help="the seed of numpy's default_rng for the resampling (default: 0)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -71,6 +89,14 @@ def parser() -> argparse.ArgumentParser:
         "--split", choices=SPLITS, default=HELD_OUT, help=f"the split to score (default: {HELD_OUT}); a prediction for a document of another split is an error"
     )
     p.add_argument("--json", action="store_true", help="machine-readable results")
+    _resampling_options(p)
+    p = add("compare", "scores.cmd_compare", "compare two predictions files on the gold: differences, paired bootstrap intervals, p-values")
+    p.add_argument("a", type=Path, metavar="A", help="the first predictions file (the baseline of the difference B - A)")
+    p.add_argument("b", type=Path, metavar="B", help="the second predictions file")
+    p.add_argument("--gold", type=Path, help="a built dataset folder or a project folder (default: --root)")
+    p.add_argument("--split", choices=SPLITS, default=HELD_OUT, help=f"the split to score (default: {HELD_OUT})")
+    p.add_argument("--json", action="store_true", help="machine-readable results")
+    _resampling_options(p)
     p = add("agree", "scores.cmd_agree", "agreement of two annotation folders over the project's corpus")
     p.add_argument("a", type=Path, help="an annotation folder (e.g. annotations/passes/first)")
     p.add_argument("b", type=Path, help="another annotation folder (e.g. annotations/passes/second)")

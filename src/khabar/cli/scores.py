@@ -1,4 +1,4 @@
-"""CLI commands that score: ``evaluate`` and ``agree``. Thin wrappers; only the CLI prints."""
+"""CLI commands that score: ``evaluate``, ``compare`` and ``agree``. Thin wrappers; only the CLI prints."""
 
 from __future__ import annotations
 
@@ -6,13 +6,31 @@ import argparse
 import json
 from typing import Any
 
-from khabar.evaluate import score_file
+from khabar.evaluate import score
 from khabar.evaluate.agreement import load_annotation_set
 from khabar.evaluate.agreement_report import DOCUMENT_COLUMNS, agreement_by_split
+from khabar.evaluate.compare import ComparisonResult, compare
+from khabar.scoring.resample import Resampling
+
+
+def _ci(ci: dict[str, float] | None) -> str:
+    """`` [lo, hi]`` in percent; nothing when there is no interval."""
+    return "" if ci is None else f" [{100 * ci['low']:6.2f}, {100 * ci['high']:6.2f}]"
 
 
 def _pct(d: dict[str, Any]) -> str:
-    return f"{100 * d['precision']:6.2f} {100 * d['recall']:6.2f} {100 * d['f1']:6.2f}"
+    return f"{100 * d['precision']:6.2f} {100 * d['recall']:6.2f} {100 * d['f1']:6.2f}" + _ci(d.get("ci"))
+
+
+def _provenance(p: dict[str, Any]) -> str:
+    """One line saying what was scored with what (the JSON's ``provenance``)."""
+    sha = f"manifest sha256 {p['manifest_sha256']}" if p["manifest_sha256"] else "a project checkout (no manifest)"
+    r = p["resampling"]
+    return (
+        f"Khabar {p['dataset_version'] or '(version unknown)'}, {sha}, split {p['split']}; khabar {p['khabar_version']}; "
+        f"metrics {', '.join(f'{k} {v}' for k, v in sorted(p['metrics'].items()))}; "
+        f"{r['confidence']:.0%} intervals: {r['method']}, {r['resamples']} resamples, seed {r['seed']}"
+    )
 
 
 def render_tables(results: dict[str, Any]) -> str:
@@ -22,7 +40,8 @@ def render_tables(results: dict[str, Any]) -> str:
         f"documents: {results['documents']} gold{split}, {results['predicted_documents']} predicted"
         + (f", {results['missing_documents']} gold document(s) without a prediction (scored as predicted empty)" if results.get("missing_documents") else "")
     ]
-    header = f"{'':44} {'P':>6} {'R':>6} {'F1':>6}"
+    provenance = results.get("provenance")
+    header = f"{'':44} {'P':>6} {'R':>6} {'F1':>6}" + (f" [{provenance['resampling']['confidence']:.0%} interval]" if provenance else "")
     if results.get("mention_extents"):  # agreement: the mentions both passes made
         out += ["", "Mentions (agreement)", header, f"{'extents':44} {_pct(results['mention_extents'])}", f"{'heads':44} {_pct(results['mention_heads'])}"]
     if results.get("ner"):
@@ -34,7 +53,7 @@ def render_tables(results: dict[str, Any]) -> str:
             out.append(f"[{setting}]")
             for metric in ("muc", "b_cubed", "ceafe", "lea", "ceafm", "blanc"):
                 out.append(f"  {metric:42} {_pct(scores[metric])}")
-            out.append(f"  {'CoNLL F1 (mean of MUC, B3, CEAFe)':42} {'':13} {100 * scores['conll_f1']:6.2f}")
+            out.append(f"  {'CoNLL F1 (mean of MUC, B3, CEAFe)':42} {'':13} {100 * scores['conll_f1']:6.2f}{_ci(scores.get('conll_f1_ci'))}")
     if results.get("relations"):
         rel = results["relations"]
         out += ["", "Relations (entity level, DocRED)", header, f"{'relations':44} {_pct(rel['relation'])}", f"{'evidence':44} {_pct(rel['evidence'])}"]
@@ -53,12 +72,36 @@ def render_tables(results: dict[str, Any]) -> str:
         out += ["", "Cohen's kappa of shared label decisions"]
         for name, k in results["kappa"].items():
             out.append(f"  {name:60} {'n/a' if k['kappa'] is None else format(k['kappa'], '.3f')} ({k['items']} items)")
+    if results.get("provenance"):
+        out += ["", _provenance(results["provenance"])]
     return "\n".join(out)
 
 
+def render_comparison(result: ComparisonResult) -> str:
+    """One line per headline figure: A, B, B - A and its interval (percentage points), the p-value."""
+    out = [f"A: {result.a}", f"B: {result.b}", f"documents: {result.documents} gold of the {result.split} split", ""]
+    heading = f"[{result.provenance.resampling.confidence:.0%} interval]"
+    out.append(f"{'figure':44} {'A':>6} {'B':>6} {'B - A':>7} {heading:>18} {'p':>7}")
+    for c in result.comparisons:
+        interval = "" if c.low is None or c.high is None else f"[{100 * c.low:+7.2f}, {100 * c.high:+7.2f}]"
+        p_value = "" if c.p_value is None else f"{c.p_value:.4f}"
+        out.append(f"{c.figure:44} {100 * c.a:6.2f} {100 * c.b:6.2f} {100 * c.difference:+7.2f} {interval:>18} {p_value:>7}")
+    for name, only in (("A", result.only_a), ("B", result.only_b)):
+        if only:
+            out.append(f"not compared, predicted by {name} only: {', '.join(only)}")
+    return "\n".join([*out, "", _provenance(result.provenance.as_dict())])
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    results = score_file(gold_path=args.gold or args.root, pred_path=args.pred, split=args.split)
-    print(json.dumps(results, indent=2, sort_keys=True) if args.json else render_tables(results))
+    result = score(gold=args.gold or args.root, predictions=args.pred, split=args.split, resampling=Resampling(resamples=args.resamples, seed=args.seed))
+    print(json.dumps(result.as_dict(), indent=2, sort_keys=True) if args.json else render_tables(result.as_dict()))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    resampling = Resampling(resamples=args.resamples, seed=args.seed)
+    result = compare(gold=args.gold or args.root, a=args.a, b=args.b, split=args.split, resampling=resampling)
+    print(json.dumps(result.as_dict(), indent=2, sort_keys=True) if args.json else render_comparison(result))
     return 0
 
 

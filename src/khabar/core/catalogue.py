@@ -147,6 +147,8 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("pred-split", _E, "predictions", "Every predicted document is in the split scored (`khabar evaluate --split`)."),
     ("pred-duplicate-document", _E, "predictions", "A document is predicted at most once."),
     ("pred-offset-range", _E, "predictions", "Predicted spans lie inside the gold document's text."),
+    ("pred-label", _E, "predictions", "Predicted NER labels, entity and value types, relation labels and attribution types are the schema's."),
+    ("pred-empty", _E, "predictions", "A predictions file holds at least one prediction (an empty file is never scored as zero)."),
     ("gold-integrity", _E, "predictions", "A built gold folder's `documents` shards are those manifest.json lists, each with its sha256."),
     ("pred-text-mismatch", _E, "predictions", "A prediction's `text` (when given) equals the gold text, and span texts match it."),
     ("diff-source", _E, "workflow", "Each side of `khabar diff` is a readable project folder, annotation folder or git revision."),

@@ -37,6 +37,9 @@ MAX_YAML_BYTES = 4 * 1024 * 1024
 MAX_TEXT_BYTES = 16 * 1024 * 1024
 #: Bytes of a predictions file (`khabar evaluate --pred`): a file is read whole, so it costs about its size in memory.
 MAX_PREDICTIONS_BYTES = 1024 * 1024 * 1024
+#: Bootstrap resamples and randomisation-test permutations of `khabar evaluate`/`compare` (`--resamples`): each
+#: is a pass over the documents' counts; 100,000 over 10,000 documents is minutes, not hours.
+MAX_RESAMPLES = 100_000
 #: Collections nested in a YAML file, the top-level mapping included (`yaml-too-deep`); annotation
 #: files need 5 (an attribution's role fragment in its list, in the attribution, in `attributions`).
 MAX_DEPTH = 20

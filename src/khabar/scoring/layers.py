@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import fields
+from types import MappingProxyType
 from typing import Any
 
 from khabar.schema.labels import ATTRIBUTION_ROLES
@@ -58,6 +59,10 @@ def _clusters(mentions: Iterable[tuple[str, tuple[int, int]]]) -> list[tuple[tup
     for entity, span in mentions:
         chains.setdefault(entity, []).append(span)
     return [tuple(spans) for _, spans in sorted(chains.items())]
+
+
+#: The four coreference settings, in the order they are reported: matching on extents or heads, with or without singletons.
+COREF_SETTINGS = tuple(f"{by}, {'with' if singletons else 'without'} singletons" for by in ("extent", "head") for singletons in (True, False))
 
 
 def coref(gold: list[Document], preds: Mapping[str, Prediction]) -> dict[str, CorefScores]:
@@ -190,9 +195,27 @@ SCORERS: Mapping[str, tuple[Callable[[list[Document], Mapping[str, Prediction]],
 #: which prediction layer makes a scorer run
 NEEDS = {"ner": "ner", "coref": "mentions", "relations": "relations", "attributions": "attributions"}
 
+#: The version of each metric family's definition, stated in every result's provenance: it changes (``/2``, ...)
+#: whenever a definition in ``docs/evaluation.md`` changes in a way that can change a score, so two results are
+#: comparable only when their versions are equal.
+METRIC_VERSIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "ner": "strict-span-label/1",
+        "coref": "conll2012-v8.01/1",
+        "relations": "docred-entity-aligned/1",
+        "attributions": "pairs-exact-and-token-overlap/1",
+    }
+)
 
-def scores(*, gold: list[Document], predictions: Mapping[str, Prediction]) -> dict[str, Any]:
-    """The scores of every layer that any of ``predictions`` (by document id) gives,
-    on the documents ``gold``; those of disjoint sets of documents pool (``pooled``)."""
+
+def scored_layers(predictions: Mapping[str, Prediction]) -> tuple[str, ...]:
+    """The layers (names of :data:`SCORERS`) that any of ``predictions`` gives, in :data:`SCORERS`' order."""
     given = {layer for p in predictions.values() for layer in p.layers}
-    return {name: score(gold, predictions) for name, (score, _) in SCORERS.items() if NEEDS[name] in given}
+    return tuple(name for name in SCORERS if NEEDS[name] in given)
+
+
+def scores(*, gold: list[Document], predictions: Mapping[str, Prediction], layers: Sequence[str] | None = None) -> dict[str, Any]:
+    """The scores of every layer that any of ``predictions`` (by document id) gives (or of ``layers``, when given),
+    on the documents ``gold``; those of disjoint sets of documents pool (``pooled``)."""
+    names = scored_layers(predictions) if layers is None else layers
+    return {name: SCORERS[name][0](gold, predictions) for name in names}

@@ -18,10 +18,19 @@ from typing import Any
 
 from khabar.core.findings import Finding, finding
 from khabar.io.guards import MAX_PREDICTIONS_BYTES, read_guarded
-from khabar.schema.labels import ATTRIBUTION_ROLES
+from khabar.schema.labels import ATTRIBUTION_ROLES, ATTRIBUTION_TYPES, ENTITY_TYPES, NER_LABELS, VALUE_TYPES
+from khabar.schema.relations import RELATIONS
 
 LAYERS = ("ner", "mentions", "entities", "values", "relations", "attributions")
 SPAN_FIELDS = {"ner": ("start", "end"), "mentions": ("start", "end"), "values": ("start", "end")}
+#: (layer, field) -> the values the schema allows (`pred-label`); a field left out or null is not checked here.
+VOCABULARIES: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("ner", "label"): NER_LABELS,
+    ("entities", "type"): ENTITY_TYPES,
+    ("values", "type"): VALUE_TYPES,
+    ("relations", "label"): tuple(RELATIONS),
+    ("attributions", "type"): ATTRIBUTION_TYPES,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,18 @@ def _shape_errors(layer: str, items: Any) -> list[str]:
     return problems
 
 
+def _unknown_labels(layer: str, items: list[dict[str, Any]]) -> list[str]:
+    """What in a (well-shaped) layer is not in the schema's vocabularies (:data:`VOCABULARIES`)."""
+    problems = []
+    for (name, key), allowed in VOCABULARIES.items():
+        if name != layer:
+            continue
+        for i, item in enumerate(items):
+            if item.get(key) is not None and item[key] not in allowed:
+                problems.append(f"expected `{layer}[{i}].{key}` to be one of the schema's ({', '.join(allowed)}); found {item[key]!r}")
+    return problems
+
+
 def read_predictions(
     *, path: Path, texts: Mapping[str, str], shown: str | None = None, split: str | None = None, elsewhere: Mapping[str, str] | None = None
 ) -> tuple[list[Prediction], list[Finding]]:
@@ -109,6 +130,7 @@ def read_predictions(
                 line=data.count(b"\n", 0, exc.start) + 1,
             )
         ]
+    empty = not text.strip()
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
@@ -156,6 +178,9 @@ def read_predictions(
                 continue
             problems = _shape_errors(layer, data[layer])
             found += [finding("pred-field", p, **at) for p in problems]
+            unknown = [] if problems else _unknown_labels(layer, data[layer])
+            found += [finding("pred-label", p, **at) for p in unknown]
+            problems += unknown
             bad = bad or bool(problems)
             layers[layer] = data[layer] if not problems else []
         if bad:
@@ -167,4 +192,13 @@ def read_predictions(
                 elif stated is not None and text[start:end] != stated:
                     found.append(finding("pred-text-mismatch", f"`{where}` states {stated!r} but the gold text at {start}-{end} is {text[start:end]!r}", **at))
         out.append(Prediction(doc_id, number, layers))
+    if empty:
+        found.append(
+            finding(
+                "pred-empty",
+                "expected at least one prediction (a JSON object a line); found an empty file: nothing would be scored (check that the system wrote its output)",
+                path=shown,
+                line=1,
+            )
+        )
     return out, found
