@@ -105,13 +105,21 @@ def _span(start: str, end: str, text: str) -> Fragment:
     return Fragment(start=_int(start), end=_int(end), text=_text(text))
 
 
+def _head(start: str, end: str, text: str) -> tuple[int, int, str]:
+    """A ``span`` value (a mention's head) as (start, end, text), checked as a Fragment would be (no object made)."""
+    head = (_int(start), _int(end), _text(text))
+    if not 0 <= head[0] < head[1] or len(head[2]) != head[1] - head[0]:
+        raise _Aside  # the YAML route reports what is wrong
+    return head
+
+
 #: Each kind's value from its groups.
 _CONVERT: dict[str, Callable[..., Any]] = {
     "text": _text,
     "int": _int,
     "texts": _texts,
     "ints": lambda raw: tuple(_int(d) for d in raw[1:-1].split(", ")) if raw != "[]" else (),
-    "span": _span,
+    "span": _head,
     "spans": lambda raw: tuple(_span(*m.groups()) for m in _SPAN_RE.finditer(raw)),
     "text-or-null": lambda raw: None if raw == "null" else _text(raw),
 }
@@ -200,7 +208,7 @@ def _read(lines: list[str]) -> Layers:
             else:
                 values, i = _LINES[layer].values(lines[i][2:]), i + 1
             if layer == "mentions":
-                layers.head_texts[len(into)] = values["head"].text
+                layers.head_texts[len(into)] = values["head"][2]
             built = build_item(layer, values)
             layers.item_lines[(layer, len(into))] = start + 1
             into.append(built)

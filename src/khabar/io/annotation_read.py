@@ -88,7 +88,8 @@ def _item(r: _Reader, layer: str, raw: Any, line: int) -> Item | None:
     values = dict(raw)
     for f in FIELDS[layer]:
         if f.kind == "span":
-            values[f.key] = r.span(raw[f.key], line_of(raw, f.key, line), f"{what} {f.key}")
+            span = r.span(raw[f.key], line_of(raw, f.key, line), f"{what} {f.key}")
+            values[f.key] = None if span is None else (span.start, span.end, span.text)
         elif f.kind == "spans":
             values[f.key] = r.fragments(raw.get(f.key), line_of(raw, f.key, line), f"{what} {f.key}")
         else:

@@ -61,8 +61,8 @@ _MAKERS: Mapping[str, Callable[[Mapping[str, Any]], Item]] = {
         start=d["start"],
         end=d["end"],
         text=d["text"],
-        head_start=d["head"].start,
-        head_end=d["head"].end,
+        head_start=d["head"][0],
+        head_end=d["head"][1],
     ),
     "values": lambda d: Value(id=d["id"], type=d["type"], start=d["start"], end=d["end"], text=d["text"]),
     "relations": lambda d: Relation(id=d["id"], label=d["label"], head=d["head"], tail=d["tail"], evidence=_ids(d["evidence"])),
@@ -79,8 +79,9 @@ _MAKERS: Mapping[str, Callable[[Mapping[str, Any]], Item]] = {
 
 
 def build_item(layer: str, values: Mapping[str, Any]) -> Item:
-    """The model's object of one item of ``layer`` from its values by key (spans already
-    :class:`~khabar.schema.model.Fragment`\\ s); the model raises ``SchemaError`` (or ``TypeError``) on a bad value."""
+    """The model's object of one item of ``layer`` from its values by key (a ``span`` as a checked (start, end,
+    text), ``spans`` as :class:`~khabar.schema.model.Fragment`\\ s); the model raises ``SchemaError`` (or
+    ``TypeError``) on a bad value."""
     return _MAKERS[layer](values)
 
 
