@@ -73,7 +73,12 @@ def _chunks(doc: Document) -> dict[int, list[str]]:
 def _split_antecedents(doc: Document) -> dict[int, list[str]]:
     """Token index -> the ``SplitAnte`` links of the group entities whose first mention starts there."""
     numbers, known = cluster_numbers(doc=doc), {e.id for e in doc.entities}
-    missing = [finding("ref-missing", f"entity {e.id} names member {x!r}, which does not exist", document=doc.id, annotation=e.id) for e in doc.entities for x in e.members if x not in known]
+    missing = [
+        finding("ref-missing", f"entity {e.id} names member {x!r}, which does not exist", document=doc.id, annotation=e.id)
+        for e in doc.entities
+        for x in e.members
+        if x not in known
+    ]
     if missing:
         raise KhabarError(missing)
     out: dict[int, list[str]] = defaultdict(list)
@@ -95,7 +100,7 @@ def _sentences(doc: Document) -> list[tuple[int, int]]:
         while t < len(doc.tokens) and doc.tokens[t].end <= s.end:
             sentence_of[t], t = n, t + 1
         bounds.append((begin, t))
-    joined = set()
+    joined: set[int] = set()
     for m in doc.mentions:
         first, last = token_span(doc=doc, start=m.start, end=m.end, what=f"mention {m.id}")
         joined.update(range(sentence_of[first], sentence_of[last]))

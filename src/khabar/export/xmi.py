@@ -65,7 +65,8 @@ def render_xmi(*, doc: Document, typesystem: TypeSystem) -> str:
         add(TOKEN, t.start, t.end)
     first = first_mentions(doc=doc)
     entities = {
-        e.id: add(ENTITY, first[e.id].start, first[e.id].end, id=e.id, entityType=e.type, name=e.name, members=" ".join(e.members) or None) for e in doc.entities
+        e.id: add(ENTITY, first[e.id].start, first[e.id].end, id=e.id, entityType=e.type, name=e.name, members=" ".join(e.members) or None)
+        for e in doc.entities
     }
     for m in doc.mentions:
         add(MENTION, m.start, m.end, id=m.id, entity=entities[m.entity], kind=m.kind, headBegin=u16[m.head_start], headEnd=u16[m.head_end])

@@ -32,8 +32,7 @@ def cas_to_document(p: Problems, cas: Cas, lines: dict[int, int], *, doc_id: str
         return p.build(make, lines.get(fs.xmiID, 1), what)
 
     entities = [
-        build(fs, "entity", lambda fs=fs: Entity(id=fs.id, type=fs.entityType, name=fs.name, members=tuple((fs.members or "").split())))
-        for fs in each(ENTITY)
+        build(fs, "entity", lambda fs=fs: Entity(id=fs.id, type=fs.entityType, name=fs.name, members=tuple((fs.members or "").split()))) for fs in each(ENTITY)
     ]
     mentions = [
         build(
@@ -52,7 +51,9 @@ def cas_to_document(p: Problems, cas: Cas, lines: dict[int, int], *, doc_id: str
         )
         for fs in each(MENTION)
     ]
-    values = [build(fs, "value", lambda fs=fs: Value(id=fs.id, type=fs.valueType, start=fs.begin, end=fs.end, text=text[fs.begin : fs.end])) for fs in each(VALUE)]
+    values = [
+        build(fs, "value", lambda fs=fs: Value(id=fs.id, type=fs.valueType, start=fs.begin, end=fs.end, text=text[fs.begin : fs.end])) for fs in each(VALUE)
+    ]
     relations = [
         build(
             fs,

@@ -55,16 +55,16 @@ def xmi_to_docs(*, folder: Path) -> tuple[list[Document], list[Finding]]:
     return docs, found
 
 
-def safe_xml(data: bytes, *, shown: str) -> tuple[etree._Element | None, list[Finding]]:
+def safe_xml(data: bytes, *, shown: str, document: str | None = None) -> tuple[etree._Element | None, list[Finding]]:
     """The root of ``data`` parsed without entities, DTDs or network; or None and the finding that says why not."""
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        return None, [finding("xmi-syntax", f"not well-formed XML: {exc.msg}", path=shown, line=exc.lineno or 1)]
+        return None, [finding("xmi-syntax", f"not well-formed XML: {exc.msg}", path=shown, line=exc.lineno or 1, document=document)]
     if root.getroottree().docinfo.doctype or root.getroottree().docinfo.internalDTD is not None:
         message = "a DOCTYPE declaration is not read (it can declare entities that expand without bound); INCEpTION and Khabar write none: remove it"
-        return None, [finding("xmi-syntax", message, path=shown, line=1)]
+        return None, [finding("xmi-syntax", message, path=shown, line=1, document=document)]
     return root, []
 
 
@@ -83,7 +83,7 @@ def read_typesystem(*, path: Path) -> tuple[TypeSystem | None, list[Finding]]:
         typesystem = load_typesystem(data.decode("utf-8"))
     except Exception as exc:  # noqa: BLE001 (cassis raises what its parsing meets; each is this file's problem)
         return None, [finding("xmi-syntax", f"not a UIMA type system description: {exc}", path=shown, line=1)]
-    lines = {str(n.text): n.sourceline or 1 for n in root.iter("{*}name") if n.getparent() is not None and n.getparent().tag.endswith("typeDescription")}  # type: ignore[union-attr]
+    lines = {str(n.text): n.sourceline or 1 for n in root.iter("{*}name") if n.getparent() is not None and n.getparent().tag.endswith("typeDescription")}
     for name, features in FEATURES.items():
         declared = typesystem.get_type(name) if typesystem.contains_type(name) else None
         wrong = [f"{f} ({r})" for f, (r, _) in features.items() if declared is None or (got := declared.get_feature(f)) is None or got.rangeType.name != r]
@@ -98,9 +98,11 @@ def _read_document(path: Path, typesystem: TypeSystem) -> tuple[Document | None,
 
     p = Problems(path.as_posix(), path.stem)
     if not SAFE_ID.match(path.stem):
-        p.add("doc-id-unsafe", f"document id {path.stem!r} (the file name) is not a safe id; expected lowercase letters, digits, '-' or '_' (rename the file)", 1)
+        p.add(
+            "doc-id-unsafe", f"document id {path.stem!r} (the file name) is not a safe id; expected lowercase letters, digits, '-' or '_' (rename the file)", 1
+        )
     data, found = read_guarded(path, shown=p.shown, limit=MAX_XMI_BYTES, within=None)
-    root, problems = (None, []) if data is None else safe_xml(data, shown=p.shown)
+    root, problems = (None, []) if data is None else safe_xml(data, shown=p.shown, document=p.doc_id)
     p.found += found + problems
     if data is None or root is None:
         return None, p.found
@@ -133,7 +135,7 @@ def _check_tree(p: Problems, root: etree._Element, typesystem: TypeSystem) -> di
     elements = [e for e in root if isinstance(e.tag, str) and e.tag not in _BUILT_IN]
     sofas = [e for e in elements if e.tag == f"{{{CAS_NS}}}Sofa" and e.get("sofaID") == "_InitialView" and e.get("sofaString") is not None]
     if len(sofas) != 1:
-        p.add("xmi-syntax", f"expected one cas:Sofa with sofaID=\"_InitialView\" and the text as sofaString; found {len(sofas)}", root.sourceline or 1)
+        p.add("xmi-syntax", f'expected one cas:Sofa with sofaID="_InitialView" and the text as sofaString; found {len(sofas)}', root.sourceline or 1)
         return {}
     text = str(sofas[0].get("sofaString"))
     boundaries, line = set(utf16_offsets(text)), 0
@@ -149,6 +151,11 @@ def _check_tree(p: Problems, root: etree._Element, typesystem: TypeSystem) -> di
             odd = [a for a in e.attrib if a != XMI_ID and a not in features]
             if odd:
                 p.add("xmi-type", f"{name} has no feature {', '.join(map(repr, odd))}; {TYPE_SYSTEM_FILE} declares {', '.join(sorted(features))}", line)
+            for feature in ("begin", "end") if "begin" in features else ():
+                _check_integer(p, e, feature, boundaries)
+            begin, end = (int(x) if x.isdigit() else -1 for x in (e.get("begin", ""), e.get("end", "")))
+            if begin in boundaries and end in boundaries and begin > end:
+                p.add("span-range", f"{etree.QName(e).localname} spans {e.get('begin')}-{e.get('end')}; expected begin <= end", line)
     for e in elements:
         name = _type_name(e.tag)
         if name in FEATURES and e.get(XMI_ID, "").isdigit():
@@ -156,22 +163,30 @@ def _check_tree(p: Problems, root: etree._Element, typesystem: TypeSystem) -> di
     return lines
 
 
+def _check_integer(p: Problems, e: etree._Element, feature: str, boundaries: set[int]) -> None:
+    """An offset feature, when present: an integer at a character boundary of the text (counted in UTF-16 units)."""
+    value, line, short = e.get(feature), e.sourceline or 1, etree.QName(e).localname
+    if value is None:
+        return
+    if not re.fullmatch(r"-?\d{1,18}", value):
+        p.add("xmi-type", f"{short} feature `{feature}` is {value!r}; expected an integer", line)
+    elif int(value) not in boundaries:
+        p.add("span-range", f"{short} feature `{feature}` is {value}, outside the text (0-{max(boundaries)} UTF-16 units) or inside a character", line)
+
+
 def _check_features(p: Problems, e: etree._Element, name: str, types: dict[int, str], boundaries: set[int]) -> None:
-    line, short = e.sourceline or 1, name.rsplit(".", 1)[-1]
+    line, short = e.sourceline or 1, etree.QName(e).localname
     wanted = {"begin": (INTEGER, True), "end": (INTEGER, True), **FEATURES[name]}
     for feature, (range_type, required) in wanted.items():
         value = e.get(feature)
         if value is None:
             if required:
                 p.add("xmi-type", f"{short} (xmi:id {e.get(XMI_ID)}) has no feature `{feature}`; Khabar needs it (docs/formats.md)", line)
-        elif range_type == INTEGER and not re.fullmatch(r"-?\d{1,18}", value):
-            p.add("xmi-type", f"{short} feature `{feature}` is {value!r}; expected an integer", line)
-        elif range_type == INTEGER and int(value) not in boundaries:
-            p.add("span-range", f"{short} feature `{feature}` is {value}, outside the text (0-{max(boundaries)} UTF-16 units) or inside a character", line)
+        elif range_type == INTEGER and feature not in ("begin", "end"):
+            _check_integer(p, e, feature, boundaries)
         elif range_type not in (INTEGER, STRING) and (not value.isdigit() or types.get(int(value)) != range_type):
             p.add("xmi-type", f"{short} feature `{feature}` points at xmi:id {value}, which is not a {range_type.rsplit('.', 1)[-1]}", line)
         elif feature == "evidence" and not _EVIDENCE.fullmatch(value):
             p.add("xmi-type", f"{short} feature `evidence` is {value!r}; expected sentence numbers like 0,3", line)
-    begin, end = e.get("begin", ""), e.get("end", "")
-    if begin.isdigit() and end.isdigit() and int(begin) >= int(end):
-        p.add("span-range", f"{short} spans {begin}-{end}, which is empty; expected begin < end", line)
+    if e.get("begin") == e.get("end"):
+        p.add("span-range", f"{short} spans {e.get('begin')}-{e.get('end')}, which is empty; expected begin < end", line)
