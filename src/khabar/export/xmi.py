@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from khabar.export.common import first_mentions, require_references
 from khabar.export.xmi_read import xmi_to_docs
 from khabar.export.xmi_types import ATTRIBUTION, ENTITY, FRAGMENT, MENTION, RELATION, SENTENCE, TOKEN, TYPE_SYSTEM_FILE, VALUE, khabar_typesystem, utf16_offsets
@@ -35,7 +37,8 @@ def docs_to_xmi(*, documents: Sequence[Document], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     typesystem = khabar_typesystem()
     written = [out / TYPE_SYSTEM_FILE]
-    written[0].write_bytes(typesystem.to_xml().encode("utf-8"))
+    # cassis writes the type system on one line; one element a line is easier to read and to point at.
+    written[0].write_bytes(etree.tostring(etree.fromstring(typesystem.to_xml().encode("utf-8")), pretty_print=True, xml_declaration=True, encoding="UTF-8"))
     for doc in documents:
         xmi = render_xmi(doc=doc, typesystem=typesystem)  # first: a document that cannot be exported writes nothing
         path = out / f"{doc.id}.xmi"
