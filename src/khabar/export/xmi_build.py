@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from khabar.export.brat_resolve import Problems
 from khabar.export.xmi_types import ATTRIBUTION, ENTITY, FRAGMENT, MENTION, RELATION, VALUE, utf16_offsets
+from khabar.io.corpus_files import DOCUMENT_META
 from khabar.io.tokenize import tokenize
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, Value
@@ -93,7 +94,7 @@ def cas_to_document(p: Problems, cas: Cas, lines: dict[int, int], *, doc_id: str
     if any(f.level == "error" for f in p.found):
         return None
     tokens, sentences = tokenize(text)
-    meta = dict.fromkeys(("title", "source", "url", "published", "licence", "attribution", "split", "provenance"))
+    meta = dict.fromkeys(key for key in DOCUMENT_META if key not in ("id", "language"))  # not carried: the corpus file holds them
     return p.build(
         lambda: Document(
             id=doc_id,
