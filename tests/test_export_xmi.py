@@ -4,6 +4,7 @@ a bad file a located finding, hostile XML refused fast."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,12 @@ def test_export_xmi_import_through_the_cli_writes_the_annotation_files(split_pro
     assert main(["--root", str(split_project), "import", "xmi", str(tmp_path / "xmi"), "--out", str(out)]) == 1
     assert "pass --force to overwrite" in capsys.readouterr().err
     assert main(["--root", str(split_project), "import", "xmi", str(tmp_path / "xmi"), "--out", str(out), "--force"]) == 0
+
+
+@pytest.mark.parametrize("name", ["", 'a "quoted" & <tagged> name', "tab\there, line\nbreak, two  spaces, CR\r", "ünïcode \U0001f600"])
+def test_export_xmi_entity_names_round_trip(talks: tuple[Document, Path], name: str) -> None:
+    doc, xmi = talks
+    named = replace(doc, entities=(replace(doc.entities[0], name=name), *doc.entities[1:]))
+    docs_to_xmi(documents=[named], out=xmi.parent)
+    back, found = xmi_to_docs(folder=xmi.parent)
+    assert found == [] and back[0].entities == named.entities
