@@ -304,3 +304,21 @@ def deadline(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+#: The document sets every export is tested on (:func:`export_documents`).
+EXPORT_SETS = ("repository", "fixture", "synthetic")
+
+
+@pytest.fixture(scope="session", params=EXPORT_SETS)
+def export_documents(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[Document]:
+    """Each of :data:`EXPORT_SETS` as its documents, sorted by id: every document of the repository, the small valid
+    project, and a generated corpus (:func:`khabar.workflow.synthetic.generate_corpus`, 3 documents)."""
+    from khabar.io import load_project
+    from khabar.workflow.synthetic import generate_corpus
+
+    root = {"repository": ROOT, "fixture": FIXTURES / "valid"}.get(request.param)
+    if root is None:
+        root = tmp_path_factory.mktemp("synthetic-export") / "project"
+        generate_corpus(root=root, n=3, seed=22)
+    return sorted(load_project(root=root).documents, key=lambda d: d.id)

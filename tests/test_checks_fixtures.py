@@ -41,7 +41,7 @@ GROUPS_ELSEWHERE = {
     "tables": "the Great Expectations suites run only on documents the located checks found clean, so no one file "
     "problem trips them (each is shadowed by a located check); tests/test_checks_gx.py mutates the tables",
     "predictions": "checks of a `khabar evaluate` predictions file, not of a project folder",
-    "import": "checks of a brat folder read by `khabar import`, not of a project folder",
+    "import": "checks of a brat or XMI folder read by `khabar import`, not of a project folder (tests/fixtures/brat, tests/fixtures/xmi)",
     "benchmark": "checks of the baselines' models, not of a project folder",
 }
 #: Catalogued ids of other commands in a group `khabar validate` otherwise runs.

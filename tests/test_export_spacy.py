@@ -112,3 +112,19 @@ def test_export_spacy_refuses_a_span_off_token_boundaries(tmp_path: Path) -> Non
         docs_to_spacy(documents=[broken], out=tmp_path)
     assert [f.check for f in raised.value.findings] == ["span-token-boundary"]
     assert raised.value.findings[0].span == (word.start, word.end - 1)
+
+
+@pytest.mark.parametrize("style", ["ent", "span"])
+def test_export_spacy_displacy_renders_the_entities_and_the_mentions(documents: list[Document], loaded: list[Any], style: str) -> None:
+    """displaCy, spaCy's visualiser, draws an exported Doc: the named entities (``style="ent"``) and the ``mentions``
+    span group (``style="span"``), each with its text and label in the page."""
+    from spacy import displacy
+
+    doc, sdoc = next((d, s) for d, s in zip(documents, loaded, strict=True) if d.ner and d.mentions)
+    html = displacy.render(sdoc, style=style, options={"spans_key": "mentions"}, jupyter=False)
+    if style == "ent":
+        span = doc.ner[0]
+        assert span.text in html and span.label in html
+    else:
+        mention = next(m for m in doc.mentions if m.text.replace(" ", "").isalnum())  # no character HTML escapes
+        assert all(word in html for word in mention.text.split()) and mention.entity in html

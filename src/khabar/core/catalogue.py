@@ -160,6 +160,24 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
         "Every id an imported brat line names exists and has the right kind, and the lines agree (one entity note per chain, one note per annotation).",
     ),
     (
+        "xmi-syntax",
+        _E,
+        "import",
+        "An imported XMI folder has its TypeSystem.xml, and each file is well-formed XML without a DOCTYPE (no entities, no DTD), a CAS XMI with one text (sofa) and numeric, unique xmi:ids.",
+    ),
+    (
+        "xmi-type",
+        _E,
+        "import",
+        "Every element of an imported XMI file is of a type TypeSystem.xml declares, with only its features; Khabar's types are declared with their features, and each Khabar annotation has the features it needs, of their kind, pointing at the right types.",
+    ),
+    (
+        "xmi-reference",
+        _E,
+        "import",
+        "The text of an imported XMI document equals its corpus file (offsets count in that text).",
+    ),
+    (
         "publish-card",
         _E,
         "release",

@@ -20,7 +20,9 @@ from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.export.brat import brat_to_docs, docs_to_brat
 from khabar.export.common import write_folder
 from khabar.export.conll2012 import docs_to_conll2012
+from khabar.export.corefud import docs_to_corefud
 from khabar.export.spacy_docbin import docs_to_spacy
+from khabar.export.xmi import docs_to_xmi, xmi_to_docs
 from khabar.io import render_annotations
 from khabar.io.corpus_files import read_corpus_file
 from khabar.io.project import Paths
@@ -38,9 +40,13 @@ EXPORTERS: Mapping[str, Exporter] = MappingProxyType(
         "conll2012": docs_to_conll2012,
         "spacy": docs_to_spacy,
         "brat": docs_to_brat,
+        "xmi": docs_to_xmi,
+        "corefud": docs_to_corefud,
     }
 )
-IMPORTERS: Mapping[str, Importer] = MappingProxyType({"brat": brat_to_docs})
+IMPORTERS: Mapping[str, Importer] = MappingProxyType({"brat": brat_to_docs, "xmi": xmi_to_docs})
+#: The file of an imported folder that holds a document's text, by format: where a text unlike the corpus is shown.
+TEXT_FILES: Mapping[str, str] = MappingProxyType({"brat": ".txt", "xmi": ".xmi"})
 
 
 def export(*, format: str, documents: Sequence[Document], out: Path, project: Path | None = None) -> list[Path]:  # noqa: A002
@@ -65,7 +71,7 @@ def import_annotations(*, format: str, folder: Path, root: Path, out: Path, forc
     documents, found = IMPORTERS[format](folder=folder)
     if not documents and not found:
         found.append(finding(f"{format}-syntax", f"expected {format} documents in {folder}; found none (docs/formats.md says which files)", path=str(folder)))
-    found += _against_corpus(documents, root=root, folder=folder)
+    found += _against_corpus(documents, root=root, folder=folder, format=format)
     if errors(found):
         raise KhabarError(found)
     targets = [out / f"{doc.id}.yaml" for doc in documents]
@@ -86,11 +92,11 @@ def import_annotations(*, format: str, folder: Path, root: Path, out: Path, forc
     return targets
 
 
-def _against_corpus(documents: Sequence[Document], *, root: Path, folder: Path) -> list[Finding]:
+def _against_corpus(documents: Sequence[Document], *, root: Path, folder: Path, format: str) -> list[Finding]:  # noqa: A002
     paths, found = Paths(root), []
     for doc in documents:
         corpus = paths.corpus / f"{doc.id}.txt"
-        shown = (folder / f"{doc.id}.txt").as_posix()
+        shown = (folder / f"{doc.id}{TEXT_FILES[format]}").as_posix()
         if not corpus.exists():
             found.append(
                 finding(
@@ -108,14 +114,26 @@ def _against_corpus(documents: Sequence[Document], *, root: Path, folder: Path) 
             at = next((i for i, (a, b) in enumerate(zip(cf.text, doc.text, strict=False)) if a != b), min(len(cf.text), len(doc.text)))
             found.append(
                 finding(
-                    "brat-reference",
-                    f"the text differs from {paths.show(corpus)} from character {at} on; brat offsets would point at the wrong words (export the project again, or fix the text)",
+                    f"{format}-reference",
+                    f"the text differs from {paths.show(corpus)} from character {at} on; {format} offsets would point at the wrong words (export the project again, or fix the text)",
                     path=shown,
-                    line=doc.text.count("\n", 0, at) + 1,
+                    line=doc.text.count("\n", 0, at) + 1 if TEXT_FILES[format] == ".txt" else 1,  # an XMI file holds the text in one attribute
                     document=doc.id,
                 )
             )
     return found
 
 
-__all__ = ["EXPORTERS", "IMPORTERS", "brat_to_docs", "docs_to_brat", "docs_to_conll2012", "docs_to_spacy", "export", "import_annotations"]
+__all__ = [
+    "EXPORTERS",
+    "IMPORTERS",
+    "brat_to_docs",
+    "docs_to_brat",
+    "docs_to_conll2012",
+    "docs_to_corefud",
+    "docs_to_spacy",
+    "docs_to_xmi",
+    "export",
+    "import_annotations",
+    "xmi_to_docs",
+]
