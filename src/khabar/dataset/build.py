@@ -26,7 +26,7 @@ from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.core.gcpause import gc_paused
 from khabar.dataset.card import render_card
 from khabar.dataset.croissant import write_croissant
-from khabar.dataset.verify import check_card_features, check_roundtrip
+from khabar.dataset.verify import check_card_features, check_roundtrip, quiet_datasets
 from khabar.io.atomic import replacing
 from khabar.io.outputs import BUILD, Output
 from khabar.io.progress import Progress, Timings, no_progress
@@ -252,7 +252,7 @@ def load_back(*, out: Path) -> dict[str, dict[str, int]]:
     Loads into a throwaway cache: ``datasets`` keys a local folder's cache by the folder's
     name and card, not its content, so the user's cache could answer with an earlier build."""
     built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
-    with tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
+    with quiet_datasets(), tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
         return {
             cfg.name: {split: load_dataset(str(out), cfg.name, split=split, cache_dir=cache).num_rows for split in SPLITS if built.get(cfg.name, {}).get(split)}
             for cfg in CONFIGS
