@@ -28,6 +28,7 @@ from khabar.dataset.card import render_card
 from khabar.dataset.croissant import write_croissant
 from khabar.dataset.verify import check_card_features, check_roundtrip, quiet_datasets
 from khabar.io.atomic import replacing
+from khabar.io.citation import project_meta
 from khabar.io.outputs import BUILD, Output
 from khabar.io.progress import Progress, Timings, no_progress
 from khabar.io.project import Paths, load_document
@@ -214,7 +215,7 @@ def build(
             )
         (stage / "README.md").write_text(card, encoding="utf-8")
         (stage / LICENCE_FILE).write_text(licence_file(documents=meta), encoding="utf-8")
-        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta)
+        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta, project=project_meta(root))
         manifest = {
             "name": "khabar",
             "version": version,
