@@ -127,7 +127,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("release-refused", _E, "workflow", "`khabar release` runs on a clean git tree with a valid corpus."),
     ("exception-unused", _E, "exceptions", "Every recorded exception still matches a finding."),
     ("exception-check", _E, "exceptions", "An exception names a check that may be excepted (a judgement call the built data can carry)."),
-    ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md and the manifest state the same version."),
+    ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md, CITATION.cff (where there is one) and the manifest state the same version."),
     ("changelog-entry", _E, "release", "Annotations changed since the last release tag come with a new version and a CHANGELOG entry."),
     ("card-features", _E, "release", "The card's YAML features equal the parquet schema."),
     ("build-roundtrip", _E, "release", "The built dataset, loaded back, equals the annotations."),
