@@ -129,6 +129,7 @@ def test_citation_card_and_croissant_carry_url_creators_and_citation(tiny_built:
     fields = _bib_fields(entry[1])
     assert fields["url"] == url and fields["version"] == json.loads((tiny_built / "manifest.json").read_text(encoding="utf-8"))["version"]
     assert f"**Repository:** {url}" in card and f"**Curated by:** {creators[0]}" in card
+    assert f"**Documentation:** {project['urls']['Documentation']};" in card and project["urls"]["Issues"] in card
     croissant = json.loads((tiny_built / "croissant.json").read_text(encoding="utf-8"))
     assert croissant["url"] == url
     assert croissant["creator"] == [{"@type": "sc:Organization", "name": name} for name in creators]

@@ -91,6 +91,8 @@ def placeholders(
     project = project_meta(root)
     values["creators"] = " and ".join(project.creators) or "the Khabar maintainers"
     values["repository"] = project.repository or "the Khabar git repository"
+    values["documentation"] = project.documentation or "the repository's README.md and docs/"
+    values["issues"] = project.issues or "the repository's issue tracker"
     values["citation"] = bibtex(project)
     values["citation_text"] = (
         f"{values['creators']}. {project.title}. Version {version}"
