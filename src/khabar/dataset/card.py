@@ -98,7 +98,7 @@ def placeholders(
         f"{values['creators']}. {project.title}. Version {version}"
         + (f", {project.released[:4]}" if project.released else "")
         + "."
-        + (f" {project.repository}" if project.repository else "")
+        + (f" {project.repository}." if project.repository else "")
         + f" The repository's `{CITATION}` says the same; the licences of the texts are listed per document below."
     )
     values["baselines"] = NO_BASELINES if baselines is None else baselines_markdown(baselines, khabar_version=version)
