@@ -134,3 +134,9 @@ def test_citation_card_and_croissant_carry_url_creators_and_citation(tiny_built:
     assert croissant["url"] == url
     assert croissant["creator"] == [{"@type": "sc:Organization", "name": name} for name in creators]
     assert croissant["citeAs"] == entry[1]
+
+
+def test_citation_cff_that_is_not_utf8_is_a_finding(tiny_project: Path) -> None:
+    (tiny_project / "CITATION.cff").write_bytes(b'cff-version: 1.2.0\ntitle: "caf\xe9"\n')
+    found = check_versions(root=tiny_project)
+    assert [(f.check, f.path) for f in found] == [("file-encoding", "CITATION.cff")]
