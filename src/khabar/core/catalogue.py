@@ -29,7 +29,7 @@ _E, _W = "error", "warning"
 
 _TABLE: tuple[tuple[str, str, str, str], ...] = (
     # id, level, group, what it guards
-    ("file-encoding", _E, "format", "Corpus, annotation and exception files, and the release files (pyproject.toml, CHANGELOG.md, the card, CITATION.cff), are UTF-8."),
+    ("file-encoding", _E, "format", "Corpus, annotation, exception and release files (pyproject.toml, CHANGELOG.md, CITATION.cff, the card) are UTF-8."),
     ("text-nfc", _E, "format", "Document text is in Unicode NFC."),
     (
         "text-control",
