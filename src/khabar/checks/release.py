@@ -27,6 +27,7 @@ from pathlib import Path
 from khabar.core.findings import Finding, KhabarError, finding
 from khabar.io.cardfile import CARD, split_front_matter
 from khabar.io.changelog import HEADING
+from khabar.io.citation import CFF_VERSION, CITATION
 from khabar.io.guards import read_project_file, read_text_guarded, require_project_file
 
 GIT_TIMEOUT = 30  # seconds per git call
@@ -114,7 +115,7 @@ def _release_texts(root: Path) -> tuple[dict[str, str], list[Finding]]:
     (``file-encoding``, ``file-special``, ``file-symlink``, ``file-too-large``, ``io-error``)."""
     texts: dict[str, str] = {}
     found: list[Finding] = []
-    for name in (PYPROJECT, CHANGELOG, CARD):
+    for name in (PYPROJECT, CHANGELOG, CARD, CITATION):
         text, problems = read_project_file(root, name)
         found += problems
         if text is not None:
@@ -132,7 +133,8 @@ def _front_matter(template: str) -> list[Finding]:
 
 
 def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | None = None) -> list[Finding]:
-    """pyproject.toml, CHANGELOG.md, the card template and (given) a built folder agree on the version.
+    """pyproject.toml, CHANGELOG.md, CITATION.cff (where there is one), the card template and (given) a built folder
+    agree on the version.
 
     A folder without pyproject.toml (a bare corpus, a check fixture) is not a release: nothing to judge.
     ``shown_as``: the folder name to show for ``built`` in findings (the build checks a staging folder)."""
@@ -165,6 +167,8 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
                     line=hline,
                 )
             )
+    if CITATION in texts:
+        found += _citation_version(texts[CITATION], version=version, vline=vline)
     template = texts.get(CARD)
     if template is not None:
         found += _front_matter(template)
@@ -192,6 +196,23 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
     if built is not None:
         found += _built_versions(root=root, built=built, version=version, template=template, shown_as=shown_as)
     return found
+
+
+def _citation_version(text: str, *, version: str, vline: int) -> list[Finding]:
+    """CITATION.cff cites the version pyproject.toml states (``khabar release`` writes both)."""
+    stated = CFF_VERSION.search(text)
+    if stated and stated["v"] == version:
+        return []
+    return [
+        finding(
+            "version-mismatch",
+            f"pyproject.toml:{vline} states version {version} but {CITATION} "
+            + (f"cites {stated['v']!r}" if stated else "states no `version:` line")
+            + f'; write `version: "{version}"` (`khabar release` does)',
+            path=CITATION,
+            line=_line(text, stated.start()) if stated else 1,
+        )
+    ]
 
 
 def _built_versions(*, root: Path, built: Path, version: str, template: str | None, shown_as: Path | None) -> list[Finding]:

@@ -36,7 +36,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"report: {path}")
     if not findings and not args.quiet:
         print(f"{len(result.ids)} document(s) checked")
-    return report(findings, quiet=args.quiet)
+    return report(findings, quiet=args.quiet, format=args.format, root=args.root)
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
@@ -59,26 +59,26 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if any(f.level == "error" for f in findings):
         return report(findings)
     documents = [d for d in corpus.documents if args.split in (None, d.split)]
+    chosen = [doc for doc in documents if args.doc in (None, doc.id)]
+    if args.doc is not None and not chosen:
+        where = f" of the {args.split} split" if args.split else ""
+        return report(
+            [
+                finding(
+                    "file-missing",
+                    f"expected a document {visible(args.doc)}{where}; found none (the documents: "
+                    f"{', '.join(d.id for d in documents[:10])}{', ...' if len(documents) > 10 else ''})",
+                    path="--doc",
+                    line=1,
+                )
+            ]
+        )
     if args.sentences:
-        chosen = [doc for doc in documents if args.doc in (None, doc.id)]
-        if args.doc is not None and not chosen:
-            where = f" of the {args.split} split" if args.split else ""
-            return report(
-                [
-                    finding(
-                        "file-missing",
-                        f"expected a document {visible(args.doc)}{where}; found none (the documents: "
-                        f"{', '.join(d.id for d in documents[:10])}{', ...' if len(documents) > 10 else ''})",
-                        path="--doc",
-                        line=1,
-                    )
-                ]
-            )
         for doc in chosen:
             for index, sentence in enumerate(doc.sentences):  # one line a sentence, its columns tab-separated: a tab or control character in it is escaped
                 print(f"{doc.id}\t{index}\t{sentence.start}-{sentence.end}\t{visible(doc.text[sentence.start : sentence.end])}")
         return 0
-    stats = split_stats(documents)
+    stats = split_stats(chosen)
     if args.json:
         print(json.dumps(stats, indent=2, sort_keys=True))
         return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from khabar import __version__
 from khabar.baselines import BASELINES
-from khabar.cli.output import report
+from khabar.cli.output import FORMATS, report
 from khabar.core.findings import KhabarError, finding, visible
 from khabar.export import EXPORTERS, IMPORTERS
 from khabar.io.guards import MAX_RESAMPLES
@@ -55,14 +55,26 @@ def _resampling_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=_seed, default=0, help="the seed of numpy's default_rng for the resampling (default: 0)")
 
 
+def _global_options(p: argparse.ArgumentParser, *, default: object) -> None:
+    """The options every command takes, before or after its name: on the top parser with their defaults, on each
+    command's with ``argparse.SUPPRESS`` (so a value given before the command is not reset after it)."""
+    p.add_argument("--version", action="version", version=f"khabar {__version__}")
+    p.add_argument("--root", type=Path, default=default, help="the project folder (default: the current one)")
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="khabar", description="Khabar, a hand-annotated newswire benchmark: validate, build, score and maintain it.")
-    top.add_argument("--version", action="version", version=f"khabar {__version__}")
-    top.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current one)")
-    sub = top.add_subparsers(dest="command", required=True)
+    top = argparse.ArgumentParser(
+        prog="khabar",
+        description="Khabar, a hand-annotated newswire benchmark: validate, build, score and maintain it.",
+        epilog="Run `khabar COMMAND --help` for a command's options. --root and --version may come before or after the command.",
+    )
+    _global_options(top, default=Path("."))
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, default=argparse.SUPPRESS)  # after the command too; not given, --root keeps the top's value
 
     def add(name: str, handler: str, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+        p = sub.add_parser(name, help=help, description=help, parents=[common])
         p.set_defaults(handler=handler)
         return p
 
@@ -71,6 +83,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print only problems")
     p.add_argument("--release", action="store_true", help="apply the release rules (unreviewed annotations are errors)")
     p.add_argument("--no-gx", action="store_true", help="skip the Great Expectations table suites (faster; for the pre-commit hook)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text: 'path:line: level[check-id] message' (default); github: GitHub Actions annotations, shown on the pull request's diff",
+    )
     p = add("build", "build.cmd_build", "validate, then build the Hugging Face dataset folder")
     p.add_argument("--out", type=Path, help="output folder: new, empty or an earlier build (default: dist/khabar)")
     p.add_argument("--no-load", action="store_true", help="skip loading every config back at the end")
@@ -133,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='{"total": figures, "splits": {split: figures}}')
     p.add_argument("--split", choices=SPLITS, help="only the documents of this split")
     p.add_argument("--sentences", action="store_true", help="list every sentence (document, index, offsets, text): the indices relation evidence uses")
-    p.add_argument("--doc", help="with --sentences: only this document")
+    p.add_argument("--doc", help="only this document (an unknown id is an error)")
     p = add("render", "commands.cmd_render", "validate, then write one document's self-contained HTML review page")
     p.add_argument("doc_id", metavar="DOC_ID")
     p.add_argument("--out", type=Path, required=True, help="the HTML file to write: new, empty or an earlier review page")

@@ -29,7 +29,7 @@ _E, _W = "error", "warning"
 
 _TABLE: tuple[tuple[str, str, str, str], ...] = (
     # id, level, group, what it guards
-    ("file-encoding", _E, "format", "Corpus, annotation and exception files, and the release files (pyproject.toml, CHANGELOG.md, the card), are UTF-8."),
+    ("file-encoding", _E, "format", "Corpus, annotation, exception and release files (pyproject.toml, CHANGELOG.md, CITATION.cff, the card) are UTF-8."),
     ("text-nfc", _E, "format", "Document text is in Unicode NFC."),
     (
         "text-control",
@@ -127,7 +127,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("release-refused", _E, "workflow", "`khabar release` runs on a clean git tree with a valid corpus."),
     ("exception-unused", _E, "exceptions", "Every recorded exception still matches a finding."),
     ("exception-check", _E, "exceptions", "An exception names a check that may be excepted (a judgement call the built data can carry)."),
-    ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md and the manifest state the same version."),
+    ("version-mismatch", _E, "release", "pyproject.toml, the card, CHANGELOG.md, CITATION.cff (where there is one) and the manifest state the same version."),
     ("changelog-entry", _E, "release", "Annotations changed since the last release tag come with a new version and a CHANGELOG entry."),
     ("card-features", _E, "release", "The card's YAML features equal the parquet schema."),
     ("build-roundtrip", _E, "release", "The built dataset, loaded back, equals the annotations."),

@@ -48,6 +48,18 @@ def _path(path: str) -> str:
     return shown.replace(": ", ":\\x20") if ": " in shown else shown
 
 
+def github_data(text: str) -> str:
+    """The message of a GitHub workflow command: ``%``, CR and LF escaped as GitHub unescapes them (``%25``, ``%0D``,
+    ``%0A``), any other invisible character then as :func:`visible` shows it."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def github_property(text: str) -> str:
+    """A property value (``file=``, ``title=``) of a GitHub workflow command: :func:`github_data`, and ``:`` and ``,``
+    (which end a value) as ``%3A`` and ``%2C``."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     check: str
@@ -66,6 +78,17 @@ class Finding:
             where = f"{where}:{self.line}"
         target = f" [{visible(self.document)}{'/' + visible(self.annotation) if self.annotation else ''}]" if self.document else ""
         return f"{where}: {self.level}[{self.check}]{target} {visible(self.message)}"
+
+    def github(self) -> str:
+        """The finding as a GitHub Actions workflow command (``::error file=...,line=...,title=check-id::message``), which
+        GitHub shows on that line of a pull request's diff. Escaped by GitHub's rules (:func:`github_data`,
+        :func:`github_property`), then :func:`visible`, so it is one line whatever the data holds."""
+        props = [f"file={github_property(self.path)}"] if self.path else []
+        if self.path and self.line is not None:
+            props.append(f"line={self.line}")
+        props.append(f"title={github_property(self.check)}")
+        target = f"[{self.document}{'/' + self.annotation if self.annotation else ''}] " if self.document else ""
+        return f"::{self.level} {','.join(props)}::{github_data(target + self.message)}"
 
     def at(self, *, path: str | None, line: int | None) -> Finding:
         return replace(self, path=path, line=line)

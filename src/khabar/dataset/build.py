@@ -26,8 +26,9 @@ from khabar.core.findings import Finding, KhabarError, errors, finding
 from khabar.core.gcpause import gc_paused
 from khabar.dataset.card import render_card
 from khabar.dataset.croissant import write_croissant
-from khabar.dataset.verify import check_card_features, check_roundtrip
+from khabar.dataset.verify import check_card_features, check_roundtrip, quiet_datasets
 from khabar.io.atomic import replacing
+from khabar.io.citation import project_meta
 from khabar.io.outputs import BUILD, Output
 from khabar.io.progress import Progress, Timings, no_progress
 from khabar.io.project import Paths, load_document
@@ -214,7 +215,7 @@ def build(
             )
         (stage / "README.md").write_text(card, encoding="utf-8")
         (stage / LICENCE_FILE).write_text(licence_file(documents=meta), encoding="utf-8")
-        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta)
+        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta, project=project_meta(root))
         manifest = {
             "name": "khabar",
             "version": version,
@@ -252,7 +253,7 @@ def load_back(*, out: Path) -> dict[str, dict[str, int]]:
     Loads into a throwaway cache: ``datasets`` keys a local folder's cache by the folder's
     name and card, not its content, so the user's cache could answer with an earlier build."""
     built = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
-    with tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
+    with quiet_datasets(), tempfile.TemporaryDirectory(prefix="khabar-load-") as cache:
         return {
             cfg.name: {split: load_dataset(str(out), cfg.name, split=split, cache_dir=cache).num_rows for split in SPLITS if built.get(cfg.name, {}).get(split)}
             for cfg in CONFIGS

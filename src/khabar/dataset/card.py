@@ -26,6 +26,7 @@ from khabar.dataset.card_tables import load_example, rows_table, stat_placeholde
 from khabar.evaluate.agreement_report import agreement_markdown
 from khabar.io.cardfile import CARD, split_front_matter
 from khabar.io.changelog import changelog_text, release_date
+from khabar.io.citation import CITATION, bibtex, project_meta
 from khabar.io.guards import require_project_file
 from khabar.schema.labels import NER_LABELS, SPLITS
 from khabar.schema.licences import Meta, card_licence, contamination_section, licences_section
@@ -87,6 +88,19 @@ def placeholders(
         "licences": licences_section(documents),
         "contamination": contamination_section(documents),
     }
+    project = project_meta(root)
+    values["creators"] = " and ".join(project.creators) or "the Khabar maintainers"
+    values["repository"] = project.repository or "the Khabar git repository"
+    values["documentation"] = project.documentation or "the repository's README.md and docs/"
+    values["issues"] = project.issues or "the repository's issue tracker"
+    values["citation"] = bibtex(project)
+    values["citation_text"] = (
+        f"{values['creators']}. {project.title}. Version {version}"
+        + (f", {project.released[:4]}" if project.released else "")
+        + "."
+        + (f" {project.repository}." if project.repository else "")
+        + f" The repository's `{CITATION}` says the same; the licences of the texts are listed per document below."
+    )
     values["baselines"] = NO_BASELINES if baselines is None else baselines_markdown(baselines, khabar_version=version)
     values["changelog"] = changelog_text(root)
     values["agreement"] = agreement_section(root)

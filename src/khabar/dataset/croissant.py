@@ -42,6 +42,7 @@ from typing import Any
 from datasets import ClassLabel, Value
 
 from khabar.io.cardfile import split_front_matter
+from khabar.io.citation import ProjectMeta
 from khabar.schema.labels import SPLITS, SPLITS_TEST_FIRST
 from khabar.schema.licences import Meta, licences_in_use
 from khabar.views.configs import CONFIGS
@@ -201,8 +202,8 @@ def croissant_metadata(
     ``configs_rows``: rows per config per split. ``documents``: each document's front matter (for the licences in use).
     ``files``: the parquet files, relative to the dataset folder (``data/<config>/<split>-*.parquet``).
     ``card_meta``: the card's YAML front matter; ``pretty_name``, ``license``,
-    ``license_details``, ``language``, ``tags``, ``task_ids``, ``url`` (when known),
-    ``citation`` (a BibTeX entry) and ``date_published`` (the release date) are used."""
+    ``license_details``, ``language``, ``tags``, ``task_ids``, ``url`` (the repository, when known), ``creators``
+    (organisations' names), ``citation`` (a BibTeX entry) and ``date_published`` (the release date) are used."""
     distribution, record_sets = [], []
     for cfg in CONFIGS:
         splits = [split for split in SPLITS_TEST_FIRST if configs_rows.get(cfg.name, {}).get(split)]
@@ -244,6 +245,8 @@ def croissant_metadata(
         meta["datePublished"] = str(card_meta["date_published"])
     if card_meta.get("url"):
         meta["url"] = str(card_meta["url"])
+    if card_meta.get("creators"):
+        meta["creator"] = [{"@type": "sc:Organization", "name": str(c)} for c in card_meta["creators"]]
     return meta
 
 
@@ -263,10 +266,15 @@ def released(card_body: str, version: str) -> str | None:
     return found[1] if found else None
 
 
-def write_croissant(*, folder: Path, version: str, rows: Mapping[str, Mapping[str, int]], files: Sequence[Path], documents: Sequence[Meta]) -> Path:
-    """Write ``croissant.json`` into the (staged) dataset ``folder``, from its rendered README.md."""
+def write_croissant(
+    *, folder: Path, version: str, rows: Mapping[str, Mapping[str, int]], files: Sequence[Path], documents: Sequence[Meta], project: ProjectMeta | None = None
+) -> Path:
+    """Write ``croissant.json`` into the (staged) dataset ``folder``, from its rendered README.md and the ``project``'s
+    repository URL and creators (:func:`khabar.io.citation.project_meta`)."""
     front, body = split_front_matter((folder / "README.md").read_text(encoding="utf-8"))
     card_meta = {**front, "citation": citation(body), "date_published": released(body, version)}
+    if project is not None:
+        card_meta |= {"url": project.repository, "creators": project.creators}
     relative = sorted(p.relative_to(folder).as_posix() for p in files)
     path = folder / FILE
     path.write_text(dumps(croissant_metadata(version=version, configs_rows=rows, files=relative, card_meta=card_meta, documents=documents)), encoding="utf-8")

@@ -111,7 +111,8 @@ def check_card_features(*, built: Path, shown_as: Path | None = None) -> list[Fi
 
 
 @contextlib.contextmanager
-def _quiet() -> Iterator[None]:
+def quiet_datasets() -> Iterator[None]:
+    """``datasets``' own progress bars off (they drew a blank line a load on a terminal), restored after."""
     was_on = not datasets.are_progress_bars_disabled()
     datasets.disable_progress_bars()
     try:
@@ -150,7 +151,7 @@ def check_roundtrip(
         return [finding("build-roundtrip", f"cannot read the manifest's row counts ({exc}); rebuild with `khabar build`", path=manifest.as_posix(), line=1)]
     expected = {doc.id: doc for doc in documents or ()}
     found: list[Finding] = []
-    with _quiet(), tempfile.TemporaryDirectory(prefix="khabar-roundtrip-") as cache:
+    with quiet_datasets(), tempfile.TemporaryDirectory(prefix="khabar-roundtrip-") as cache:
         for cfg in CONFIGS:
             where = (shown / "data" / cfg.name).as_posix()
             stated = rows.get(cfg.name) if isinstance(rows, dict) else None

@@ -1,4 +1,5 @@
-"""``khabar release``: bump the version everywhere, open the CHANGELOG section, rebuild, tag.
+"""``khabar release``: bump the version everywhere (pyproject.toml, and CITATION.cff with its release date), open the
+CHANGELOG section, rebuild, tag.
 
 Refuses on a dirty tree or a corpus that does not pass the release rules. If
 any step after the first write fails, the edited files are restored.
@@ -7,6 +8,7 @@ any step after the first write fails, the edited files are restored.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from khabar.core.findings import KhabarError, errors, finding
 from khabar.dataset.build import build, project_version
+from khabar.io.citation import CITATION, bump_citation
 from khabar.io.guards import require_project_file
 from khabar.io.outputs import RELEASE, refusals
 from khabar.pipeline import validate
@@ -84,16 +87,20 @@ def release(*, root: Path, part: str, out: Path, today: datetime.date | None = N
     new = bump(old, part)
     tag = last_tag(root)
     lines = summary_since(root, tag)
-    pyproject, changelog = root / "pyproject.toml", root / "CHANGELOG.md"
-    saved = {p: require_project_file(root, p.name) or "" for p in (pyproject, changelog)}  # validated above: both are regular UTF-8 files
+    pyproject, changelog, citation = root / "pyproject.toml", root / "CHANGELOG.md", root / CITATION
+    files = (pyproject, changelog, citation) if os.path.lexists(citation) else (pyproject, changelog)
+    saved = {p: require_project_file(root, p.name) or "" for p in files}  # validated above: regular UTF-8 files
+    date = (today or datetime.date.today()).isoformat()
     try:
         pyproject.write_text(VERSION_LINE.sub(f'version = "{new}"', saved[pyproject], count=1), encoding="utf-8")
-        section = f"## [{new}] - {(today or datetime.date.today()).isoformat()}\n\n### Changed\n" + "".join(f"- {line}\n" for line in lines) + "\n"
+        if citation in saved:  # the citation names the version it cites (check version-mismatch)
+            citation.write_text(bump_citation(saved[citation], version=new, released=date), encoding="utf-8")
+        section = f"## [{new}] - {date}\n\n### Changed\n" + "".join(f"- {line}\n" for line in lines) + "\n"
         text = saved[changelog]
         at = text.find("\n## [")
         changelog.write_text(text[: at + 1] + section + text[at + 1 :] if at >= 0 else text.rstrip("\n") + "\n\n" + section, encoding="utf-8")
         build(root=root, out=out, output=RELEASE)
-        _git(root, "add", "pyproject.toml", "CHANGELOG.md")
+        _git(root, "add", *(p.name for p in saved))
         _git(root, "commit", "-m", f"Release v{new}")
         _git(root, "tag", "-a", f"v{new}", "-m", f"Khabar v{new}")
     except BaseException:

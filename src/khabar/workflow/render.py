@@ -286,6 +286,7 @@ def render_file(*, root: Path, doc_id: str, out: Path, gx: bool = True) -> tuple
                     "file-missing",
                     f"no document {doc_id!r}: expected corpus/{doc_id}.txt and annotations/{doc_id}.yaml",
                     path=f"corpus/{doc_id}.txt",
+                    line=1,
                     document=doc_id,
                 )
             ]
