@@ -4,6 +4,7 @@ a bad file a located finding, hostile XML refused fast."""
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -108,7 +109,10 @@ def _expected(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("check", sorted(p.name for p in XMI_FIXTURES.iterdir()))
 def test_export_xmi_fixture_gives_its_located_finding(check: str, tmp_path: Path) -> None:
-    folder = XMI_FIXTURES / check
+    """Each fixture holds its one broken ``.xmi`` file; the type system is the export's own, written beside it here."""
+    folder = tmp_path / check
+    shutil.copytree(XMI_FIXTURES / check, folder)
+    docs_to_xmi(documents=[], out=folder)  # writes TypeSystem.xml alone
     assert CATALOGUE[check].group == "import"
     with pytest.raises(KhabarError) as raised:
         import_annotations(format="xmi", folder=folder, root=FIXTURES / "valid", out=tmp_path / "out")
