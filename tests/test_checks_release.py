@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from khabar.checks.release import check_changelog, check_versions
+from khabar.checks.changelog import check_changelog
+from khabar.checks.release import check_versions
 from khabar.core.findings import Finding, KhabarError
 from khabar.dataset.build import build
 from khabar.dataset.verify import check_card_features, check_roundtrip

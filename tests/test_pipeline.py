@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from khabar.checks import run_checks
+from khabar.checks.changelog import check_changelog
 from khabar.checks.exceptions import apply_exceptions, read_exceptions
-from khabar.checks.release import check_changelog, check_versions
+from khabar.checks.release import check_versions
 from khabar.core import parallel
 from khabar.core.findings import Finding, KhabarError
 from khabar.dataset.build import Shards, build

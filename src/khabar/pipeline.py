@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from khabar.checks import CORPUS_CHECKS, LOCAL_CHECKS, SUITE_GROUPS, Check
+from khabar.checks.changelog import check_changelog
 from khabar.checks.exceptions import Exemption, apply_exceptions, read_exceptions
 from khabar.checks.names import (
     NameHeads,
@@ -39,7 +40,7 @@ from khabar.checks.names import (
     unannotated,
     unannotated_finding,
 )
-from khabar.checks.release import check_changelog, check_versions
+from khabar.checks.release import check_versions
 from khabar.core.findings import Finding, finding
 from khabar.core.gcpause import gc_paused
 from khabar.core.parallel import chunk_size, map_chunks, parallel

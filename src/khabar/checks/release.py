@@ -3,8 +3,7 @@
 * ``version-mismatch``: pyproject.toml's version heads CHANGELOG.md, the card
   template says ``${version}`` (never a typed version), and a built folder's
   manifest.json and rendered README.md state the same version.
-* ``changelog-entry``: corpus or annotation changes since the last release tag
-  come with a new version and a CHANGELOG.md section for it.
+* ``changelog-entry`` is :mod:`khabar.checks.changelog`'s.
 * ``card-features``: the README's YAML ``dataset_info`` features equal the
   schema of every parquet file of their config.
 * ``build-roundtrip``: the built ``documents`` config, loaded back with
@@ -20,7 +19,6 @@ import json
 import os
 import re
 import string
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -30,7 +28,6 @@ from khabar.io.changelog import HEADING
 from khabar.io.citation import CFF_VERSION, CITATION
 from khabar.io.guards import read_project_file, read_text_guarded, require_project_file
 
-GIT_TIMEOUT = 30  # seconds per git call
 PYPROJECT, CHANGELOG = "pyproject.toml", "CHANGELOG.md"
 _TYPED = re.compile(r"(?i)\bversion\s*:?\s*v?\d+\.\d+\.\d+")
 
@@ -55,10 +52,10 @@ def pyproject_version(root: Path) -> tuple[str | None, int]:
     text = require_project_file(root, PYPROJECT)
     if text is None:
         raise KhabarError([finding("version-mismatch", f"expected {PYPROJECT} in the project's root; found none", path=PYPROJECT, line=1)])
-    return _stated_version(text)
+    return stated_version(text)
 
 
-def _stated_version(text: str) -> tuple[str | None, int]:
+def stated_version(text: str) -> tuple[str | None, int]:
     try:
         version = tomllib.loads(text).get("project", {}).get("version")
     except tomllib.TOMLDecodeError:
@@ -68,7 +65,7 @@ def _stated_version(text: str) -> tuple[str | None, int]:
     return (version if isinstance(version, str) else None), (_line(text, stated.start()) if stated else 1)
 
 
-def _changelog_head(text: str) -> tuple[str | None, int]:
+def changelog_head(text: str) -> tuple[str | None, int]:
     """The newest released version in CHANGELOG.md's ``text`` and the line of its heading."""
     for match in HEADING.finditer(text):
         if match["version"] != "Unreleased":
@@ -110,7 +107,7 @@ def rendered_versions(*, template: str, readme: str) -> list[tuple[str, int]]:
     return found
 
 
-def _release_texts(root: Path) -> tuple[dict[str, str], list[Finding]]:
+def release_texts(root: Path) -> tuple[dict[str, str], list[Finding]]:
     """The release files of ``root`` that exist, by name, read through the guards; and why any cannot be read
     (``file-encoding``, ``file-special``, ``file-symlink``, ``file-too-large``, ``io-error``)."""
     texts: dict[str, str] = {}
@@ -140,10 +137,10 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
     ``shown_as``: the folder name to show for ``built`` in findings (the build checks a staging folder)."""
     if not os.path.lexists(root / PYPROJECT):
         return []
-    texts, unreadable = _release_texts(root)
+    texts, unreadable = release_texts(root)
     if unreadable:
         return unreadable
-    version, vline = _stated_version(texts[PYPROJECT])
+    version, vline = stated_version(texts[PYPROJECT])
     if version is None:
         return [
             finding(
@@ -156,7 +153,7 @@ def check_versions(*, root: Path, built: Path | None = None, shown_as: Path | No
             finding("version-mismatch", f"CHANGELOG.md is missing; create it with a `## [{version}] - YYYY-MM-DD` section", path=PYPROJECT, line=vline)
         )
     else:
-        head, hline = _changelog_head(texts[CHANGELOG])
+        head, hline = changelog_head(texts[CHANGELOG])
         if head != version:
             seen = f"the newest section is [{head}]" if head else "there is no `## [X.Y.Z]` section"
             found.append(
@@ -263,68 +260,4 @@ def _built_versions(*, root: Path, built: Path, version: str, template: str | No
     return found
 
 
-def _git(root: Path, *args: str) -> str | None:
-    """git's stdout, or None when git is missing, fails or times out."""
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def check_changelog(*, root: Path, base: str | None = None) -> list[Finding]:
-    """Changes under corpus/ or annotations/ since the release tag ``base`` (default: the last
-    ``v*`` tag), committed or not, and new untracked files there, need a version other than
-    the tag's and a CHANGELOG.md section for it.
-
-    Judged only where ``root`` is the top of its own git repository (a project folder nested in
-    another repository, such as a test fixture, is not released by that repository's tags)."""
-    if not os.path.lexists(root / PYPROJECT):
-        return []
-    texts, unreadable = _release_texts(root)
-    if unreadable:  # check_versions reports the file that cannot be read
-        return []
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None or Path(top.strip()).resolve() != root.resolve():
-        return []
-    tag = base or (_git(root, "describe", "--tags", "--abbrev=0", "--match", "v*") or "").strip()
-    if not tag:
-        return []
-    changed = _git(root, "diff", "--name-only", tag, "--", "corpus", "annotations")
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "--", "corpus", "annotations")
-    if changed is None:  # git failed: an unknown base is worth saying, a broken checkout is not ours to judge
-        return [finding("changelog-entry", f"cannot compare with {base!r}: git does not know that revision", path=PYPROJECT, line=1)] if base else []
-    files = sorted(set(changed.splitlines()) | set((untracked or "").splitlines()))
-    if not files:
-        return []
-    old_text = _git(root, "show", f"{tag}:{PYPROJECT}")
-    try:
-        old = tomllib.loads(old_text).get("project", {}).get("version") if old_text else None
-    except tomllib.TOMLDecodeError:
-        old = None
-    version, vline = _stated_version(texts[PYPROJECT])
-    listed = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    if version is None or version == old:
-        return [
-            finding(
-                "changelog-entry",
-                f"{listed} changed since release {tag}, but the version is still {version}; bump it (patch for annotation fixes, minor for new documents or layers, major for a schema change) and add a CHANGELOG.md section",
-                path=PYPROJECT,
-                line=vline,
-            )
-        ]
-    stated = texts.get(CHANGELOG)
-    if stated is not None and any(m["version"] == version for m in HEADING.finditer(stated)):
-        return []
-    line = _changelog_head(stated)[1] if stated is not None else 1
-    return [
-        finding(
-            "changelog-entry",
-            f"{listed} changed since release {tag} and the version is now {version}, but CHANGELOG.md has no `## [{version}] - YYYY-MM-DD` section; add one saying what changed",
-            path=CHANGELOG,
-            line=line,
-        )
-    ]
-
-
-__all__ = ["check_changelog", "check_versions", "pyproject_version", "rendered_versions", "shown_path"]
+__all__ = ["check_versions", "pyproject_version", "rendered_versions", "shown_path"]
