@@ -63,5 +63,8 @@ def test_cli_export_from_never_replaces_the_build(built: Path, tmp_path: Path, w
     before = _files(tmp_path)
     out = copy if where == "the build" else copy.parent
     assert main(["export", "--format", "conll2012", "--from", str(copy), "--out", str(out)]) == 1
-    assert "error[out-refused]" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "error[out-refused]" in err
+    named = "found the built folder read from;" if where == "the build" else f"a folder that contains the built folder read from ({copy.resolve()})"
+    assert named in err and "project" not in err
     assert _files(tmp_path) == before

@@ -118,7 +118,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     # The folder read from is never replaced: the project, or with --from the build (which needs no project).
     source = args.from_dir or args.root
-    check_out(out=args.out, output=EXPORT, project=source)  # refused before the work, and again before the swap
+    named = "the built folder read from" if args.from_dir is not None else "the project"
+    check_out(out=args.out, output=EXPORT, project=source, source=named)  # refused before the work, and again before the swap
     findings: list[Finding] = []
     if args.from_dir is not None:
         documents = read_built(built=args.from_dir)

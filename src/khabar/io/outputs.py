@@ -83,15 +83,15 @@ PREDICTIONS = Output(
 TIMINGS = Output("timings", "khabar build --timings", "a new or empty file, or timings `khabar build --timings` wrote", False, "timing", prove_timings)
 
 
-def _places(target: Path, *, project: Path | None) -> list[str]:
+def _places(target: Path, *, project: Path | None, source: str = "the project") -> list[str]:
     """Why ``target`` may never be replaced whatever it holds: a filesystem root or mount point, the
-    project's root or a folder containing it, the home folder or a folder containing it."""
+    project's root (``source`` names it) or a folder containing it, the home folder or a folder containing it."""
     found = []
     if target.parent == target:
         found.append("a filesystem root")
     elif os.path.ismount(target):
         found.append("a mount point (a rename cannot replace it)")
-    for name, place in (("the project", project), ("your home folder", _home())):
+    for name, place in ((source, project), ("your home folder", _home())):
         if place is None:
             continue
         place = place.resolve()
@@ -109,8 +109,9 @@ def _home() -> Path | None:
         return None
 
 
-def refusals(*, out: Path, output: Output, project: Path | None = None) -> list[Finding]:
-    """Every reason not to replace ``out`` with ``output`` (``project``: the project's root); [] when it may be."""
+def refusals(*, out: Path, output: Output, project: Path | None = None, source: str = "the project") -> list[Finding]:
+    """Every reason not to replace ``out`` with ``output`` (``project``: the folder read from, which ``source``
+    names: the project's root, or a built folder); [] when it may be."""
     expected = f"expected `{output.option} {out}` to name {output.expects}"
 
     def refuse(rel: str, found: str) -> Finding:
@@ -121,7 +122,7 @@ def refusals(*, out: Path, output: Output, project: Path | None = None) -> list[
         target = out.resolve()
     except (OSError, RuntimeError) as exc:  # a symbolic link loop
         return [refuse("", f"a path that cannot be resolved ({exc})")]
-    if places := _places(target, project=project):
+    if places := _places(target, project=project, source=source):
         return [refuse("", place) for place in places]
     try:
         info = os.stat(target)
@@ -146,7 +147,7 @@ def refusals(*, out: Path, output: Output, project: Path | None = None) -> list[
     return found
 
 
-def check_out(*, out: Path, output: Output, project: Path | None = None) -> None:
+def check_out(*, out: Path, output: Output, project: Path | None = None, source: str = "the project") -> None:
     """Raise :class:`KhabarError` with every ``out-refused`` finding when ``out`` may not be replaced."""
-    if found := refusals(out=out, output=output, project=project):
+    if found := refusals(out=out, output=output, project=project, source=source):
         raise KhabarError(found)
