@@ -35,6 +35,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RELEASE_FILES = ("pyproject.toml", "CHANGELOG.md", "dataset_card.md")
 
 
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (its path relative to the folder) and its bytes: two exports compared whole."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def copy_project(source: Path, dest: Path) -> Path:
     """Copy a project's corpus/ and annotations/ (and release files, taken from the
     repository where ``source`` has none) into ``dest``; return ``dest``."""

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import tree_bytes
 
 from khabar.cli import main
 from khabar.export import EXPORTERS
@@ -20,10 +21,6 @@ FINDING = re.compile(r"^\S+:\d+: error\[([a-z0-9-]+)\] ")
 
 def _documents(root: Path) -> list[Document]:
     return sorted(load_project(root=root).documents, key=lambda d: d.id)
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _export(root: Path, fmt: str, out: Path) -> int:
@@ -43,12 +40,12 @@ def test_export_cli_writes_what_the_library_writes(tiny_project: Path, tmp_path:
     assert f"exported 1 document(s) as {fmt}" in capsys.readouterr().out
     expected = tmp_path / "library"
     EXPORTERS[fmt](documents=_documents(tiny_project), out=expected)
-    written = _files(out)
+    written = tree_bytes(out)
     marker = json.loads(written.pop(MARKER))  # the list that lets the next export replace this one
-    assert written.keys() == _files(expected).keys()
+    assert written.keys() == tree_bytes(expected).keys()
     assert marker == {"name": "khabar", "output": "export", "files": {name: hashlib.sha256(data).hexdigest() for name, data in written.items()}}
     if fmt != "spacy":  # a DocBin is compressed; test_export_spacy reads it back
-        assert written == _files(expected)
+        assert written == tree_bytes(expected)
 
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
@@ -64,9 +61,9 @@ def test_export_cli_refuses_an_invalid_project_and_writes_nothing(tiny_project: 
 def test_export_cli_replaces_the_previous_export(tiny_project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert _export(tiny_project, "brat", out) == 0
-    assert "talks.ann" in _files(out)
+    assert "talks.ann" in tree_bytes(out)
     assert _export(tiny_project, "conll2012", out) == 0  # an export Khabar wrote is replaced whole
-    assert sorted(_files(out)) == sorted([MARKER, "khabar.v4_gold_conll"])
+    assert sorted(tree_bytes(out)) == sorted([MARKER, "khabar.v4_gold_conll"])
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no stage left behind
 
 
@@ -76,7 +73,7 @@ def test_export_cli_import_writes_annotation_files(tiny_project: Path, tmp_path:
     out = tmp_path / "imported"
     assert main(["--root", str(tiny_project), "import", "brat", str(tmp_path / "brat"), "--out", str(out)]) == 0
     docs = _documents(tiny_project)
-    assert _files(out) == {f"{d.id}.yaml": render_annotations(d).encode("utf-8") for d in docs}
+    assert tree_bytes(out) == {f"{d.id}.yaml": render_annotations(d).encode("utf-8") for d in docs}
     assert capsys.readouterr().out.splitlines() == [f"wrote {out / (d.id + '.yaml')}" for d in docs]
 
 

@@ -7,16 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, tree_bytes
 
 from khabar.cli import main
 from khabar.export import EXPORTERS
 
 FINDING = re.compile(r"^\S+:\d+: error\[([a-z0-9-]+)\] ")
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("fmt", list(EXPORTERS))
@@ -34,9 +30,9 @@ def test_cli_export_from_a_build_outside_a_project_equals_the_project_export(
     documents = len(list((ROOT / "corpus").glob("*.txt")))
     assert capsys.readouterr().out.startswith(f"exported {documents} document(s) as {fmt} into out")
     assert sorted(p.name for p in elsewhere.iterdir()) == ["download", "out"]  # nothing else written, no stage left
-    assert _files(elsewhere / "download") == _files(built)  # the build is read, never changed
-    exported = _files(elsewhere / "out")
-    assert exported and exported == _files(tmp_path / "from-project")
+    assert tree_bytes(elsewhere / "download") == tree_bytes(built)  # the build is read, never changed
+    exported = tree_bytes(elsewhere / "out")
+    assert exported and exported == tree_bytes(tmp_path / "from-project")
 
 
 @pytest.mark.parametrize("damage", ["no manifest", "shard changed", "shard added"])
@@ -60,11 +56,11 @@ def test_cli_export_from_refuses_a_build_its_manifest_does_not_vouch_for(built: 
 @pytest.mark.parametrize("where", ["the build", "its parent"])
 def test_cli_export_from_never_replaces_the_build(built: Path, tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]) -> None:
     copy = shutil.copytree(built, tmp_path / "holder" / "download")
-    before = _files(tmp_path)
+    before = tree_bytes(tmp_path)
     out = copy if where == "the build" else copy.parent
     assert main(["export", "--format", "conll2012", "--from", str(copy), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "error[out-refused]" in err
     named = "found the built folder read from;" if where == "the build" else f"a folder that contains the built folder read from ({copy.resolve()})"
     assert named in err and "project" not in err
-    assert _files(tmp_path) == before
+    assert tree_bytes(tmp_path) == before

@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, tree_bytes
 
 from khabar.core.catalogue import CATALOGUE
 from khabar.export import EXPORTERS, IMPORTERS
@@ -35,10 +35,6 @@ def talks(tmp_path: Path) -> tuple[Document, Path]:
     return doc, tmp_path / f"{doc.id}.ann"
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-
 def test_export_brat_is_in_both_tables() -> None:
     assert EXPORTERS["brat"] is docs_to_brat and IMPORTERS["brat"] is brat_to_docs
 
@@ -59,7 +55,7 @@ def test_export_brat_to_khabar_to_brat_is_byte_identical(documents: list[Documen
     back, found = brat_to_docs(folder=tmp_path / "first")
     assert found == []
     docs_to_brat(documents=back, out=tmp_path / "second")
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
 
 
 def test_export_brat_keeps_identical_spans_of_different_entities(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cassis import load_cas_from_xmi, load_typesystem
-from conftest import FIXTURES, deadline
+from conftest import FIXTURES, deadline, tree_bytes
 from lxml import etree
 
 from khabar.cli import main
@@ -34,10 +34,6 @@ def talks(tmp_path: Path) -> tuple[Document, Path]:
     return doc, tmp_path / f"{doc.id}.xmi"
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-
 def test_export_xmi_is_in_both_tables() -> None:
     assert EXPORTERS["xmi"] is docs_to_xmi and IMPORTERS["xmi"] is xmi_to_docs
 
@@ -56,7 +52,7 @@ def test_export_xmi_to_khabar_to_xmi_is_byte_identical(export_documents: list[Do
     back, found = xmi_to_docs(folder=tmp_path / "first")
     assert found == []
     docs_to_xmi(documents=back, out=tmp_path / "second")
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    assert tree_bytes(tmp_path / "second") == tree_bytes(tmp_path / "first")
 
 
 def test_export_xmi_cassis_reads_every_layer_with_the_written_type_system(talks: tuple[Document, Path]) -> None:
