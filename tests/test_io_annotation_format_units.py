@@ -53,6 +53,25 @@ def test_io_annotation_format_attribution_without_a_required_field_steps_aside(r
     assert [(f.check, f.line) for f in found] == [("yaml-missing-key", 8)]
 
 
+#: The sections after ``document``, every one empty.
+EMPTY_SECTIONS = "entities: []\nmentions: []\nvalues: []\nrelations: []\nattributions: []\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "document: d\n",  # the file ends before its sections
+        "document: d\nunreviewed: [m1]\n",
+        "document: d\n" + EMPTY_SECTIONS.replace("attributions: []", "attributions:"),  # a header, then the end
+        "document: d\n" + EMPTY_SECTIONS.replace("entities: []", "entities:"),  # a header with no item under it
+        "document: d\n" + EMPTY_SECTIONS.replace("entities: []", "entitie:\n- {id: e1, type: PERSON, name: Ann}"),  # misspelt
+    ],
+)
+def test_io_annotation_format_missing_or_misspelt_section_steps_aside(text: str) -> None:
+    assert read_canonical("document: d\n" + EMPTY_SECTIONS) is not None
+    assert read_canonical(text) is None, text
+
+
 def test_io_annotation_format_offsets_below_the_shared_bound_are_the_shared_ints() -> None:
     """The model shares the ints below ``len(SHARED_INTS)`` (a corpus holds millions of offsets): the reader gives
     those very objects, and reads the first offset past them as it is."""
