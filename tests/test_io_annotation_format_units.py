@@ -82,6 +82,28 @@ def test_io_annotation_format_offsets_below_the_shared_bound_are_the_shared_ints
     assert (value.start, value.end) == (bound - 1, bound)
 
 
+@pytest.mark.parametrize(
+    ("members", "evidence", "line", "message"),
+    [
+        ("e2", "[0]", 3, "entity: `members` must be a list of ids, found 'e2'"),  # not split into characters
+        ("7", "[0]", 3, "entity: `members` must be a list of ids, found 7"),
+        ("null", "[0]", 3, "entity: `members` must be a list of ids, found None"),
+        ("[e2]", "3", 8, "relation: `evidence` must be a list of sentence indices, found 3"),
+        ("[e2]", "null", 8, "relation: `evidence` must be a list of sentence indices, found None"),
+    ],
+)
+def test_io_layers_ids_not_in_a_list_are_refused_by_the_model(members: str, evidence: str, line: int, message: str) -> None:
+    text = (
+        f"document: d\nentities:\n- {{id: e1, type: PERSON, name: Ann, members: {members}}}\n- {{id: e2, type: PERSON, name: Bo}}\n"
+        f"mentions: []\nvalues: []\nrelations:\n- {{id: r1, label: per:associate, head: e1, tail: e2, evidence: {evidence}}}\n"
+        "attributions: []\n"
+    )
+    assert read_canonical(text) is None
+    layers, found = read_annotation_text(text, shown="x.yaml", stem="x")
+    assert [(f.check, f.line, f.message) for f in found] == [("yaml-type", line, message)]
+    assert layers is not None and len(layers.entities) + len(layers.relations) == 2  # the item refused is left out
+
+
 def test_io_layers_fields_read_key_kind_and_optional() -> None:
     assert _fields("id:text", "members:texts?", "head:span") == (
         Field("id", "text", False),
