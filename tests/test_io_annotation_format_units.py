@@ -1,5 +1,6 @@
 """The canonical reader's parts, each on its own: what the writer never writes but the grammar allows (an
-attribution without its optional fields), and the pieces built at import (a layer's fields, an item's line)."""
+attribution without its optional fields), and the pieces built at import (a layer's fields, an item's line).
+Written for the survivors of issue 19's mutation run of ``annotation_format.py`` and ``layers.py`` (docs/testing.md)."""
 
 from __future__ import annotations
 
