@@ -158,6 +158,22 @@ def hostile_project(case: str, dest: Path) -> tuple[Path, list[str]]:
     return root, ["corpus/: error[corpus-empty]"]
 
 
+def agrees(text: str) -> bool:
+    """Compare both readers of an annotation file on ``text``; True when the canonical reader took it.
+
+    When it does, the general path must read the same layers and report nothing."""
+    from khabar.io.annotation_format import read_canonical
+    from khabar.io.annotation_read import read_annotation_text
+
+    fast = read_canonical(text)
+    if fast is None:
+        return False
+    general, found = read_annotation_text(text, shown="x.yaml", stem="x")
+    assert found == [], text
+    assert fast == general
+    return True
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     """The repository root: the real project."""

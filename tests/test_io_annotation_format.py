@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import hostile_project
+from conftest import agrees, hostile_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yaml.reader import Reader
@@ -35,19 +35,6 @@ ANNOTATION_FILES = sorted(
     and p.name != "exceptions.yaml"
     and p.read_text(encoding="utf-8", errors="replace").startswith("document:")
 )
-
-
-def agrees(text: str) -> bool:
-    """Compare both paths on ``text``; True when the canonical reader took it.
-
-    When it does, the general path must read the same layers and report nothing."""
-    fast = read_canonical(text)
-    if fast is None:
-        return False
-    general, found = read_annotation_text(text, shown="x.yaml", stem="x")
-    assert found == [], text
-    assert fast == general
-    return True
 
 
 def canonical_texts() -> list[str]:
