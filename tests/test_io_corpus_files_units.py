@@ -170,4 +170,11 @@ def test_io_corpus_files_decode_reports_the_first_cr_and_every_control_line(tmp_
         ("line-endings", "expected LF line endings; found CR (convert the file with `dos2unix` or your editor's LF setting)", "corpus/talks.txt", 2),
         ("text-control", CONTROL_WORDS.format("0001", 4), "corpus/talks.txt", 4),
     ]
-    assert decode(tmp_path / "talks.txt", b"caf\xe9", "corpus/talks.txt")[0] is None
+    raw, found = decode(tmp_path / "talks.txt", b"one\ncaf\xe9", "corpus/talks.txt")
+    assert raw is None and [(f.check, f.path, f.line) for f in found] == [("file-encoding", "corpus/talks.txt", 2)]
+
+
+def test_io_corpus_files_front_matter_syntax_is_found_at_its_line_of_the_corpus_file(tmp_path: Path) -> None:
+    # `published` is on line 3 of the file, line 2 of the front matter
+    found = _read(tmp_path, "---\nid: talks\npublished: 2021-13-45\nlanguage: en\nlicence: CC-BY-4.0\nsplit: test\n---\nOne.\n")
+    assert [(check, path, line) for check, _, path, line in found] == [("yaml-syntax", "corpus/talks.txt", 3)]
