@@ -134,14 +134,32 @@ def test_io_corpus_files_read_gives_the_whole_front_matter_and_the_text_after_th
     assert read_corpus_file(path, shown="corpus/talks.txt") == (CorpusFile("corpus/talks.txt", meta, "One.\n---\nTwo.\n", 8), [])
 
 
-def test_io_corpus_files_an_earlier_schema_drops_only_the_key_it_must(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("split", "licence", "strict_found", "kept"),
+    [
+        ("test", "MIT", [("licence-unknown", 4)], ("test", None)),
+        ("train", "CC0-1.0", [("split-unknown", 5)], (None, "CC0-1.0")),
+        ("train", "MIT", [("split-unknown", 5), ("licence-unknown", 4)], (None, None)),
+    ],
+)
+def test_io_corpus_files_an_earlier_schema_drops_only_the_keys_it_must(
+    split: str, licence: str, strict_found: list[tuple[str, int]], kept: tuple[str | None, str | None], tmp_path: Path
+) -> None:
     path = tmp_path / "corpus" / "talks.txt"
     path.parent.mkdir()
-    path.write_text("---\nid: talks\nlanguage: en\nlicence: MIT\nsplit: test\n---\nOne.\n", encoding="utf-8")
+    path.write_text(f"---\nid: talks\nlanguage: en\nlicence: {licence}\nsplit: {split}\n---\nOne.\n", encoding="utf-8")
     strict, found = read_corpus_file(path, shown="corpus/talks.txt")
-    assert strict is None and [(f.check, f.line) for f in found] == [("licence-unknown", 4)]
+    assert strict is None and [(f.check, f.line) for f in found] == strict_found
     lenient, found = read_corpus_file(path, shown="corpus/talks.txt", strict_metadata=False)
-    assert found == [] and lenient is not None and (lenient.meta["split"], lenient.meta["licence"]) == ("test", None)
+    assert found == [] and lenient is not None and (lenient.meta["split"], lenient.meta["licence"]) == kept
+
+
+def test_io_corpus_files_a_file_with_an_error_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "corpus" / "talks.txt"
+    path.parent.mkdir()
+    path.write_text(HEADER + "alias: x\n---\nOne.\n", encoding="utf-8")
+    read, found = read_corpus_file(path, shown="corpus/talks.txt")
+    assert read is None and [f.check for f in found] == ["yaml-unknown-key"]
 
 
 CONTROL_WORDS = "expected text without control characters (tab and newline aside); found U+{} at column {} (remove it: it is invisible in most editors, and no tokenizer or model expects it)"

@@ -63,3 +63,17 @@ def test_io_project_load_document_keeps_where_each_part_came_from() -> None:
     assert (source.annotation_path, source.corpus_path, source.text_line) == ("annotations/talks.yaml", "corpus/talks.txt", 9)
     assert (source.unreviewed, source.unreviewed_line) == (("m1",), 16)
     assert source.lines["m1"] == source.item_lines[("mentions", 0)] and source.head_texts
+
+
+def test_io_project_load_document_follows_no_link_out_of_the_project(tmp_path: Path) -> None:
+    root = copy_project(VALID, tmp_path / "project")
+    for name in ("corpus/talks.txt", "annotations/talks.yaml"):
+        outside = tmp_path / name.replace("/", "-")
+        (root / name).rename(outside)
+        (root / name).symlink_to(outside)
+    doc, source, found = load_document(Paths(root), "talks")
+    assert (doc, source) == (None, None)
+    assert [(f.check, f.path, f.line, f.document) for f in found] == [
+        ("file-symlink", "corpus/talks.txt", 1, "talks"),
+        ("file-symlink", "annotations/talks.yaml", 1, "talks"),
+    ]
