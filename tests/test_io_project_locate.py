@@ -107,3 +107,14 @@ def test_io_project_load_project_reads_an_earlier_schema_only_when_asked(tmp_pat
     assert strict.documents == [] and [(f.check, f.line) for f in strict.findings] == [("split-missing", 7)]
     lenient = load_project(root=root, strict_metadata=False)
     assert lenient.findings == [] and [(d.id, d.split) for d in lenient.documents] == [("talks", None)]
+
+
+def test_io_project_add_keeps_a_document_only_with_its_source(corpus: Corpus) -> None:
+    (doc,) = corpus.documents
+    source = corpus.sources["talks"]
+    held = Corpus(VALID)
+    held.add(doc, None, [])
+    held.add(None, source, [])
+    assert held.documents == [] and held.sources == {} and held.findings == []
+    held.add(doc, source, corpus.findings)
+    assert held.documents == [doc] and held.sources == {"talks": source}
