@@ -201,6 +201,7 @@ def build(
         stats = split_stats_from_counts(result.counts)
         meta = [result.meta[doc_id] for doc_id in result.ids]
         example = load_document(Paths(root), result.ids[0])[0] if result.ids else None  # the card shows the first document
+        project = project_meta(root)  # read once: the card and Croissant both cite it
         with clock.stage("card"):
             card = render_card(
                 root=root,
@@ -212,10 +213,11 @@ def build(
                 example=example,
                 documents=meta,
                 baselines=result.baselines if baselines else None,
+                project=project,
             )
         (stage / "README.md").write_text(card, encoding="utf-8")
         (stage / LICENCE_FILE).write_text(licence_file(documents=meta), encoding="utf-8")
-        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta, project=project_meta(root))
+        croissant = write_croissant(folder=stage, version=version, rows=rows, files=files, documents=meta, project=project)
         manifest = {
             "name": "khabar",
             "version": version,

@@ -26,7 +26,7 @@ from khabar.dataset.card_tables import load_example, rows_table, stat_placeholde
 from khabar.evaluate.agreement_report import agreement_markdown
 from khabar.io.cardfile import CARD, split_front_matter
 from khabar.io.changelog import changelog_text, release_date
-from khabar.io.citation import CITATION, bibtex, project_meta
+from khabar.io.citation import CITATION, ProjectMeta, bibtex, project_meta
 from khabar.io.guards import require_project_file
 from khabar.schema.labels import NER_LABELS, SPLITS
 from khabar.schema.licences import Meta, card_licence, contamination_section, licences_section
@@ -73,10 +73,12 @@ def placeholders(
     documents: Sequence[Meta],
     example: Document | None = None,
     baselines: Mapping[str, BaselineScores] | None = None,
+    project: ProjectMeta | None = None,
 ) -> dict[str, str]:
     """Every ``${name}`` of the card template. ``stats``: :func:`khabar.views.stats.split_stats`; ``rows``: rows per
     config per split; ``documents``: each document's front matter; ``baselines``: the scores per split for the
-    baseline tables (:func:`khabar.baselines.scores.baseline_scores`), None when not computed."""
+    baseline tables (:func:`khabar.baselines.scores.baseline_scores`), None when not computed; ``project``: the
+    project's metadata (:func:`khabar.io.citation.project_meta`), read from ``root`` when not given."""
     values: dict[str, str] = {
         "version": version,
         "release_date": release_date(root, version) or "unreleased",
@@ -88,7 +90,7 @@ def placeholders(
         "licences": licences_section(documents),
         "contamination": contamination_section(documents),
     }
-    project = project_meta(root)
+    project = project or project_meta(root)
     values["creators"] = " and ".join(project.creators) or "the Khabar maintainers"
     values["repository"] = project.repository or "the Khabar git repository"
     values["documentation"] = project.documentation or "the repository's README.md and docs/"
@@ -155,6 +157,7 @@ def render_card(
     documents: Sequence[Meta],
     example: Document | None = None,
     baselines: Mapping[str, BaselineScores] | None = None,
+    project: ProjectMeta | None = None,
 ) -> str:
     """The card, showing ``example``, with the baseline tables of ``baselines`` (see :func:`placeholders`)."""
     template = require_project_file(root, CARD)
@@ -163,7 +166,7 @@ def render_card(
     front, body = split_front_matter(template)
     try:
         filled = string.Template(body).substitute(
-            placeholders(root=root, version=version, stats=stats, rows=rows, documents=documents, example=example, baselines=baselines)
+            placeholders(root=root, version=version, stats=stats, rows=rows, documents=documents, example=example, baselines=baselines, project=project)
         )
     except (KeyError, ValueError) as exc:
         raise KhabarError(
