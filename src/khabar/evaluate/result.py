@@ -8,6 +8,7 @@ each headline figure with its bootstrap interval, and the :class:`Provenance` th
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Any
 from khabar import __version__
 from khabar.checks.release import pyproject_version
 from khabar.core.findings import KhabarError
-from khabar.io.manifest import MANIFEST, read_manifest
+from khabar.io.guards import require_text
+from khabar.io.manifest import MANIFEST
 from khabar.scoring.layers import METRIC_VERSIONS, SCORERS
 from khabar.scoring.resample import Resampling, place_intervals
 
@@ -48,9 +50,11 @@ class Provenance:
 def provenance(*, gold_path: Path, split: str | None, resampling: Resampling) -> Provenance:
     """The provenance of a result scored on the gold at ``gold_path`` (a built folder, or a project checkout)."""
     if (gold_path / MANIFEST).exists():
-        manifest, _ = read_manifest(gold_path, check="gold-integrity")  # already trusted: the shards were checked against it
-        digest = hashlib.sha256((gold_path / MANIFEST).read_bytes()).hexdigest()
-        return Provenance(None if manifest is None else manifest["version"], digest, "built", split, __version__, METRIC_VERSIONS, resampling)
+        # Read once, through the guards (the shards were checked against it): the version, and the sha256 of its bytes
+        # (strict UTF-8 decodes and encodes back byte for byte).
+        text = require_text(gold_path / MANIFEST, shown=(gold_path / MANIFEST).as_posix())
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return Provenance(json.loads(text).get("version"), digest, "built", split, __version__, METRIC_VERSIONS, resampling)
     try:
         version, _ = pyproject_version(gold_path)
     except KhabarError:  # no pyproject.toml that can be read (a bare corpus folder): the version is not known
