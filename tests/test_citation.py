@@ -77,7 +77,7 @@ def test_citation_bibtex_is_complete_and_from_pyproject() -> None:
     assert fields["year"] == str(_cff()["date-released"])[:4]
 
 
-@pytest.mark.parametrize(("title", "shown"), [("50% & {more}", r"50\% \& \{more\}"), ("a_b #1", r"a\_b \#1")])
+@pytest.mark.parametrize(("title", "shown"), [("50% & {more}", r"50\% \& \{more\}"), ("a_b #1", r"a\_b \#1")], ids=["percent-brace", "underscore-hash"])
 def test_citation_bibtex_escapes_what_latex_reads(title: str, shown: str) -> None:
     meta = ProjectMeta(title=title, version="1.0.0", creators=("A team",), repository=None, documentation=None, issues=None, released=None)
     fields = _bib_fields(bibtex(meta))

@@ -217,7 +217,11 @@ def test_export_xmi_import_through_the_cli_writes_the_annotation_files(split_pro
     assert main(["--root", str(split_project), "import", "xmi", str(tmp_path / "xmi"), "--out", str(out), "--force"]) == 0
 
 
-@pytest.mark.parametrize("name", ["", 'a "quoted" & <tagged> name', "tab\there, line\nbreak, two  spaces, CR\r", "ünïcode \U0001f600"])
+@pytest.mark.parametrize(
+    "name",
+    ["", 'a "quoted" & <tagged> name', "tab\there, line\nbreak, two  spaces, CR\r", "ünïcode \U0001f600"],
+    ids=["empty", "markup", "whitespace", "non-ascii"],  # plain ids: mutmut hands ids back to pytest, escapes and all
+)
 def test_export_xmi_entity_names_round_trip(talks: tuple[Document, Path], name: str) -> None:
     doc, xmi = talks
     named = replace(doc, entities=(replace(doc.entities[0], name=name), *doc.entities[1:]))
