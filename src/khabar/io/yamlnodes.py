@@ -204,7 +204,7 @@ def _document(loader: Any, builder: _Builder) -> Any:
     loader.get_event()  # the document's end
     if not loader.check_event(StreamEndEvent):
         event = loader.get_event()
-        raise yaml.composer.ComposerError("expected a single document in the stream", None, "but found another document", event.start_mark)
+        raise yaml.composer.ComposerError(None, None, "expected one YAML document; found a second, started here (keep one document a file)", event.start_mark)
     return value
 
 
@@ -225,6 +225,9 @@ def _error(exc: yaml.YAMLError, text: str) -> YamlProblem:
     problem = getattr(exc, "problem", None)
     if problem is not None and "maximum nesting depth" in problem:  # libyaml's own limit, met before ours on one long line
         return YamlProblem("yaml-too-deep", line, _TOO_DEEP)
+    context, began = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if problem is not None and context is not None and began is not None:  # what the parser was reading, and where it began
+        problem = f"{problem} ({context} that starts at line {began.line + 1})"
     return YamlProblem("yaml-syntax", line, f"{problem or exc}".strip())
 
 
