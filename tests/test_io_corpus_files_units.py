@@ -181,14 +181,14 @@ def test_io_corpus_files_control_findings_give_each_line_once_with_its_column(ra
     ]
 
 
-def test_io_corpus_files_decode_reports_the_first_cr_and_every_control_line(tmp_path: Path) -> None:
-    raw, found = decode(tmp_path / "talks.txt", b"---\nid: x\r\n---\nOne\x01.\r\n", "corpus/talks.txt")
+def test_io_corpus_files_decode_reports_the_first_cr_and_every_control_line() -> None:
+    raw, found = decode(b"---\nid: x\r\n---\nOne\x01.\r\n", shown="corpus/talks.txt")
     assert raw == "---\nid: x\r\n---\nOne\x01.\r\n"
     assert [(f.check, f.message, f.path, f.line) for f in found] == [
         ("line-endings", "expected LF line endings; found CR (convert the file with `dos2unix` or your editor's LF setting)", "corpus/talks.txt", 2),
         ("text-control", CONTROL_WORDS.format("0001", 4), "corpus/talks.txt", 4),
     ]
-    raw, found = decode(tmp_path / "talks.txt", b"one\ncaf\xe9", "corpus/talks.txt")
+    raw, found = decode(b"one\ncaf\xe9", shown="corpus/talks.txt")
     assert raw is None and [(f.check, f.path, f.line) for f in found] == [("file-encoding", "corpus/talks.txt", 2)]
 
 

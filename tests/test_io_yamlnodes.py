@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.io.guards import MAX_DEPTH
-from khabar.io.yamlnodes import LDict, LList, YamlProblem, YamlSyntaxError, line_of, load_yaml, yaml_findings
+from khabar.io.yamlnodes import LDict, LList, YamlProblem, YamlSyntaxError, _error, line_of, load_yaml, yaml_findings
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.text(max_size=10))
 VALUES = st.recursive(SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=6), kids, max_size=4)), max_leaves=16)
@@ -211,3 +211,49 @@ def test_io_yamlnodes_line_of_falls_back_to_the_container_then_the_default() -> 
     assert [line_of(items, i, 99) for i in (2, -1)] == [4, 4]  # out of range: the list's own line
     assert line_of(m, 0, 99) == 3 and line_of(items, "k", 99) == 4  # the wrong kind of key: the container's line
     assert line_of({"k": 1}, "k", 99) == 99 and line_of(None, 0, 7) == 7
+
+
+def _mark(line: int) -> yaml.error.Mark:
+    return yaml.error.Mark("<text>", 0, line - 1, 0, "", 0)
+
+
+ERRORS = {
+    "no marks": (yaml.YAMLError(" plain words\n"), "", ("yaml-syntax", 1, "plain words")),
+    "problem only": (yaml.MarkedYAMLError(problem="bad", problem_mark=_mark(5)), "", ("yaml-syntax", 5, "bad")),
+    "context only marked": (
+        yaml.MarkedYAMLError(context="while reading", context_mark=_mark(3), problem="bad"),
+        "",
+        ("yaml-syntax", 3, "bad (while reading that starts at line 3)"),
+    ),
+    "context unmarked": (yaml.MarkedYAMLError(context="while reading", problem="bad", problem_mark=_mark(6)), "", ("yaml-syntax", 6, "bad")),
+    "mark without context": (yaml.MarkedYAMLError(context_mark=_mark(2), problem="bad", problem_mark=_mark(6)), "", ("yaml-syntax", 6, "bad")),
+    "both": (
+        yaml.MarkedYAMLError(context="while reading", context_mark=_mark(2), problem="bad", problem_mark=_mark(6)),
+        "",
+        ("yaml-syntax", 6, "bad (while reading that starts at line 2)"),
+    ),
+    "libyaml's depth": (yaml.MarkedYAMLError(problem="exceeded maximum nesting depth 1000", problem_mark=_mark(4)), "", ("yaml-too-deep", 4, None)),
+    "reader, no bad character": (
+        yaml.reader.ReaderError("<text>", 0, 0, "utf-8", "bad"),
+        "ab\ncd",
+        ("yaml-syntax", 1, "expected printable characters only; found a character at column 1, which YAML"),
+    ),
+    "reader, after a blank first line": (
+        yaml.reader.ReaderError("<text>", 0, 7, "utf-8", "bad"),
+        "\nab\ncd\x07",
+        ("yaml-syntax", 3, "expected printable characters only; found U+0007 at column 3, which YAML"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ERRORS))
+def test_io_yamlnodes_every_kind_of_pyyaml_error_is_a_problem_at_a_line(case: str) -> None:
+    exc, text, (check, line, words) = ERRORS[case]
+    problem = _error(exc, text)
+    assert (problem.check, problem.line) == (check, line)
+    if words is None:
+        assert "expected at most" in problem.message and "levels of nested mappings and lists" in problem.message
+    elif words.endswith("which YAML"):
+        assert problem.message.startswith(words)
+    else:
+        assert problem.message == words

@@ -79,7 +79,7 @@ def _read_document(ann: Path) -> tuple[Document | None, list[Finding]]:
 def _read(path: Path, shown: str, limit: int) -> tuple[str | None, list[Finding]]:
     """A brat file's text, read through the guards (a FIFO, a device or a file over ``limit`` bytes is a finding), then :func:`decode`'s checks."""
     data, found = read_guarded(path, shown=shown, limit=limit, within=None)
-    return (None, found) if data is None else decode(path, data, shown)
+    return (None, found) if data is None else decode(data, shown=shown)
 
 
 def _read_meta(f: Problems, path: Path) -> dict[str, str | None] | None:

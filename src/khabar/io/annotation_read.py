@@ -96,7 +96,8 @@ def _item(r: _Reader, layer: str, raw: Any, line: int) -> Item | None:
             continue
         if values[f.key] is None:
             return None
-    return r.build(lambda: build_item(layer, values), line, what, raw.get("id"))
+    named = raw.get("id")  # the finding's annotation: an id, never the list or mapping a bad file holds there
+    return r.build(lambda: build_item(layer, values), line, what, named if isinstance(named, str) else None)
 
 
 def read_annotation_file(path: Path, *, shown: str, within: Sequence[Path] | None = None) -> tuple[Layers | None, list[Finding]]:
@@ -106,7 +107,7 @@ def read_annotation_file(path: Path, *, shown: str, within: Sequence[Path] | Non
     data, found = read_guarded(path, shown=shown, limit=MAX_YAML_BYTES, within=within)
     if data is None:
         return None, found
-    raw_text, found = decode(path, data, shown)
+    raw_text, found = decode(data, shown=shown)
     if raw_text is None or any(f.check == "text-control" for f in found):  # YAML refuses them too: its finding would only echo
         return None, found
     canonical = read_canonical(raw_text)  # the layout khabar writes, with nothing to report: straight into the model

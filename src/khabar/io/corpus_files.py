@@ -67,7 +67,7 @@ def control_findings(raw: str, *, shown: str, first_line: int = 1) -> list[Findi
     return found
 
 
-def decode(path: Path, data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
+def decode(data: bytes, *, shown: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 decode plus the format checks that need the raw file: ``line-endings`` and ``text-control``."""
     raw, found = decode_utf8(data, shown=shown)
     if raw is None:
@@ -98,7 +98,7 @@ def read_corpus_file(path: Path, *, shown: str, strict_metadata: bool = True, wi
     data, found = read_guarded(path, shown=shown, limit=MAX_CORPUS_BYTES, within=within)
     if data is None:
         return None, found
-    raw, found = decode(path, data, shown)
+    raw, found = decode(data, shown=shown)
     if raw is None or found:
         # A CR makes the `---` lines unrecognisable: parsing on would only add a
         # yaml-syntax echo of the line-endings finding (and of a control character, in the front matter).

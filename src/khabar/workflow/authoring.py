@@ -124,7 +124,7 @@ def new_document(*, root: Path, doc_id: str, text_file: Path, meta: dict[str, An
             )
     problems += split_and_licence(meta, shown="<command line>", line=lambda _: 1)  # --split, --licence
     data, found = read_guarded(text_file, shown=str(text_file), limit=MAX_CORPUS_BYTES, within=None)
-    raw, decoded = (None, []) if data is None else decode(text_file, data, str(text_file))
+    raw, decoded = (None, []) if data is None else decode(data, shown=str(text_file))
     problems += found + [f for f in decoded if f.check != "line-endings"]  # CR line ends are converted, and said so
     if problems or raw is None:
         raise KhabarError(problems)
