@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -146,38 +147,132 @@ def test_export_xmi_hostile_xml_ends_fast_with_a_finding(talks: tuple[Document, 
     assert "root:" not in " ".join(f.message for f in found)  # nothing of /etc/passwd was read into a message
 
 
-#: (the text to replace in talks.xmi, its replacement, the check expected at the edited line)
-MALFORMED = {
-    "not well-formed": ('<custom:KhabarValue xmi:id="', '<custom:KhabarValue < xmi:id="', "xmi-syntax"),
-    "id not a number": ('<custom:KhabarValue xmi:id="', '<custom:KhabarValue xmi:id="x', "xmi-syntax"),
-    "undeclared type": ("<custom:KhabarValue ", "<custom:KhabarNumber ", "xmi-type"),
-    "undeclared feature": (' kind="PRO"', ' kind="PRO" colour="red"', "xmi-type"),
-    "missing feature": (' kind="PRO"', "", "xmi-type"),
-    "integer feature not a number": (' headBegin="', ' headBegin="x', "xmi-type"),
-    "reference to the wrong type": (' entity="', ' entity="1', "xmi-type"),
-    "evidence not numbers": (' evidence="0"', ' evidence="zero"', "xmi-type"),
-    "span outside the text": ('begin="50" end="56" id="v1"', 'begin="50" end="9999" id="v1"', "span-range"),
-    "head outside the text": (' headEnd="', ' headEnd="9', "span-range"),
-    "empty span": ('begin="50" end="56" id="v1"', 'begin="50" end="50" id="v1"', "span-range"),
-    "unknown kind": (' kind="PRO"', ' kind="PRONOUN"', "label-unknown"),
-    "unknown relation label": (' label="', ' label="x', "label-unknown"),
-    "unknown fragment role": (' role="cue"', ' role="speaker"', "label-unknown"),
+#: (the text to replace in talks.xmi, its replacement, every finding expected: check, line relative to the edited one,
+#: message). The edits add no line.
+MALFORMED: dict[str, tuple[str, str, list[tuple[str, int, str]]]] = {
+    "not well-formed": (
+        '<custom:KhabarValue xmi:id="',
+        '<custom:KhabarValue < xmi:id="',
+        [("xmi-syntax", 0, "not well-formed XML: error parsing attribute name, line 56, column 23")],
+    ),
+    "id not a number": (
+        '<custom:KhabarValue xmi:id="',
+        '<custom:KhabarValue xmi:id="x',
+        [("xmi-syntax", 0, "xmi:id 'x54' is not a number; every element has its own number")],
+    ),
+    "id used again": (
+        '<custom:KhabarValue xmi:id="54"',
+        '<custom:KhabarValue xmi:id="53"',
+        [("xmi-syntax", 0, "xmi:id '53' is used again; every element has its own number")],
+    ),
+    "undeclared type": (
+        "<custom:KhabarValue ",
+        "<custom:KhabarNumber ",
+        [("xmi-type", 0, "element KhabarNumber is of type webanno.custom.KhabarNumber, which TypeSystem.xml does not declare")],
+    ),
+    "undeclared feature": (
+        ' kind="PRO"',
+        ' kind="PRO" colour="red" size="2"',
+        [
+            (
+                "xmi-type",
+                0,
+                "webanno.custom.KhabarMention has no feature 'colour', 'size'; TypeSystem.xml declares begin, end, entity, headBegin, headEnd, id, kind, sofa",
+            )
+        ],
+    ),
+    "missing feature": (' kind="PRO"', "", [("xmi-type", 0, "KhabarMention (xmi:id 52) has no feature `kind`; Khabar needs it (docs/formats.md)")]),
+    "missing offset": (
+        ' begin="50" end="56" id="v1"',
+        ' end="56" id="v1"',
+        [("xmi-type", 0, "KhabarValue (xmi:id 54) has no feature `begin`; Khabar needs it (docs/formats.md)")],
+    ),
+    "integer feature not a number": (' headBegin="', ' headBegin="x', [("xmi-type", 0, "KhabarMention feature `headBegin` is 'x0'; expected an integer")]),
+    "offset not a number": (
+        ' begin="50" end="56" id="v1"',
+        ' begin="5O" end="56" id="v1"',
+        [("xmi-type", 0, "KhabarValue feature `begin` is '5O'; expected an integer")],
+    ),
+    "reference to the wrong type": (
+        ' entity="',
+        ' entity="1',
+        [("xmi-type", 0, "KhabarMention feature `entity` points at xmi:id 140, which is not a KhabarEntity")],
+    ),
+    "reference not a number": (
+        ' entity="40"',
+        ' entity="e1"',
+        [("xmi-type", 0, "KhabarMention feature `entity` points at xmi:id e1, which is not a KhabarEntity")],
+    ),
+    "evidence not numbers": (
+        ' evidence="0"',
+        ' evidence="zero"',
+        [("xmi-type", 0, "KhabarRelation feature `evidence` is 'zero'; expected sentence numbers like 0,3")],
+    ),
+    "evidence numbers": (' evidence="0"', ' evidence="0,2"', []),
+    "span outside the text": (
+        'begin="50" end="56" id="v1"',
+        'begin="50" end="9999" id="v1"',
+        [("span-range", 0, "KhabarValue feature `end` is 9999, outside the text (0-151 UTF-16 units) or inside a character")],
+    ),
+    "head outside the text": (
+        ' headEnd="',
+        ' headEnd="9',
+        [("span-range", 0, "KhabarMention feature `headEnd` is 913, outside the text (0-151 UTF-16 units) or inside a character")],
+    ),
+    "span backwards": ('begin="50" end="56" id="v1"', 'begin="56" end="50" id="v1"', [("span-range", 0, "KhabarValue spans 56-50; expected begin <= end")]),
+    "empty span": (
+        'begin="50" end="56" id="v1"',
+        'begin="50" end="50" id="v1"',
+        [("span-range", 0, "KhabarValue spans 50-50, which is empty; expected begin < end")],
+    ),
+    "unknown kind": (' kind="PRO"', ' kind="PRONOUN"', [("label-unknown", 0, "mention: `kind` must be one of NAM, NOM, PRO; found 'PRONOUN'")]),
+    "unknown fragment role": (
+        ' role="cue"',
+        ' role="speaker"',
+        [
+            ("label-unknown", 0, "an attribution fragment has role 'speaker'; expected one of cue, source, content"),
+            ("yaml-missing-key", -3, "attribution: `cue` is required and needs at least one fragment"),
+        ],
+    ),
 }
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
-def test_export_xmi_malformed_file_gives_a_finding_at_the_line(talks: tuple[Document, Path], case: str) -> None:
+def test_export_xmi_malformed_file_gives_its_findings_at_the_line(talks: tuple[Document, Path], case: str) -> None:
     doc, xmi = talks
-    old, new, check = MALFORMED[case]
+    old, new, expected = MALFORMED[case]
     source = xmi.read_text(encoding="utf-8")
     assert old in source, old
-    edited = source.replace(old, new, 1)
-    xmi.write_text(edited, encoding="utf-8")
-    line = source[: source.index(old)].count("\n") + 1  # the edits add no line
+    xmi.write_text(source.replace(old, new, 1), encoding="utf-8")
+    line = source[: source.index(old)].count("\n") + 1
     docs, found = xmi_to_docs(folder=xmi.parent)
-    assert docs == []  # never half a document
     assert all(f.path == xmi.as_posix() and f.document == doc.id for f in found)
-    assert (check, line) in [(f.check, f.line) for f in found], [f.render() for f in found]
+    assert [(f.check, f.line, f.message) for f in found] == [(check, line + shift, message) for check, shift, message in expected]
+    if expected:
+        assert docs == []  # never half a document
+    else:  # evidence of two sentences, read as such
+        assert [r.evidence for d in docs for r in d.relations] == [(0, 2)]
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda s: s.replace("<xmi:XMI ", "<xmi:Other ").replace("</xmi:XMI>", "</xmi:Other>"),
+            "expected an xmi:XMI document (UIMA CAS XMI); found the root element",
+        ),
+        (lambda s: re.sub(r"<cas:Sofa [^>]*/>", "", s), 'expected one cas:Sofa with sofaID="_InitialView" and the text as sofaString; found 0'),
+        (lambda s: re.sub(r"(<cas:Sofa [^>]*/>)", r"\1\1", s), 'expected one cas:Sofa with sofaID="_InitialView" and the text as sofaString; found 2'),
+        (lambda s: s.replace('sofaID="_InitialView"', 'sofaID="other"'), "found 0"),
+    ],
+    ids=["root", "no-sofa", "two-sofas", "other-view"],
+)
+def test_export_xmi_a_file_that_is_no_cas_is_one_finding_at_its_root(talks: tuple[Document, Path], edit: Callable[[str], str], expected: str) -> None:
+    _, xmi = talks
+    xmi.write_text(edit(xmi.read_text(encoding="utf-8")), encoding="utf-8")
+    docs, found = xmi_to_docs(folder=xmi.parent)
+    assert docs == [] and [(f.check, f.line) for f in found] == [("xmi-syntax", 2)]
+    assert expected in found[0].message
 
 
 def test_export_xmi_collects_every_problem_of_a_file(talks: tuple[Document, Path]) -> None:
