@@ -16,7 +16,8 @@ from khabar.core.findings import KhabarError
 from khabar.export import EXPORTERS
 from khabar.export.corefud import docs_to_corefud, render_corefud
 from khabar.io import load_project
-from khabar.schema.model import Document, Mention, Sentence
+from khabar.io.tokenize import tokenize
+from khabar.schema.model import Document, Entity, Mention, Sentence
 
 Span = tuple[int, int]
 
@@ -132,3 +133,81 @@ def test_export_corefud_refuses_a_mention_off_token_boundaries() -> None:
         render_corefud(doc=replace(doc, mentions=(off, *doc.mentions[1:])))
     [found] = raised.value.findings
     assert found.check == "span-token-boundary" and found.message.startswith("mention m1 0-11 "), found.message
+
+
+def _tiny() -> Document:
+    """A hand-made document: a two-token name with its head last, a one-token name before a full stop, and a group
+    of the two whose text holds a double space."""
+    text = "Ahmad Massoud met Khan. The two men  left together.\n"
+    tokens, sentences = tokenize(text)
+
+    def mention(mid: str, entity: str, kind: str, words: str, head: str) -> Mention:
+        start = text.index(words)
+        return Mention(mid, entity, kind, start, start + len(words), words, text.index(head, start), text.index(head, start) + len(head))
+
+    return Document(
+        id="tiny",
+        title=None,
+        source=None,
+        url=None,
+        published=None,
+        language="en",
+        licence=None,
+        attribution=None,
+        split=None,
+        provenance=None,
+        text=text,
+        sentences=sentences,
+        tokens=tokens,
+        entities=(
+            Entity(id="both", type="PERSON", name="the two men", members=("khan", "ahmad")),
+            Entity(id="khan", type="PERSON", name="Khan"),
+            Entity(id="ahmad", type="PERSON", name="Ahmad Massoud"),
+        ),
+        mentions=(
+            mention("m3", "both", "NOM", "The two men", "men"),
+            mention("m2", "khan", "NAM", "Khan", "Khan"),
+            mention("m1", "ahmad", "NAM", "Ahmad Massoud", "Massoud"),
+        ),
+        values=(),
+        relations=(),
+        attributions=(),
+    )
+
+
+def test_export_corefud_writes_what_the_format_says_for_a_hand_made_document() -> None:
+    """Written out by hand from the module's description of the format (not from its output)."""
+    columns = "\t_" * 7
+    expected = [
+        "# newdoc id = tiny",
+        "# global.Entity = eid-etype-head-other",
+        "# sent_id = tiny-1",
+        "# text = Ahmad Massoud met Khan.",
+        f"1\tAhmad{columns}\tEntity=(e1-person-2",
+        f"2\tMassoud{columns}\tEntity=e1)",
+        f"3\tmet{columns}\t_",
+        f"4\tKhan{columns}\tEntity=(e2-person-1)|SpaceAfter=No",
+        f"5\t.{columns}\t_",
+        "",
+        "# sent_id = tiny-2",
+        "# text = The two men left together.",
+        f"1\tThe{columns}\tEntity=(e3-person-3|SplitAnte=e2<e3,e1<e3",
+        f"2\ttwo{columns}\t_",
+        f"3\tmen{columns}\tEntity=e3)",
+        f"4\tleft{columns}\t_",
+        f"5\ttogether{columns}\tSpaceAfter=No",
+        f"6\t.{columns}\t_",
+        "",
+    ]
+    assert render_corefud(doc=_tiny()).split("\n") == [*expected, ""]
+
+
+def test_export_corefud_refuses_a_group_whose_member_does_not_exist(tmp_path: Path) -> None:
+    doc = _tiny()
+    broken = replace(doc, entities=(replace(doc.entities[0], members=("khan", "nobody", "ghost")), *doc.entities[1:]))
+    with pytest.raises(KhabarError) as raised:
+        docs_to_corefud(documents=[doc, broken], out=tmp_path / "out")
+    assert [(f.check, f.document, f.annotation, f.message) for f in raised.value.findings] == [
+        ("ref-missing", "tiny", "both", f"entity both names member {name!r}, which does not exist") for name in ("nobody", "ghost")
+    ]
+    assert not (tmp_path / "out" / "tiny.conllu").exists()  # the good document is not written either
