@@ -77,6 +77,10 @@ CASES = {
             ("yaml-type", 5, None, "expected an attribution as a mapping with keys id, type, cue, content; found str 'a1'"),
         ],
     ),
+    "an unknown key alone": (
+        "document: x\nentities:\n- id: e1\n  type: PERSON\n  name: A\n  colour: red\n",
+        [("yaml-unknown-key", 6, None, "unknown key `colour` in an entity; expected id, type, name, members")],
+    ),
     "unknown and missing keys": (
         "document: x\nentities:\n- id: e1\n  type: PERSON\n  nmae: A\n",
         [
@@ -129,12 +133,26 @@ def test_io_annotation_read_records_lines_heads_and_the_first_line_of_an_id() ->
     assert layers.lines == {"m1": 3}  # a repeated id keeps its first line (the duplicate check reports the second)
     assert layers.head_texts == {0: "Ahmad", 1: "Ah"}
     assert (layers.document, layers.document_line, layers.unreviewed, layers.unreviewed_line) == ("x", 1, ("m1",), 11)
+    layers, _ = read("values: []\n\ndocument: x\n")
+    assert layers is not None and (layers.document_line, layers.unreviewed_line) == (3, 1)
+
+
+def test_io_annotation_read_a_type_error_of_the_model_is_a_finding_of_its_item() -> None:
+    """No value of a file is known to make the model raise ``TypeError`` (it checks types first); should one, it is
+    a located ``yaml-type`` finding, not a traceback."""
+
+    def make() -> None:
+        raise TypeError("unhashable type: 'list'")
+
+    reader = annotation_read._Reader(SHOWN)
+    assert reader.build(make, 4, "entity", "e1") is None
+    assert [(f.check, f.path, f.line, f.annotation, f.message) for f in reader.found] == [("yaml-type", SHOWN, 4, "e1", "entity: unhashable type: 'list'")]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("document: 7\nentities: []\n", [("yaml-type", 1, None, "`document` must be the document id, a string; found 7")]),
+        ("entities: []\n\ndocument: 7\n", [("yaml-type", 3, None, "`document` must be the document id, a string; found 7")]),
         ("\nunreviewed: m1\ndocument: x\n", [("yaml-type", 2, None, "`unreviewed` must be a list of annotation ids; found 'm1'")]),
         ("document: x\nunreviewed: [m1, 2]\n", [("yaml-type", 2, None, "`unreviewed` must be a list of annotation ids; found ['m1', 2]")]),
         ("document: x\n\nentities: {e1: 1}\n", [("yaml-type", 3, None, "`entities` must be a list; found LDict")]),

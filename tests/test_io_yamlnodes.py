@@ -198,16 +198,16 @@ def test_io_yamlnodes_findings_move_by_the_offset_and_only_syntax_gets_the_hint(
         ("yaml-alias", "corpus/x.txt", 5, "alias."),
         ("yaml-syntax", "corpus/x.txt", 8, "bad. (hint)"),
     ]
-    assert [f.line for f in yaml_findings(exc, path="p")] == [2, 5]
+    assert [(f.line, f.message) for f in yaml_findings(exc, path="p")] == [(2, "alias."), (5, "bad.")]
 
 
 def test_io_yamlnodes_line_of_falls_back_to_the_container_then_the_default() -> None:
-    data = load_yaml("top: 1\nm:\n  k: v\n  l: [a,\n    b]\n")
+    data = load_yaml("top: 1\nm:\n  k: v\n  l: [\n    a,\n    b]\n")
     m = data["m"]
     assert line_of(data, "m", 99) == 2 and line_of(m, "k", 99) == 3
     assert line_of(m, "absent", 99) == 99  # a key it does not hold: the default, not the mapping's line
     items = m["l"]
-    assert [line_of(items, i, 99) for i in (0, 1)] == [4, 5]
+    assert [line_of(items, i, 99) for i in (0, 1)] == [5, 6]
     assert [line_of(items, i, 99) for i in (2, -1)] == [4, 4]  # out of range: the list's own line
     assert line_of(m, 0, 99) == 3 and line_of(items, "k", 99) == 4  # the wrong kind of key: the container's line
     assert line_of({"k": 1}, "k", 99) == 99 and line_of(None, 0, 7) == 7
@@ -237,6 +237,11 @@ ERRORS = {
         yaml.reader.ReaderError("<text>", 0, 0, "utf-8", "bad"),
         "ab\ncd",
         ("yaml-syntax", 1, "expected printable characters only; found a character at column 1, which YAML"),
+    ),
+    "reader, on the line after a blank first line": (
+        yaml.reader.ReaderError("<text>", 0, 7, "utf-8", "bad"),
+        "\nab\x07",
+        ("yaml-syntax", 2, "expected printable characters only; found U+0007 at column 3, which YAML"),
     ),
     "reader, after a blank first line": (
         yaml.reader.ReaderError("<text>", 0, 7, "utf-8", "bad"),

@@ -35,16 +35,13 @@ class _Reader:
         if not isinstance(raw, LDict):
             self.add("yaml-type", f"expected {what} as a mapping with keys {', '.join(required)}; found {type(raw).__name__} {raw!r}", line)
             return False
-        ok = True
         for key in raw:
-            if key not in required + optional:
+            if key not in may:
                 self.add("yaml-unknown-key", f"unknown key `{key}` in {what}; expected {', '.join(required + optional)}", line_of(raw, key, line))
-                ok = False
         for key in required:
             if key not in raw:
                 self.add("yaml-missing-key", f"{what} lacks the required key `{key}`", line)
-                ok = False
-        return ok
+        return False  # a mapping with every key it needs and no other took the first return
 
     def span(self, raw: Any, line: int, what: str) -> Fragment | None:
         if not self.keys(raw, line, SPAN_KEYS, (), what):
@@ -127,7 +124,7 @@ def read_annotation_text(raw_text: str, *, shown: str, stem: str) -> tuple[Layer
         return None, yaml_findings(exc, path=shown, hint=" (the file must be valid YAML; check indentation and quoting near this line)")
     if data is None:
         data = LDict(document=stem)
-        data.line, data.key_lines = 1, {}
+        data.key_lines = {}
     if not reader.keys(data, 1, ("document",), LAYERS + ("unreviewed",), "the annotation file"):
         if not isinstance(data, LDict):
             return None, reader.found
