@@ -155,7 +155,10 @@ def test_io_annotation_read_a_type_error_of_the_model_is_a_finding_of_its_item()
         ("entities: []\n\ndocument: 7\n", [("yaml-type", 3, None, "`document` must be the document id, a string; found 7")]),
         ("\nunreviewed: m1\ndocument: x\n", [("yaml-type", 2, None, "`unreviewed` must be a list of annotation ids; found 'm1'")]),
         ("document: x\nunreviewed: [m1, 2]\n", [("yaml-type", 2, None, "`unreviewed` must be a list of annotation ids; found ['m1', 2]")]),
-        ("document: x\n\nentities: {e1: 1}\n", [("yaml-type", 3, None, "`entities` must be a list; found LDict")]),
+        (
+            "document: x\n\nentities: {e1: 1}\nvalues: 5\n",  # every layer is read, past one that is no list
+            [("yaml-type", 3, None, "`entities` must be a list; found LDict"), ("yaml-type", 4, None, "`values` must be a list; found int")],
+        ),
         (
             "document: x\nnotes: []\n",
             [

@@ -141,6 +141,11 @@ def test_io_yamlnodes_the_builder_goes_on_past_a_collection_too_deep() -> None:
     assert problems("x: [" * 1 + "[" * MAX_DEPTH + "]" * (MAX_DEPTH + 1) + "\ny: 1\ny: 2\n") == [("yaml-too-deep", 1), ("yaml-syntax", 3)]
 
 
+def test_io_yamlnodes_a_key_too_deep_is_dropped_without_an_echo() -> None:
+    # The list key of the innermost mapping is the first collection past the cap: refused once, no "found key" after it.
+    assert problems("{a: " * (MAX_DEPTH - 1) + "{[x]: 1}" + "}" * (MAX_DEPTH - 1) + "\n") == [("yaml-too-deep", 1)]
+
+
 def test_io_yamlnodes_a_deep_structure_at_the_cap_keeps_every_level() -> None:
     text = "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n"
     value: Any = load_yaml(text)["a"]
@@ -156,6 +161,8 @@ def test_io_yamlnodes_a_deep_structure_at_the_cap_keeps_every_level() -> None:
         ("a: 1\nb: !unknown x\n", 2, "could not determine a constructor for the tag '!unknown'"),
         ("a: 1\nwhen: 2021-13-45\n", 2, "cannot read '2021-13-45' as YAML's timestamp ("),
         ("a: !!bool maybe\n", 1, "cannot read 'maybe' as YAML's bool ("),
+        ("a: !!bool " + "y" * 100 + "\n", 1, "cannot read '" + "y" * 80 + "' as YAML's bool ("),  # the first 80 characters
+        ("a: 1\nb: !unknown |\n  x\n  y\nc: 2\n", 2, "could not determine a constructor for the tag '!unknown'"),  # where it starts
     ],
 )
 def test_io_yamlnodes_a_scalar_it_cannot_build_is_a_finding_at_its_line(text: str, line: int, words: str) -> None:
