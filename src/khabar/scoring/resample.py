@@ -95,7 +95,8 @@ def _coref(setting: str, *metrics: str) -> Callable[[Any], tuple[PRF, ...]]:
 def headlines(layers: Iterable[str]) -> tuple[Headline, ...]:
     """The headline figures of the scored ``layers``, in a fixed order."""
     out: list[Headline] = []
-    for layer in (name for name in SCORERS if name in set(layers)):
+    wanted = set(layers)  # once: ``layers`` may be an iterator
+    for layer in (name for name in SCORERS if name in wanted):
         if layer == "ner":
             out.append(Headline("ner micro F1", layer, ("micro",), lambda s: (s.micro,)))
         elif layer == "coref":
