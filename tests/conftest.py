@@ -343,3 +343,14 @@ def export_documents(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
         root = tmp_path_factory.mktemp("synthetic-export") / "project"
         generate_corpus(root=root, n=3, seed=22)
     return sorted(load_project(root=root).documents, key=lambda d: d.id)
+
+
+@pytest.fixture
+def talks(tmp_path: Path) -> tuple[Document, Path]:
+    """The small valid document exported to XMI in a writable folder: the document and its ``.xmi`` file."""
+    from khabar.export.xmi import docs_to_xmi
+    from khabar.io import load_project
+
+    [doc] = load_project(root=FIXTURES / "valid").documents
+    docs_to_xmi(documents=[doc], out=tmp_path)
+    return doc, tmp_path / f"{doc.id}.xmi"

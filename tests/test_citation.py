@@ -140,3 +140,12 @@ def test_citation_cff_that_is_not_utf8_is_a_finding(tiny_project: Path) -> None:
     (tiny_project / "CITATION.cff").write_bytes(b'cff-version: 1.2.0\ntitle: "caf\xe9"\n')
     found = check_versions(root=tiny_project)
     assert [(f.check, f.path) for f in found] == [("file-encoding", "CITATION.cff")]
+
+
+def test_citation_cff_quotes_what_yaml_would_read_otherwise() -> None:
+    title, creator = 'A "quoted" title \\ with a backslash', 'The \\"odd\\" team'
+    meta = ProjectMeta(title=title, version="1.0.0", creators=(creator,), repository=None, documentation=None, issues=None, released="2026-01-02")
+    cff = yaml.safe_load(citation_cff(meta))
+    assert (cff["title"], cff["authors"][0]["name"], cff["version"]) == (title, creator, "1.0.0")
+    bumped = yaml.safe_load(bump_citation(citation_cff(meta), version='2.0.0-"rc"\\1', released="2026-02-03"))
+    assert (bumped["version"], str(bumped["date-released"])) == ('2.0.0-"rc"\\1', "2026-02-03")

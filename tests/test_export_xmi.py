@@ -27,14 +27,6 @@ from khabar.schema.model import Document, Entity, Mention
 XMI_FIXTURES = FIXTURES / "xmi"
 
 
-@pytest.fixture
-def talks(tmp_path: Path) -> tuple[Document, Path]:
-    """The small valid document exported to XMI in a writable folder."""
-    [doc] = load_project(root=FIXTURES / "valid").documents
-    docs_to_xmi(documents=[doc], out=tmp_path)
-    return doc, tmp_path / f"{doc.id}.xmi"
-
-
 def test_export_xmi_is_in_both_tables() -> None:
     assert EXPORTERS["xmi"] is docs_to_xmi and IMPORTERS["xmi"] is xmi_to_docs
 

@@ -105,7 +105,8 @@ def citation_cff(meta: ProjectMeta) -> str:
 
 def bump_citation(text: str, *, version: str, released: str) -> str:
     """``CITATION.cff``'s text with ``version`` and ``date-released`` set (added after ``version`` if absent)."""
-    text = CFF_VERSION.sub(f"version: {_quoted(version)}", text, count=1)
+    # Functions, not replacement strings: re would read the backslashes of a quoted value as its own escapes.
+    text = CFF_VERSION.sub(lambda _: f"version: {_quoted(version)}", text, count=1)
     if CFF_DATE.search(text):
-        return CFF_DATE.sub(f"date-released: {_quoted(released)}", text, count=1)
+        return CFF_DATE.sub(lambda _: f"date-released: {_quoted(released)}", text, count=1)
     return CFF_VERSION.sub(lambda m: f"{m[0]}\ndate-released: {_quoted(released)}", text, count=1)
