@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,32 @@ def test_citation_cff_quotes_what_yaml_would_read_otherwise() -> None:
     assert (cff["title"], cff["authors"][0]["name"], cff["version"]) == (title, creator, "1.0.0")
     bumped = yaml.safe_load(bump_citation(citation_cff(meta), version='2.0.0-"rc"\\1', released="2026-02-03"))
     assert (bumped["version"], str(bumped["date-released"])) == ('2.0.0-"rc"\\1', "2026-02-03")
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "expected"),
+    [
+        ("", ProjectMeta(title="", version="", creators=(), repository=None, documentation=None, issues=None, released=None)),
+        ("[project\n", ProjectMeta(title="", version="", creators=(), repository=None, documentation=None, issues=None, released=None)),
+        (
+            '[project]\nname = "kh"\nversion = "1.2.0"\nauthors = [{name = "A"}, {email = "b@x"}, "C", {name = ""}]\n'
+            '[project.urls]\nDocumentation = "https://d"\nISSUES = "https://i"\n',
+            ProjectMeta(title="kh", version="1.2.0", creators=("A",), repository=None, documentation="https://d", issues="https://i", released="2026-01-02"),
+        ),
+        ('[project]\nname = "kh"\ndescription = "Kh, a corpus"\nversion = "9.9.9"\n', ProjectMeta("Kh, a corpus", "9.9.9", (), None, None, None, None)),
+    ],
+    ids=["no-file", "not-toml", "name-for-title", "unreleased"],
+)
+def test_citation_project_meta_of_a_sparse_pyproject(pyproject: str, expected: ProjectMeta, tmp_path: Path) -> None:
+    if pyproject:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [1.2.0] - 2026-01-02\n\n- First.\n", encoding="utf-8")
+    assert project_meta(tmp_path) == expected
+
+
+def test_citation_bibtex_names_every_creator_and_the_release() -> None:
+    meta = ProjectMeta(title="T", version="1.0.0", creators=("A team", "B lab"), repository=None, documentation=None, issues=None, released="2026-03-04")
+    fields = _bib_fields(bibtex(meta))
+    assert fields["author"] == "{A team} and {B lab}" and fields["note"] == "Version 1.0.0, released 2026-03-04" and fields["year"] == "2026"
+    unreleased = _bib_fields(bibtex(replace(meta, released=None)))
+    assert unreleased["note"] == "Version 1.0.0, unreleased"

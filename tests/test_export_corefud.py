@@ -211,3 +211,45 @@ def test_export_corefud_refuses_a_group_whose_member_does_not_exist(tmp_path: Pa
         ("ref-missing", "tiny", "both", f"entity both names member {name!r}, which does not exist") for name in ("nobody", "ghost")
     ]
     assert not (tmp_path / "out" / "tiny.conllu").exists()  # the good document is not written either
+
+
+def test_export_corefud_brackets_on_one_token_follow_the_canonical_order(tmp_path: Path) -> None:
+    """Nested, crossing and touching mentions, written out by hand from the rules in the module's description: longer
+    mentions open first, inner ones close first, a one-token mention sits inside what closes on its token, and closings
+    come before openings where both meet."""
+    text = "Ali met Bob, Cem and Dan. Ali Bob Cem Dan left.\n"
+    tokens, sentences = tokenize(text)
+    second = text.index("Ali Bob")
+
+    def mention(mid: str, entity: str, words: str, head: str, at: int) -> Mention:
+        start = text.index(words, at)
+        return Mention(mid, entity, "NAM", start, start + len(words), words, text.index(head, start), text.index(head, start) + len(head))
+
+    names = ("ali", "bob", "cem", "dan")
+    doc = replace(
+        _tiny(),
+        id="order",
+        text=text,
+        tokens=tokens,
+        sentences=sentences,
+        entities=tuple(Entity(id=n, type="PERSON", name=n.title()) for n in names),
+        mentions=(
+            *(mention(f"first-{n}", n, n.title(), n.title(), 0) for n in names),
+            mention("m1", "ali", "Ali Bob Cem Dan", "Ali Bob Cem Dan", second),
+            mention("m2", "bob", "Ali Bob", "Ali Bob", second),
+            mention("m3", "cem", "Bob", "Bob", second),
+            mention("m4", "dan", "Cem Dan", "Cem Dan", second),
+            mention("m5", "cem", "Dan", "Dan", second),
+            mention("m6", "bob", "Dan left.", "Dan", second),
+        ),
+    )
+    misc = [row.split("\t")[-1] for row in render_corefud(doc=doc).splitlines() if row and not row.startswith("#")]
+    assert misc[8:] == [
+        "Entity=(e1-person-4(e2-person-2",  # Ali: the longer mention opens first
+        "Entity=(e3-person-1)e2)",  # Bob: the one-token mention inside the one closing there
+        "Entity=(e4-person-2",  # Cem
+        "Entity=e4)e1)(e2-person-1(e3-person-1)",  # Dan: inner closes first; closings, then openings, then one-token mentions
+        "SpaceAfter=No",  # left
+        "Entity=e2)",  # the full stop, the document's last token, ends a mention
+    ]
+    assert docs_to_corefud(documents=[doc], out=tmp_path / "a" / "b") == [tmp_path / "a" / "b" / "order.conllu"]  # folders made

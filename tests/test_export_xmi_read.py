@@ -222,3 +222,35 @@ def test_export_xmi_read_a_special_file_is_not_opened(talks: tuple[Document, Pat
     os.mkfifo(fifo)
     docs, found = findings(xmi.parent)  # would hang if opened
     assert [d.id for d in docs] == ["talks"] and [(f[0], f[1]) for f in found] == [("file-special", fifo.as_posix())]
+
+
+def test_export_xmi_read_the_written_type_system_is_declared_pretty_and_of_annotations(tmp_path: Path) -> None:
+    from cassis import load_typesystem
+
+    from khabar.export.xmi import docs_to_xmi
+    from khabar.export.xmi_types import FEATURES, SENTENCE, TOKEN
+
+    docs_to_xmi(documents=[], out=tmp_path / "a" / "b")  # folders made
+    written = (tmp_path / "a" / "b" / TYPE_SYSTEM_FILE).read_text(encoding="utf-8")
+    assert written.startswith("<?xml version='1.0' encoding='UTF-8'?>\n<typeSystemDescription")
+    assert "\n  <types>\n" in written  # one element a line, indented
+    typesystem = load_typesystem(written)
+    assert {typesystem.get_type(name).supertype.name for name in (SENTENCE, TOKEN, *FEATURES)} == {"uima.tcas.Annotation"}
+
+
+def test_export_xmi_read_utf16_offsets_count_two_units_above_the_bmp_only() -> None:
+    from khabar.export.xmi_types import utf16_offsets
+
+    assert utf16_offsets("a\uffff\U00010000b") == [0, 1, 2, 4, 5]
+
+
+def test_export_xmi_read_the_language_goes_both_ways(talks: tuple[Document, Path]) -> None:
+    from dataclasses import replace
+
+    from khabar.export.xmi import docs_to_xmi
+
+    doc, xmi = talks
+    docs_to_xmi(documents=[replace(doc, language="fa")], out=xmi.parent)
+    assert 'language="fa"' in xmi.read_text(encoding="utf-8")
+    docs, found = findings(xmi.parent)
+    assert found == [] and [d.language for d in docs] == ["fa"]
