@@ -235,20 +235,20 @@ def test_export_corefud_brackets_on_one_token_follow_the_canonical_order(tmp_pat
         entities=tuple(Entity(id=n, type="PERSON", name=n.title()) for n in names),
         mentions=(
             *(mention(f"first-{n}", n, n.title(), n.title(), 0) for n in names),
-            mention("m1", "ali", "Ali Bob Cem Dan", "Ali Bob Cem Dan", second),
+            mention("m1", "dan", "Ali Bob Cem Dan", "Ali Bob Cem Dan", second),  # the outer mention of a later cluster
             mention("m2", "bob", "Ali Bob", "Ali Bob", second),
             mention("m3", "cem", "Bob", "Bob", second),
-            mention("m4", "dan", "Cem Dan", "Cem Dan", second),
+            mention("m4", "ali", "Cem Dan", "Cem Dan", second),  # the inner one of an earlier cluster
             mention("m5", "cem", "Dan", "Dan", second),
             mention("m6", "bob", "Dan left.", "Dan", second),
         ),
     )
     misc = [row.split("\t")[-1] for row in render_corefud(doc=doc).splitlines() if row and not row.startswith("#")]
     assert misc[8:] == [
-        "Entity=(e1-person-4(e2-person-2",  # Ali: the longer mention opens first
+        "Entity=(e4-person-4(e2-person-2",  # Ali: the longer mention opens first, whatever its cluster's number
         "Entity=(e3-person-1)e2)",  # Bob: the one-token mention inside the one closing there
-        "Entity=(e4-person-2",  # Cem
-        "Entity=e4)e1)(e2-person-1(e3-person-1)",  # Dan: inner closes first; closings, then openings, then one-token mentions
+        "Entity=(e1-person-2",  # Cem
+        "Entity=e1)e4)(e2-person-1(e3-person-1)",  # Dan: inner closes first; closings, then openings, then one-token mentions
         "SpaceAfter=No",  # left
         "Entity=e2)",  # the full stop, the document's last token, ends a mention
     ]

@@ -254,3 +254,40 @@ def test_export_xmi_read_the_language_goes_both_ways(talks: tuple[Document, Path
     assert 'language="fa"' in xmi.read_text(encoding="utf-8")
     docs, found = findings(xmi.parent)
     assert found == [] and [d.language for d in docs] == ["fa"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "type_name", "message"),
+    [
+        (
+            "<name>webanno.custom.KhabarValue</name>",
+            "<name>webanno.custom.Other</name>",
+            None,
+            "type webanno.custom.KhabarValue is not declared; expected its features id (uima.cas.String), valueType (uima.cas.String) (docs/formats.md)",
+        ),
+        (
+            "<name>valueType</name>",
+            "<name>valueKind</name>",
+            "webanno.custom.KhabarValue",
+            "type webanno.custom.KhabarValue lacks features; expected its features valueType (uima.cas.String) (docs/formats.md)",
+        ),
+        (
+            "<name>entity</name>\n          <description/>\n          <rangeTypeName>webanno.custom.KhabarEntity</rangeTypeName>",
+            "<name>entity</name>\n          <description/>\n          <rangeTypeName>uima.cas.String</rangeTypeName>",
+            "webanno.custom.KhabarMention",
+            "type webanno.custom.KhabarMention lacks features; expected its features entity (webanno.custom.KhabarEntity) (docs/formats.md)",
+        ),
+    ],
+    ids=["undeclared", "feature-missing", "feature-of-another-type"],
+)
+def test_export_xmi_read_a_type_system_without_khabars_types_says_what_it_lacks_where(
+    talks: tuple[Document, Path], old: str, new: str, type_name: str | None, message: str
+) -> None:
+    _, xmi = talks
+    path = xmi.with_name(TYPE_SYSTEM_FILE)
+    source = path.read_text(encoding="utf-8")
+    assert source.count(old) == 1, old
+    path.write_text(source.replace(old, new), encoding="utf-8")
+    line = 1 if type_name is None else source.splitlines().index(f"      <name>{type_name}</name>") + 1  # the type's own line
+    docs, found = findings(xmi.parent)
+    assert docs == [] and found == [("xmi-type", path.as_posix(), line, None, message)]

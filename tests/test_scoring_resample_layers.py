@@ -8,6 +8,7 @@ shares nothing with the resampling code), or are written out by hand.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -243,3 +244,27 @@ def test_scoring_resample_refusals_say_what_was_expected() -> None:
     with pytest.raises(ValueError) as refused:
         _ner({"d1": (1, 1, 1)}) + DocumentCounts(("coref",))
     assert str(refused.value) == "cannot pool documents scored on layers ('ner',) with documents scored on ('coref',)"
+
+
+def test_scoring_resample_documents_are_scored_on_the_layers_asked_for(gold_sets: dict[str, list[Document]]) -> None:
+    gold = gold_sets["adjudicated"]
+    ner_only = {d.id: Prediction(d.id, 1, {"ner": as_prediction(d).layers["ner"]}) for d in gold}
+    assert score_documents(gold=gold, predictions=ner_only).layers == ("ner",)  # what the predictions give
+    wider = score_documents(gold=gold, predictions=ner_only, layers=LAYERS)  # more than they give: scored as predicting nothing
+    assert wider.layers == LAYERS and set(wider.totals) == set(LAYERS)
+    assert results(dict(wider.totals)) == results(scores(gold=gold, predictions=ner_only, layers=LAYERS))
+    narrower = score_documents(gold=gold, predictions={d.id: as_prediction(d) for d in gold}, layers=("coref",))
+    assert (
+        narrower.layers == ("coref",)
+        and set(narrower.totals) == {"coref"}
+        and len(narrower.rows[gold[0].id]) == 4 * (len(headlines(["coref"])) + 2 * len(COREF_SETTINGS))
+    )
+    assert set(score_documents(gold=[], predictions=ner_only, layers=LAYERS).totals) == set(LAYERS)
+
+
+def test_scoring_resample_a_figure_undefined_everywhere_has_no_interval_in_place(gold_sets: dict[str, list[Document]]) -> None:
+    gold = [replace(d, relations=()) for d in gold_sets["adjudicated"]]  # no relation in the gold, none predicted
+    counts = score_documents(gold=gold, predictions={d.id: as_prediction(d) for d in gold}, layers=LAYERS)
+    placed = with_intervals(counts, Resampling(resamples=20))
+    assert placed["relations"]["relation"]["ci"] is None
+    assert placed["ner"]["micro"]["ci"] == {"low": 1.0, "high": 1.0}
