@@ -192,6 +192,13 @@ def test_io_yamlnodes_guard_findings_come_before_the_parsers_error() -> None:
     assert str(caught) == caught.problems[0].message
 
 
+def test_io_yamlnodes_when_the_parser_stops_only_the_guards_findings_are_kept_before_its_error() -> None:
+    # The repeated key before the error is dropped (what the builder read of a broken structure may be an echo of
+    # the error); the anchor, a guard's finding, is kept.
+    assert problems("a: 1\na: 2\nb: [\n") == [("yaml-syntax", 4)]
+    assert problems("a: &x 1\na: 2\nb: [\n") == [("yaml-alias", 1), ("yaml-syntax", 4)]
+
+
 def test_io_yamlnodes_a_control_character_is_named_with_its_line_and_column() -> None:
     caught = refusal("a: 1\nb: x\x07y\n")
     assert (caught.check, caught.line) == ("yaml-syntax", 2)
