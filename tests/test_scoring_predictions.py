@@ -116,7 +116,7 @@ def test_scoring_predictions_a_good_line_keeps_its_layers_as_given(tmp_path: Pat
     line = {
         "id": "d1",
         "text": TEXTS["d1"],
-        "ner": [{"start": 18, "end": 24, "label": "GPE", "text": "Tehran"}],
+        "ner": [{"start": 18, "end": 24, "label": "GPE", "text": "Tehran"}, {"start": 18, "end": 25, "label": "GPE", "head_start": 0, "head_end": 99}],
         "mentions": [{"start": 0, "end": 5, "entity": "a", "head_start": 0, "head_end": 5}],
         "notes": "ignored",
     }
@@ -126,9 +126,9 @@ def test_scoring_predictions_a_good_line_keeps_its_layers_as_given(tmp_path: Pat
 
 
 def test_scoring_predictions_a_document_given_twice_names_its_first_line(tmp_path: Path) -> None:
-    preds, found = read(tmp_path, {"id": "d1"}, {"id": "d2"}, {"id": "d1", "ner": []})
+    preds, found = read(tmp_path, {"id": "d1"}, {"id": "d2"}, {"id": "d1", "ner": []}, {"id": "d3"})
     assert found == [("pred-duplicate-document", 3, "d1", "document 'd1' was already predicted on line 1; give each document once")]
-    assert [p.id for p in preds] == ["d1", "d2"]
+    assert [p.id for p in preds] == ["d1", "d2", "d3"]  # the lines after it are read
 
 
 @pytest.mark.parametrize("content", ["", "\n\n  \n"], ids=["empty", "blank-lines"])
@@ -142,10 +142,10 @@ def test_scoring_predictions_an_empty_file_is_a_finding(content: str, tmp_path: 
 
 def test_scoring_predictions_a_file_that_is_not_utf8_is_one_finding_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "pred.jsonl"
-    path.write_bytes(b'{"id": "d1"}\n{"id": "d\xe92"}\n')
+    path.write_bytes(b'\n{"id": "d\xe92"}\n{"id": "d1"}\n\n')
     preds, found = read_predictions(path=path, texts=TEXTS, shown="p.jsonl")
     assert preds == [] and [(f.check, f.path, f.line, f.message) for f in found] == [
-        ("pred-json", "p.jsonl", 2, "expected UTF-8 JSON Lines; found byte 0xe9 at offset 22 that is not UTF-8 (write the file as UTF-8)")
+        ("pred-json", "p.jsonl", 2, "expected UTF-8 JSON Lines; found byte 0xe9 at offset 10 that is not UTF-8 (write the file as UTF-8)")
     ]
 
 
