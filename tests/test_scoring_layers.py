@@ -84,3 +84,19 @@ def test_scoring_layers_scores_pickle_once_made_picklable() -> None:
     plain = picklable(made)
     assert pickle.loads(pickle.dumps(plain)) == plain
     assert {name: type(value) for name, value in plain.items()} == {name: type(value) for name, value in made.items()}
+
+
+def test_scoring_layers_predicted_entities_are_aligned_to_the_gold_through_their_mentions() -> None:
+    doc = _gold()
+    own = as_prediction(doc).layers
+    renamed = {e["id"]: f"p-{e['id']}" for e in own["entities"]}
+    mentions = [{**m, "entity": renamed[m["entity"]]} for m in own["mentions"]]
+    moved = [{**r, "head": renamed[r["head"]], "tail": renamed[r["tail"]]} for r in own["relations"]]
+    aligned = relations([doc], _with(doc, mentions=mentions, relations=moved))
+    assert (aligned.relation.precision, aligned.relation.recall) == (1.0, 1.0)  # other ids, the same entities
+    as_gold_ids = relations([doc], _with(doc, mentions=mentions, relations=own["relations"]))
+    assert as_gold_ids.relation.precision == 0.0  # with mentions given, ids are the prediction's own: these name none
+    without_mentions = relations([doc], _with(doc, mentions=[], relations=own["relations"]))
+    assert (without_mentions.relation.precision, without_mentions.relation.recall) == (1.0, 1.0)  # no mentions: gold ids
+    pairs = relation_pairs([doc], _with(doc, mentions=mentions, relations=[{**r, "label": "per:associate"} for r in moved]))
+    assert (pairs.relation.precision, pairs.relation.recall) == (1.0, 1.0)
