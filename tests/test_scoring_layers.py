@@ -100,3 +100,40 @@ def test_scoring_layers_predicted_entities_are_aligned_to_the_gold_through_their
     assert (without_mentions.relation.precision, without_mentions.relation.recall) == (1.0, 1.0)  # no mentions: gold ids
     pairs = relation_pairs([doc], _with(doc, mentions=mentions, relations=[{**r, "label": "per:associate"} for r in moved]))
     assert (pairs.relation.precision, pairs.relation.recall) == (1.0, 1.0)
+
+
+def test_scoring_layers_every_unaligned_entity_stays_its_own() -> None:
+    """Predicted entities no gold entity aligns with: two in one document, and one id in two documents, are
+    different entities, so their relations are different (wrong) facts."""
+    doc = _gold()
+    own = as_prediction(doc).layers
+    [r] = own["relations"]
+    far = len(doc.text) - 1  # a one-character mention no gold mention shares
+    ghosts = [{"start": far, "end": far + 1, "entity": name} for name in ("ghost-1", "ghost-2")]
+    two = _with(doc, mentions=[*own["mentions"], *ghosts], relations=[{**r, "head": "ghost-1"}, {**r, "head": "ghost-2"}])
+    assert relations([doc], two).relation.precision_den == 2  # two facts, not one
+    other = replace(doc, id="other")
+    same_id = {d.id: Prediction(d.id, 1, {**own, "mentions": [*own["mentions"], ghosts[0]], "relations": [{**r, "head": "ghost-1"}]}) for d in (doc, other)}
+    assert relations([doc, other], same_id).relation.precision_den == 2  # one per document
+
+
+def test_scoring_layers_a_gold_pair_with_two_labels_is_one_pair() -> None:
+    doc = _gold()
+    [gold_relation] = doc.relations
+    twice = replace(doc, relations=(gold_relation, replace(gold_relation, id="r-other", label="per:associate")))
+    pairs = relation_pairs([twice], _with(doc))
+    assert (pairs.relation.recall, pairs.relation.precision, pairs.relation.recall_den) == (1.0, 1.0, 1)
+
+
+def test_scoring_layers_unaligned_tails_too_and_evidence_of_documents_without_gold_relations() -> None:
+    doc = _gold()
+    own = as_prediction(doc).layers
+    [r] = own["relations"]
+    far = len(doc.text) - 1
+    ghosts = [{"start": far, "end": far + 1, "entity": name} for name in ("ghost-1", "ghost-2")]
+    two = _with(doc, mentions=[*own["mentions"], *ghosts], relations=[{**r, "tail": "ghost-1"}, {**r, "tail": "ghost-2"}])
+    assert relations([doc], two).relation.precision_den == 2
+    bare = replace(doc, id="bare", relations=())  # a gold document with no relation, whose prediction has one
+    predicted = {d.id: Prediction(d.id, 1, dict(own)) for d in (doc, bare)}
+    scored = relations([doc, bare], predicted)
+    assert scored.evidence.precision_den == 2 * len(r["evidence"]) and scored.relation.precision_den == 2
