@@ -22,7 +22,7 @@ atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
 from collections.abc import Callable, Iterator  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -354,3 +354,50 @@ def talks(tmp_path: Path) -> tuple[Document, Path]:
     [doc] = load_project(root=FIXTURES / "valid").documents
     docs_to_xmi(documents=[doc], out=tmp_path)
     return doc, tmp_path / f"{doc.id}.xmi"
+
+
+def text_document(*, doc_id: str, text: str, entities: tuple[Any, ...] = (), mentions: tuple[Any, ...] = ()) -> Document:
+    """A document of ``text`` (tokenized by Khabar's tokenizer, no metadata) with the given entities and mentions."""
+    from khabar.io.tokenize import tokenize
+    from khabar.schema.model import Document
+
+    tokens, sentences = tokenize(text)
+    meta = dict.fromkeys(("title", "source", "url", "published", "licence", "attribution", "split", "provenance"))
+    return Document(
+        id=doc_id,
+        language="en",
+        text=text,
+        sentences=sentences,
+        tokens=tokens,
+        **meta,
+        entities=entities,
+        mentions=mentions,
+        values=(),
+        relations=(),
+        attributions=(),
+    )
+
+
+def ner_counts(docs: dict[str, tuple[int, int, int]]) -> Any:
+    """Hand-made NER counts (true positives, gold, predicted) per document, as :class:`~khabar.scoring.resample.DocumentCounts`."""
+    from khabar.scoring import PRF
+    from khabar.scoring.ner import NERScores
+    from khabar.scoring.resample import DocumentCounts
+
+    prfs = {d: PRF.from_counts(true_positives=tp, gold=g, predicted=p) for d, (tp, g, p) in docs.items()}
+    total = PRF()
+    for prf in prfs.values():
+        total = total + prf
+    rows = {d: (float(p.recall_num), float(p.recall_den), float(p.precision_num), float(p.precision_den)) for d, p in prfs.items()}
+    return DocumentCounts(("ner",), {"ner": NERScores(micro=total)}, rows)
+
+
+def yaml_problems(text: str) -> list[tuple[str, int]]:
+    """(check, line) of every problem :func:`khabar.io.yamlnodes.load_yaml` finds in ``text``; [] when it reads."""
+    from khabar.io.yamlnodes import YamlSyntaxError, load_yaml
+
+    try:
+        load_yaml(text)
+    except YamlSyntaxError as exc:
+        return [(p.check, p.line) for p in exc.problems]
+    return []

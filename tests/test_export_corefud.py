@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, text_document
 from udapi.block.read.conllu import Conllu
 from udapi.core.document import Document as UdapiDocument
 
@@ -139,26 +139,14 @@ def _tiny() -> Document:
     """A hand-made document: a two-token name with its head last, a one-token name before a full stop, and a group
     of the two whose text holds a double space."""
     text = "Ahmad Massoud met Khan. The two men  left together.\n"
-    tokens, sentences = tokenize(text)
 
     def mention(mid: str, entity: str, kind: str, words: str, head: str) -> Mention:
         start = text.index(words)
         return Mention(mid, entity, kind, start, start + len(words), words, text.index(head, start), text.index(head, start) + len(head))
 
-    return Document(
-        id="tiny",
-        title=None,
-        source=None,
-        url=None,
-        published=None,
-        language="en",
-        licence=None,
-        attribution=None,
-        split=None,
-        provenance=None,
+    return text_document(
+        doc_id="tiny",
         text=text,
-        sentences=sentences,
-        tokens=tokens,
         entities=(
             Entity(id="both", type="PERSON", name="the two men", members=("khan", "ahmad")),
             Entity(id="khan", type="PERSON", name="Khan"),
@@ -169,9 +157,6 @@ def _tiny() -> Document:
             mention("m2", "khan", "NAM", "Khan", "Khan"),
             mention("m1", "ahmad", "NAM", "Ahmad Massoud", "Massoud"),
         ),
-        values=(),
-        relations=(),
-        attributions=(),
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cassis import load_cas_from_xmi, load_typesystem
-from conftest import FIXTURES, deadline, tree_bytes
+from conftest import FIXTURES, deadline, text_document, tree_bytes
 from lxml import etree
 
 from khabar.cli import main
@@ -21,7 +21,6 @@ from khabar.export import EXPORTERS, IMPORTERS, import_annotations
 from khabar.export.xmi import docs_to_xmi, xmi_to_docs
 from khabar.export.xmi_types import FEATURES, MENTION, SENTENCE, TOKEN, TYPE_SYSTEM_FILE
 from khabar.io import load_project, render_annotations
-from khabar.io.tokenize import tokenize
 from khabar.schema.model import Document, Entity, Mention
 
 XMI_FIXTURES = FIXTURES / "xmi"
@@ -63,28 +62,8 @@ def test_export_xmi_cassis_reads_every_layer_with_the_written_type_system(talks:
 
 def test_export_xmi_counts_offsets_in_utf16_as_uima_does(tmp_path: Path) -> None:
     text = "\U0001f600 Ahmad Massoud spoke.\n"  # one code point, two UTF-16 units, before the mention
-    tokens, sentences = tokenize(text)
     mention = Mention(id="m1", entity="e1", kind="NAM", start=2, end=15, text="Ahmad Massoud", head_start=8, head_end=15)
-    doc = Document(
-        id="emoji",
-        title=None,
-        source=None,
-        url=None,
-        published=None,
-        language="en",
-        licence=None,
-        attribution=None,
-        split=None,
-        provenance=None,
-        text=text,
-        sentences=sentences,
-        tokens=tokens,
-        entities=(Entity(id="e1", type="PERSON", name="Ahmad Massoud"),),
-        mentions=(mention,),
-        values=(),
-        relations=(),
-        attributions=(),
-    )
+    doc = text_document(doc_id="emoji", text=text, entities=(Entity(id="e1", type="PERSON", name="Ahmad Massoud"),), mentions=(mention,))
     docs_to_xmi(documents=[doc], out=tmp_path)
     element = etree.parse(str(tmp_path / "emoji.xmi")).getroot().find("{http:///webanno/custom.ecore}KhabarMention")
     assert element is not None

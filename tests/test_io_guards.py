@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, HOSTILE, HOSTILE_RELEASE, copy_project, deadline, hostile_project
+from conftest import yaml_problems as problems
 
 from khabar.io import guards
 from khabar.io.annotation_format import read_canonical
@@ -142,15 +143,6 @@ def test_io_guards_a_link_is_shown_where_it_lies(tmp_path: Path) -> None:
 
 
 # --- the YAML guards ----------------------------------------------------------------
-
-
-def problems(text: str) -> list[tuple[str, int]]:
-    """(check, line) of every problem of ``text`` on the general path; [] when it reads."""
-    try:
-        load_yaml(text)
-    except YamlSyntaxError as exc:
-        return [(p.check, p.line) for p in exc.problems]
-    return []
 
 
 def test_io_guards_yaml_anchors_and_aliases_are_refused_each_line_once() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import yaml_problems as problems
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,15 +20,6 @@ from khabar.io.yamlnodes import LDict, LList, YamlProblem, YamlSyntaxError, _err
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.text(max_size=10))
 VALUES = st.recursive(SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=6), kids, max_size=4)), max_leaves=16)
 STYLES = st.fixed_dictionaries({"default_flow_style": st.sampled_from([False, True, None]), "width": st.sampled_from([12, 80]), "allow_unicode": st.booleans()})
-
-
-def problems(text: str) -> list[tuple[str, int]]:
-    """(check, line) of every problem of ``text``; [] when it reads."""
-    try:
-        load_yaml(text)
-    except YamlSyntaxError as exc:
-        return [(p.check, p.line) for p in exc.problems]
-    return []
 
 
 def refusal(text: str) -> YamlSyntaxError:

@@ -10,9 +10,9 @@ import itertools
 from fractions import Fraction
 
 import pytest
+from conftest import ner_counts
 
 from khabar.scoring import PRF
-from khabar.scoring.ner import NERScores
 from khabar.scoring.resample import DocumentCounts, Resampling, headlines, intervals, paired
 
 NER = headlines(["ner"])
@@ -20,15 +20,6 @@ NER = headlines(["ner"])
 #: Three documents' NER counts (true positives, gold, predicted) of two systems: B finds more.
 SYSTEM_A = {"d1": (1, 4, 2), "d2": (3, 5, 6), "d3": (0, 2, 1)}
 SYSTEM_B = {"d1": (3, 4, 4), "d2": (4, 5, 5), "d3": (1, 2, 2)}
-
-
-def _counts(docs: dict[str, tuple[int, int, int]]) -> DocumentCounts:
-    prfs = {d: PRF.from_counts(true_positives=tp, gold=g, predicted=p) for d, (tp, g, p) in docs.items()}
-    total = PRF()
-    for prf in prfs.values():
-        total = total + prf
-    rows = {d: (float(p.recall_num), float(p.recall_den), float(p.precision_num), float(p.precision_den)) for d, p in prfs.items()}
-    return DocumentCounts(("ner",), {"ner": NERScores(micro=total)}, rows)
 
 
 def _f1(docs: dict[str, tuple[int, int, int]], picks: tuple[str, ...]) -> Fraction:
@@ -43,13 +34,13 @@ def test_scoring_resample_interval_is_the_enumerated_extremes_of_three_documents
     # the 95% percentile interval of many resamples is exactly [lowest, highest] of the enumeration.
     values = sorted(_f1(SYSTEM_A, picks) for picks in itertools.product(SYSTEM_A, repeat=3))
     assert values[0] < values[1] and values[-2] < values[-1]
-    ((low, high),) = intervals(counts=_counts(SYSTEM_A), figures=NER, resampling=Resampling(resamples=4000, seed=5))
+    ((low, high),) = intervals(counts=ner_counts(SYSTEM_A), figures=NER, resampling=Resampling(resamples=4000, seed=5))
     assert (low, high) == (pytest.approx(float(values[0])), pytest.approx(float(values[-1])))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_scoring_resample_interval_contains_the_point_estimate(seed: int) -> None:
-    counts = _counts(SYSTEM_A)
+    counts = ner_counts(SYSTEM_A)
     ((low, high),) = intervals(counts=counts, figures=NER, resampling=Resampling(seed=seed))
     point = NER[0].value(counts.totals["ner"])
     assert point == float(_f1(SYSTEM_A, tuple(SYSTEM_A))) and low < point < high
@@ -57,23 +48,23 @@ def test_scoring_resample_interval_contains_the_point_estimate(seed: int) -> Non
 
 def test_scoring_resample_perfect_system_has_an_interval_of_zero_width() -> None:
     perfect = {d: (g, g, g) for d, (_, g, _) in SYSTEM_A.items()}
-    assert intervals(counts=_counts(perfect), figures=NER, resampling=Resampling()) == [(1.0, 1.0)]
+    assert intervals(counts=ner_counts(perfect), figures=NER, resampling=Resampling()) == [(1.0, 1.0)]
 
 
 def test_scoring_resample_is_seeded() -> None:
-    counts = _counts(SYSTEM_A)
+    counts = ner_counts(SYSTEM_A)
     first, again, other = (intervals(counts=counts, figures=NER, resampling=Resampling(resamples=50, seed=s)) for s in (7, 7, 8))
     assert first == again and first != other
 
 
 def test_scoring_resample_figure_undefined_on_every_resample_has_no_interval() -> None:
     nothing = {"d1": (0, 0, 0), "d2": (0, 0, 0)}  # no gold and no predicted item anywhere
-    assert intervals(counts=_counts(nothing), figures=NER, resampling=Resampling(resamples=20)) == [None]
-    assert intervals(counts=_counts({}), figures=NER, resampling=Resampling(resamples=20)) == [None]
+    assert intervals(counts=ner_counts(nothing), figures=NER, resampling=Resampling(resamples=20)) == [None]
+    assert intervals(counts=ner_counts({}), figures=NER, resampling=Resampling(resamples=20)) == [None]
 
 
 def test_scoring_resample_system_against_itself_has_p_one_and_no_difference() -> None:
-    counts = _counts(SYSTEM_A)
+    counts = ner_counts(SYSTEM_A)
     (result,) = paired(a=counts, b=counts, figures=NER, resampling=Resampling(resamples=200))
     assert (result.difference, result.interval, result.p_value) == (0.0, (0.0, 0.0), 1.0)
 
@@ -88,7 +79,7 @@ def test_scoring_resample_p_value_approaches_the_enumerated_randomisation_test()
         b = {d: SYSTEM_A[d] if s else SYSTEM_B[d] for d, s in zip(SYSTEM_A, swaps, strict=True)}
         extreme += abs(_f1(b, tuple(b)) - _f1(a, tuple(a))) >= observed
     exact = extreme / 8
-    (result,) = paired(a=_counts(SYSTEM_A), b=_counts(SYSTEM_B), figures=NER, resampling=Resampling(resamples=20000, seed=3))
+    (result,) = paired(a=ner_counts(SYSTEM_A), b=ner_counts(SYSTEM_B), figures=NER, resampling=Resampling(resamples=20000, seed=3))
     assert result.p_value == pytest.approx(exact, abs=0.01)
     assert result.difference == pytest.approx(float(_f1(SYSTEM_B, tuple(SYSTEM_B)) - _f1(SYSTEM_A, tuple(SYSTEM_A))))
     assert result.interval is not None and result.interval[0] <= result.difference <= result.interval[1]
@@ -96,8 +87,8 @@ def test_scoring_resample_p_value_approaches_the_enumerated_randomisation_test()
 
 def test_scoring_resample_clearly_better_system_has_a_small_p_value() -> None:
     docs = [f"d{i:02}" for i in range(20)]
-    worse = _counts({d: (1, 4, 4) for d in docs})
-    better = _counts({d: (4, 4, 4) for d in docs})
+    worse = ner_counts({d: (1, 4, 4) for d in docs})
+    better = ner_counts({d: (4, 4, 4) for d in docs})
     (result,) = paired(a=worse, b=better, figures=NER, resampling=Resampling(resamples=1000))
     assert result.difference == 0.75 and result.p_value is not None and result.p_value < 0.01
     assert result.interval == (0.75, 0.75)  # every document gains the same
@@ -105,9 +96,9 @@ def test_scoring_resample_clearly_better_system_has_a_small_p_value() -> None:
 
 def test_scoring_resample_pooling_needs_the_same_layers_and_pairing_the_same_documents() -> None:
     with pytest.raises(ValueError, match="layers"):
-        _counts(SYSTEM_A) + DocumentCounts(("coref",))
+        ner_counts(SYSTEM_A) + DocumentCounts(("coref",))
     with pytest.raises(ValueError, match="same documents"):
-        paired(a=_counts(SYSTEM_A), b=_counts({"d1": SYSTEM_B["d1"]}), figures=NER, resampling=Resampling())
+        paired(a=ner_counts(SYSTEM_A), b=ner_counts({"d1": SYSTEM_B["d1"]}), figures=NER, resampling=Resampling())
 
 
 @pytest.mark.parametrize(("resamples", "confidence"), [(0, 0.95), (100_001, 0.95), (10, 1.0), (10, 0.0)])

@@ -13,12 +13,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import ner_counts
 
 from khabar.evaluate.agreement import as_prediction
 from khabar.schema.model import Document
-from khabar.scoring import PRF
 from khabar.scoring.layers import COREF_SETTINGS, SCORERS, scores
-from khabar.scoring.ner import NERScores
 from khabar.scoring.predictions import Prediction
 from khabar.scoring.resample import (
     DocumentCounts,
@@ -176,16 +175,6 @@ def test_scoring_resample_paired_differences_are_those_of_the_point_estimates(go
     assert [(x.interval, x.p_value) for x in other] != [(x.interval, x.p_value) for x in forward]
 
 
-def _ner(docs: dict[str, tuple[int, int, int]]) -> DocumentCounts:
-    """Hand-made NER counts (true positives, gold, predicted) per document."""
-    prfs = {d: PRF.from_counts(true_positives=tp, gold=g, predicted=p) for d, (tp, g, p) in docs.items()}
-    total = PRF()
-    for prf in prfs.values():
-        total = total + prf
-    rows = {d: (float(p.recall_num), float(p.recall_den), float(p.precision_num), float(p.precision_den)) for d, p in prfs.items()}
-    return DocumentCounts(("ner",), {"ner": NERScores(micro=total)}, rows)
-
-
 NER = headlines(["ner"])
 
 
@@ -202,11 +191,11 @@ NER = headlines(["ner"])
 def test_scoring_resample_undefined_resamples_are_left_out_and_the_rest_kept(
     docs: dict[str, tuple[int, int, int]], expected: tuple[float, float] | None
 ) -> None:
-    assert intervals(counts=_ner(docs), figures=NER, resampling=Resampling(resamples=400)) == [expected]
+    assert intervals(counts=ner_counts(docs), figures=NER, resampling=Resampling(resamples=400)) == [expected]
 
 
 def test_scoring_resample_a_figure_undefined_for_both_systems_differs_by_nothing() -> None:
-    empty = _ner({"d1": (0, 0, 0), "d2": (0, 0, 0)})
+    empty = ner_counts({"d1": (0, 0, 0), "d2": (0, 0, 0)})
     assert [(c.difference, c.interval, c.p_value) for c in paired(a=empty, b=empty, figures=NER, resampling=Resampling(resamples=99))] == [(0.0, None, 1.0)]
 
 
@@ -239,10 +228,10 @@ def test_scoring_resample_refusals_say_what_was_expected() -> None:
         Resampling(resamples=0)
     assert str(refused.value) == "expected 1 <= resamples <= 100000 and 0 < confidence < 1; found 0 and 0.95"
     with pytest.raises(ValueError) as refused:
-        paired(a=_ner({"d1": (1, 1, 1)}), b=_ner({"d2": (1, 1, 1)}), figures=NER, resampling=Resampling())
+        paired(a=ner_counts({"d1": (1, 1, 1)}), b=ner_counts({"d2": (1, 1, 1)}), figures=NER, resampling=Resampling())
     assert str(refused.value) == "paired comparison needs both systems scored on the same documents"
     with pytest.raises(ValueError) as refused:
-        _ner({"d1": (1, 1, 1)}) + DocumentCounts(("coref",))
+        ner_counts({"d1": (1, 1, 1)}) + DocumentCounts(("coref",))
     assert str(refused.value) == "cannot pool documents scored on layers ('ner',) with documents scored on ('coref',)"
 
 
