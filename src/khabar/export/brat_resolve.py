@@ -54,6 +54,15 @@ class Problems:
             self.add(exc.check, f"{what}: {exc.message}", line)
             return None
 
+    def document(self, *, text: str, meta: dict[str, Any], layers: dict[str, Any]) -> Document | None:
+        """The imported document of ``text`` (tokenized here) with ``meta`` and its items by layer; None when any
+        finding so far is an error (the items that failed are missing from ``layers``)."""
+        if any(f.level == "error" for f in self.found):
+            return None
+        tokens, sentences = tokenize(text)
+        parts: dict[str, Any] = {name: tuple(items) for name, items in layers.items()}
+        return self.build(lambda: Document(id=self.doc_id, text=text, sentences=sentences, tokens=tokens, **meta, **parts), 1, "document")
+
 
 class Resolver:
     def __init__(self, p: Problems, items: dict[str, Item], text: str) -> None:
@@ -68,7 +77,7 @@ class Resolver:
     def of(self, kind: str, *types: str) -> list[Item]:
         return [x for x in self.items.values() if x.kind == kind and (not types or x.type in types) and (kind != "T" or x.id in self.spans)]
 
-    def document(self, doc_id: str, meta: dict[str, str | None]) -> Document | None:
+    def document(self, meta: dict[str, str | None]) -> Document | None:
         self.read_spans()
         self.read_notes()
         self.read_attributes()
@@ -80,25 +89,8 @@ class Resolver:
         for target, (_, line) in self.notes.items():
             if target not in self.used and target in self.items and (self.items[target].kind != "T" or target in self.spans):
                 self.p.add("brat-reference", f"the note on {target} carries nothing Khabar reads; notes belong to mentions, values, relations and events", line)
-        if any(f.level == "error" for f in self.p.found):
-            return None
-        tokens, sentences = tokenize(self.text)
-        return self.p.build(
-            lambda: Document(
-                id=doc_id,
-                text=self.text,
-                sentences=sentences,
-                tokens=tokens,
-                **meta,  # type: ignore[arg-type]
-                entities=tuple(entities),
-                mentions=tuple(mentions),
-                values=tuple(values),
-                relations=tuple(relations),
-                attributions=tuple(attributions),
-            ),
-            1,
-            "document",
-        )
+        layers = {"entities": entities, "mentions": mentions, "values": values, "relations": relations, "attributions": attributions}
+        return self.p.document(text=self.text, meta=meta, layers=layers)
 
     def read_spans(self) -> None:
         n = len(self.text)

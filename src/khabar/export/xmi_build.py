@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from khabar.export.brat_resolve import Problems
 from khabar.export.xmi_types import ATTRIBUTION, ENTITY, FRAGMENT, MENTION, RELATION, VALUE, utf16_offsets
 from khabar.io.corpus_files import DOCUMENT_META
-from khabar.io.tokenize import tokenize
 from khabar.schema.labels import ATTRIBUTION_ROLES
 from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, Value
 
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from cassis import Cas
 
 
-def cas_to_document(p: Problems, cas: Cas, lines: dict[int, int], *, doc_id: str) -> Document | None:
+def cas_to_document(p: Problems, cas: Cas, lines: dict[int, int]) -> Document | None:
     """The document of ``cas`` (its text, language and annotations); None when any part has an error (in ``p``)."""
     text = str(cas.sofa_string)
     code_point = {u: i for i, u in enumerate(utf16_offsets(text))}
@@ -91,24 +90,6 @@ def cas_to_document(p: Problems, cas: Cas, lines: dict[int, int], *, doc_id: str
         )
         for fs in each(ATTRIBUTION)
     ]
-    if any(f.level == "error" for f in p.found):
-        return None
-    tokens, sentences = tokenize(text)
     meta = dict.fromkeys(key for key in DOCUMENT_META if key not in ("id", "language"))  # not carried: the corpus file holds them
-    return p.build(
-        lambda: Document(
-            id=doc_id,
-            language=cas.document_language or "en",
-            text=text,
-            sentences=sentences,
-            tokens=tokens,
-            **meta,
-            entities=tuple(entities),
-            mentions=tuple(mentions),
-            values=tuple(values),
-            relations=tuple(relations),
-            attributions=tuple(attributions),
-        ),
-        1,
-        "document",
-    )
+    layers = {"entities": entities, "mentions": mentions, "values": values, "relations": relations, "attributions": attributions}
+    return p.document(text=text, meta={**meta, "language": cas.document_language or "en"}, layers=layers)

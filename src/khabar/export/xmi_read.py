@@ -121,7 +121,7 @@ def _read_document(path: Path, typesystem: TypeSystem) -> tuple[Document | None,
     except Exception as exc:  # noqa: BLE001 (cassis raises what its parsing meets; each is this file's problem)
         p.add("xmi-syntax", f"cassis cannot read it as a CAS: {type(exc).__name__}: {exc}", 1)
         return None, p.found
-    return cas_to_document(p, cas, lines, doc_id=path.stem), p.found  # None when it found an error
+    return cas_to_document(p, cas, lines), p.found  # None when it found an error
 
 
 def _type_name(tag: str) -> str:
