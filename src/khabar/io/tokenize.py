@@ -63,8 +63,10 @@ def _sentence_starts(text: str, rows: np.ndarray) -> np.ndarray:
     breaks = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
     after = np.searchsorted(idx, breaks, side="right")  # the first token starting after each line break
     starts[after[after < len(rows)]] = True
-    for i in np.flatnonzero(starts[1:]).tolist():  # token i+1 starts a sentence; is token i an opening quote?
+    # Token i+1 starts a sentence; is token i an opening quote, glued to it, after a space, in the sentence before?
+    # (Not the first token, which always starts one: so the quote has a character before it.)
+    for i in np.flatnonzero(starts[1:]).tolist():
         j = i + 1
-        if text[idx[i] : idx[i] + length[i]] in OPENING_QUOTES and idx[i] + length[i] == idx[j] and idx[i] > 0 and text[idx[i] - 1].isspace() and not starts[i]:
+        if not starts[i] and text[idx[i] : idx[i] + length[i]] in OPENING_QUOTES and idx[i] + length[i] == idx[j] and text[idx[i] - 1].isspace():
             starts[i], starts[j] = True, False
     return starts
