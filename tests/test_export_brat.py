@@ -152,6 +152,7 @@ MALFORMED: dict[str, tuple[Edit, str]] = {
     "chain with two entity notes": (_swap(r"AnnotatorNotes T6\t", "id=m6", "id=m6 entity=e9 name=Khan"), "brat-reference"),
     "chain mixing types": (_swap(r"^T6\t", "PERSON", "ORG"), "brat-reference"),
     "coreference with a value": (_swap(r"^\*\tCoref T4 T9$", "T9", "T10"), "brat-reference"),
+    "two chains of one entity id": (_swap(r"AnnotatorNotes T4\t", "entity=e4", "entity=e3"), "id-duplicate"),
 }
 
 

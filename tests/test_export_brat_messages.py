@@ -10,12 +10,15 @@ value Monday, T11-T19 the attribution parts, A1-A9 the kinds, A10-A12 the attrib
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES
 from test_export_brat import MALFORMED
+from test_export_xmi import DUPLICATE
 
 from khabar.core.findings import KhabarError
 from khabar.export.brat import brat_to_docs, docs_to_brat
@@ -84,6 +87,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("brat-reference", "the coreference chain T9 has 0 notes with entity=; expected exactly one (the entity's id, name and members)"),
         ("brat-reference", "Coref links T10, which is not a mention"),
     ],
+    "two chains of one entity id": [("id-duplicate", DUPLICATE.format(what="entity", id="e3", first="entity", line=41))],
 }
 
 
@@ -113,6 +117,32 @@ def test_export_brat_a_note_that_does_not_parse_is_reported_once_at_its_line(tmp
     assert [(f.check, f.line, f.message) for f in found] == [
         ("brat-syntax", line, "#6: expected key=value pairs (a value with spaces in double quotes); found 'just words'")
     ]
+
+
+@pytest.mark.parametrize(
+    ("note", "old", "new", "at", "expected"),
+    [
+        ("T6", "id=m6", "id=m1", r"^T6\t", {"what": "mention", "id": "m1", "first": "mention", "line": 1}),
+        ("T10", "id=v1", "id=m3", r"^T10\t", {"what": "value", "id": "m3", "first": "mention", "line": 3}),
+        ("R1", "id=r1", "id=e5", r"^R1\t", {"what": "relation", "id": "e5", "first": "entity", "line": 43}),
+        ("E3", "id=a3", "id=a2", r"^E3\t", {"what": "attribution", "id": "a2", "first": "attribution", "line": 37}),
+    ],
+    ids=["mention", "value", "relation", "attribution"],
+)
+def test_export_brat_an_id_used_again_is_found_at_the_second_item(note: str, old: str, new: str, at: str, expected: dict[str, Any], tmp_path: Path) -> None:
+    """Khabar's files link by id: two items of one id would merge what links to them, so the import refuses it,
+    at the line the second item is built from (a mention's, value's, relation's or event's own line)."""
+    [doc] = load_project(root=FIXTURES / "valid").documents
+    docs_to_brat(documents=[doc], out=tmp_path)
+    ann = tmp_path / f"{doc.id}.ann"
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("#") and f"AnnotatorNotes {note}\t" in line)
+    lines[i] = lines[i].replace(old, new, 1)
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs, found = brat_to_docs(folder=tmp_path)
+    line = next(n for n, text in enumerate(lines, 1) if re.match(at, text))
+    assert docs == []
+    assert [(f.check, f.line, f.message) for f in found] == [("id-duplicate", line, DUPLICATE.format(**expected))]
 
 
 def test_export_brat_every_malformed_case_has_its_words() -> None:

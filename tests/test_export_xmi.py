@@ -118,6 +118,10 @@ def test_export_xmi_hostile_xml_ends_fast_with_a_finding(talks: tuple[Document, 
     assert "root:" not in " ".join(f.message for f in found)  # nothing of /etc/passwd was read into a message
 
 
+DUPLICATE = (
+    "{what} id '{id}' is already the id of the {first} at line {line}; expected each id once in a document, across all layers "
+    "(the links to either would be merged): give this one an id of its own"
+)
 #: (the text to replace in talks.xmi, its replacement, every finding expected: check, line relative to the edited one,
 #: message). The edits add no line.
 MALFORMED: dict[str, tuple[str, str, list[tuple[str, int, str]]]] = {
@@ -197,6 +201,16 @@ MALFORMED: dict[str, tuple[str, str, list[tuple[str, int, str]]]] = {
         [("span-range", 0, "KhabarValue spans 50-50, which is empty; expected begin < end")],
     ),
     "unknown kind": (' kind="PRO"', ' kind="PRONOUN"', [("label-unknown", 0, "mention: `kind` must be one of NAM, NOM, PRO; found 'PRONOUN'")]),
+    "entity id used again": (
+        ' id="e2" entityType="PERSON"',
+        ' id="e1" entityType="PERSON"',
+        [("id-duplicate", 0, DUPLICATE.format(what="entity", id="e1", first="entity", line=42))],
+    ),
+    "value with a mention's id": (
+        ' id="v1" valueType',
+        ' id="m1" valueType',
+        [("id-duplicate", 0, DUPLICATE.format(what="value", id="m1", first="mention", line=47))],
+    ),
     "unknown fragment role": (
         ' role="cue"',
         ' role="speaker"',

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from khabar.core.findings import Finding
 from khabar.export.brat_format import META_KEYS, META_SUFFIX, ROLES
-from khabar.export.brat_resolve import Item, Problems, Resolver
+from khabar.export.brat_resolve import Item, Resolver
+from khabar.export.problems import Problems
 from khabar.io.corpus_files import SAFE_ID, decode
 from khabar.io.guards import MAX_CORPUS_BYTES, MAX_YAML_BYTES, read_guarded
 from khabar.schema.model import Document

@@ -10,15 +10,12 @@ of the wrong kind or in conflict; ``label-unknown``, ``span-range`` and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from khabar.core.findings import Finding, finding
 from khabar.export.brat_format import ATTRIBUTION_TYPE, COREF, EVENT, KIND, NOTE, PART_TYPES, RELATION_LABELS, parse_note, shown
-from khabar.io.tokenize import tokenize
+from khabar.export.problems import Problems
 from khabar.schema.labels import ATTRIBUTION_ROLES, ATTRIBUTION_TYPES, ENTITY_TYPES, MENTION_KINDS, VALUE_TYPES
-from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, SchemaError, Value
+from khabar.schema.model import Attribution, Document, Entity, Fragment, Mention, Relation, Value
 
 NOTE_KEYS = {"mention": ("id", "head", "entity", "name", "member"), "value": ("id",), "relation": ("id", "evidence"), "event": ("id",)}
 TEXT_TYPES = ENTITY_TYPES + VALUE_TYPES + tuple(PART_TYPES.values())
@@ -35,33 +32,6 @@ class Item:
     args: tuple[str, ...] = ()  # T: offsets; A: target, value; R: Arg1, Arg2; E: trigger; #: target; *: members
     roles: dict[str, str] = field(default_factory=dict)  # E: role -> target
     text: str = ""  # T: covered text; #: the note
-
-
-class Problems:
-    """The findings of one document, located in its ``.ann`` file."""
-
-    def __init__(self, shown: str, doc_id: str) -> None:
-        self.shown, self.doc_id = shown, doc_id
-        self.found: list[Finding] = []
-
-    def add(self, check: str, message: str, line: int, path: str | None = None) -> None:
-        self.found.append(finding(check, message, path=path or self.shown, line=line, document=self.doc_id))
-
-    def build(self, make: Callable[[], Any], line: int, what: str) -> Any:
-        try:
-            return make()
-        except SchemaError as exc:
-            self.add(exc.check, f"{what}: {exc.message}", line)
-            return None
-
-    def document(self, *, text: str, meta: dict[str, Any], layers: dict[str, Any]) -> Document | None:
-        """The imported document of ``text`` (tokenized here) with ``meta`` and its items by layer; None when any
-        finding so far is an error (the items that failed are missing from ``layers``)."""
-        if any(f.level == "error" for f in self.found):
-            return None
-        tokens, sentences = tokenize(text)
-        parts: dict[str, Any] = {name: tuple(items) for name, items in layers.items()}
-        return self.build(lambda: Document(id=self.doc_id, text=text, sentences=sentences, tokens=tokens, **meta, **parts), 1, "document")
 
 
 class Resolver:

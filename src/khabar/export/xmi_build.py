@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from khabar.export.brat_resolve import Problems
+from khabar.export.problems import Problems
 from khabar.export.xmi_types import ATTRIBUTION, ENTITY, FRAGMENT, MENTION, RELATION, VALUE, utf16_offsets
 from khabar.io.corpus_files import DOCUMENT_META
 from khabar.schema.labels import ATTRIBUTION_ROLES

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from khabar.core.findings import Finding, finding
-from khabar.export.brat_resolve import Problems
+from khabar.export.problems import Problems
 from khabar.export.xmi_build import cas_to_document
 from khabar.export.xmi_types import FEATURES, INTEGER, STRING, TYPE_SYSTEM_FILE, utf16_offsets
 from khabar.io.corpus_files import SAFE_ID
