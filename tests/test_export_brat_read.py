@@ -14,7 +14,7 @@ from conftest import FIXTURES
 from khabar.export.brat import brat_to_docs, docs_to_brat, render_meta
 from khabar.export.brat_format import META_KEYS
 from khabar.io import load_project
-from khabar.schema.labels import ATTRIBUTION_TYPES, MENTION_KINDS
+from khabar.schema.labels import ATTRIBUTION_TYPES, MENTION_KINDS, SPLITS, TEXT_LICENCES
 
 
 def _valid():  # type: ignore[no-untyped-def]
@@ -106,6 +106,20 @@ def test_export_brat_read_a_bad_metadata_file_is_reported_at_its_line(meta: str,
     _export(tmp_path)
     (tmp_path / "talks.meta.json").write_text(meta, encoding="utf-8")
     assert _found(tmp_path) == [("brat-syntax", "talks.meta.json", line, message)]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "check", "table"),
+    [("split", "train", "split-unknown", ", ".join(SPLITS)), ("licence", "MIT", "licence-unknown", ", ".join(TEXT_LICENCES))],
+    ids=["split", "licence"],
+)
+def test_export_brat_read_a_metadata_value_outside_its_table_is_reported_in_the_metadata_file(
+    key: str, value: str, check: str, table: str, tmp_path: Path
+) -> None:
+    """The model refuses the document, not a line of the ``.ann``: the finding is the metadata file's."""
+    _export(tmp_path)
+    (tmp_path / "talks.meta.json").write_text(json.dumps({key: value}), encoding="utf-8")
+    assert _found(tmp_path) == [(check, "talks.meta.json", 1, f"document: `{key}` must be one of {table}; found {value!r}")]
 
 
 def test_export_brat_read_findings_come_in_file_then_line_order(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def _read_document(ann: Path) -> tuple[Document | None, list[Finding]]:
     items = _parse(f, source)
     # Like the YAML reader: a file whose lines do not parse is not resolved further,
     # so its reader sees the root problems, not their echoes in every reference.
-    doc = None if any(x.level == "error" for x in f.found) else Resolver(f, items, text).document(meta)
+    doc = None if any(x.level == "error" for x in f.found) else Resolver(f, items, text).document(meta, meta_path=meta_path.as_posix())
     found = sorted(f.found, key=lambda x: (x.path or "", x.line or 0))
     return (None if any(x.level == "error" for x in found) else doc), found
 

@@ -47,7 +47,8 @@ class Resolver:
     def of(self, kind: str, *types: str) -> list[Item]:
         return [x for x in self.items.values() if x.kind == kind and (not types or x.type in types) and (kind != "T" or x.id in self.spans)]
 
-    def document(self, meta: dict[str, str | None]) -> Document | None:
+    def document(self, meta: dict[str, str | None], *, meta_path: str) -> Document | None:
+        """The document, or None with every problem in ``p``; ``meta`` was read from ``meta_path``."""
         self.read_spans()
         self.read_notes()
         self.read_attributes()
@@ -60,7 +61,7 @@ class Resolver:
             if target not in self.used and target in self.items and (self.items[target].kind != "T" or target in self.spans):
                 self.p.add("brat-reference", f"the note on {target} carries nothing Khabar reads; notes belong to mentions, values, relations and events", line)
         layers = {"entities": entities, "mentions": mentions, "values": values, "relations": relations, "attributions": attributions}
-        return self.p.document(text=self.text, meta=meta, layers=layers)
+        return self.p.document(text=self.text, meta=meta, layers=layers, meta_path=meta_path)
 
     def read_spans(self) -> None:
         n = len(self.text)

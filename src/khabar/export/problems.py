@@ -46,18 +46,20 @@ class Problems:
                 self._ids[key] = (what, line)
         return item
 
-    def _make(self, make: Callable[[], Any], line: int, what: str) -> Any:
+    def _make(self, make: Callable[[], Any], line: int, what: str, path: str | None = None) -> Any:
         try:
             return make()
         except SchemaError as exc:
-            self.add(exc.check, f"{what}: {exc.message}", line)
+            self.add(exc.check, f"{what}: {exc.message}", line, path)
             return None
 
-    def document(self, *, text: str, meta: dict[str, Any], layers: dict[str, Any]) -> Document | None:
+    def document(self, *, text: str, meta: dict[str, Any], layers: dict[str, Any], meta_path: str | None = None) -> Document | None:
         """The imported document of ``text`` (tokenized here) with ``meta`` and its items by layer; None when any
-        finding so far is an error (the items that failed are missing from ``layers``)."""
+        finding so far is an error (the items that failed are missing from ``layers``). The document's id is checked
+        before, so the model can refuse only ``meta``'s values (a ``split`` or ``licence`` outside its table): that
+        finding is at line 1 of ``meta_path``, the file they came from (the source file when there is none)."""
         if any(f.level == "error" for f in self.found):
             return None
         tokens, sentences = tokenize(text)
         parts: dict[str, Any] = {name: tuple(items) for name, items in layers.items()}
-        return self._make(lambda: Document(id=self.doc_id, text=text, sentences=sentences, tokens=tokens, **meta, **parts), 1, "document")
+        return self._make(lambda: Document(id=self.doc_id, text=text, sentences=sentences, tokens=tokens, **meta, **parts), 1, "document", meta_path)
