@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 
 # mlcroissant fixes its cache folder at import time: keep it inside the tests' temporary HF_HOME.
 os.environ.setdefault("CROISSANT_CACHE", os.path.join(os.environ["HF_HOME"], "croissant"))
@@ -138,12 +139,17 @@ def test_croissant_states_licence_version_and_citation(built: Path, project_root
 
 def test_croissant_metadata_is_the_same_in_processes_with_different_hash_seeds() -> None:
     """Two calls in one process share the string-hash seed, so a set iterated in hash order agrees with itself
-    there: each call runs in an interpreter of its own, with another PYTHONHASHSEED."""
+    there: each call runs in an interpreter of its own, with another PYTHONHASHSEED. The card's own front matter
+    (its tags and task ids, the keywords: a set of seven strings) is the metadata's."""
+    from khabar.io.cardfile import split_front_matter
+
+    card_meta, _ = split_front_matter((ROOT / "dataset_card.md").read_text(encoding="utf-8"))
+    assert len(card_meta["tags"]) + len(card_meta["task_ids"]) > 3, "too few keywords for their order to tell hash seeds apart"
     args = dict(
         version="1.2.3",
         configs_rows={"documents": {"test": 2}, "ner": {"test": 5}},
         files=["data/ner/test-00000-of-00001.parquet", "data/documents/test-00000-of-00001.parquet"],
-        card_meta={"pretty_name": "Khabar"},
+        card_meta={key: card_meta[key] for key in ("pretty_name", "tags", "task_ids")},
     )
     script = f"from khabar.dataset.croissant import croissant_metadata, dumps; print(dumps(croissant_metadata(**{args!r})), end='')"
     made = [
