@@ -196,3 +196,17 @@ def test_io_corpus_files_front_matter_syntax_is_found_at_its_line_of_the_corpus_
     # `published` is on line 3 of the file, line 2 of the front matter
     found = _read(tmp_path, "---\nid: talks\npublished: 2021-13-45\nlanguage: en\nlicence: CC-BY-4.0\nsplit: test\n---\nOne.\n")
     assert [(check, path, line) for check, _, path, line in found] == [("yaml-syntax", "corpus/talks.txt", 3)]
+
+
+def test_io_corpus_files_a_syntax_error_names_the_file_line_its_context_began_on(tmp_path: Path) -> None:
+    """A flow sequence opened on the file's line 3 (the front matter's line 2) and never closed: both lines the
+    finding states are the file's."""
+    found = _read(tmp_path, "---\nid: talks\ntitle: [a,\n  b\nlanguage: en\n---\nOne.\n")
+    assert found == [
+        (
+            "yaml-syntax",
+            "did not find expected ',' or ']' (while parsing a flow sequence that starts at line 3)",
+            "corpus/talks.txt",
+            5,
+        )
+    ]

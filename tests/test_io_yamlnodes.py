@@ -198,13 +198,17 @@ def test_io_yamlnodes_a_control_character_is_named_with_its_line_and_column() ->
 
 
 def test_io_yamlnodes_findings_move_by_the_offset_and_only_syntax_gets_the_hint() -> None:
-    exc = YamlSyntaxError((YamlProblem("yaml-alias", 2, "alias."), YamlProblem("yaml-syntax", 5, "bad.")))
+    exc = YamlSyntaxError(
+        (YamlProblem("yaml-alias", 2, "alias."), YamlProblem("yaml-syntax", 5, "bad."), YamlProblem("yaml-syntax", 7, "worse", ("while reading", 6)))
+    )
     found = yaml_findings(exc, path="corpus/x.txt", offset=3, hint=" (hint)")
     assert [(f.check, f.path, f.line, f.message) for f in found] == [
         ("yaml-alias", "corpus/x.txt", 5, "alias."),
         ("yaml-syntax", "corpus/x.txt", 8, "bad. (hint)"),
+        ("yaml-syntax", "corpus/x.txt", 10, "worse (while reading that starts at line 9) (hint)"),  # the context's line moves too
     ]
-    assert [(f.line, f.message) for f in yaml_findings(exc, path="p")] == [(2, "alias."), (5, "bad.")]
+    assert [(f.line, f.message) for f in yaml_findings(exc, path="p")] == [(2, "alias."), (5, "bad."), (7, "worse (while reading that starts at line 6)")]
+    assert exc.message == "alias." and exc.problems[2].message == "worse (while reading that starts at line 6)"
 
 
 def test_io_yamlnodes_line_of_falls_back_to_the_container_then_the_default() -> None:

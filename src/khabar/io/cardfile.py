@@ -4,32 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from khabar.core.findings import KhabarError, finding
+from khabar.io.yamlnodes import YamlSyntaxError, load_yaml, plain, yaml_findings
 
 CARD = "dataset_card.md"
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """The card's front matter (the YAML between the ``---`` lines that open it) and its body. The front matter is
+    read as every YAML file of Khabar's (:func:`~khabar.io.yamlnodes.load_yaml`): a repeated key, an anchor or a
+    too-deep structure is a finding at its line, as a syntax error is; an empty front matter is an empty mapping."""
     if not text.startswith("---\n") or "\n---\n" not in text[4:]:
         raise KhabarError([finding("yaml-syntax", "expected YAML front matter between `---` lines at the top of the card", path=CARD, line=1)])
     end = text.index("\n---\n", 4)
     try:
-        front = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # the front matter starts on line 2
-        raise KhabarError(
-            [
-                finding(
-                    "yaml-syntax",
-                    f"expected the card's front matter to parse as YAML; found: {getattr(exc, 'problem', None) or exc} (fix the YAML between the `---` lines)",
-                    path=CARD,
-                    line=line,
-                )
-            ]
-        ) from None
+        front = load_yaml(text[4 : end + 1])
+    except YamlSyntaxError as exc:  # the front matter starts on line 2
+        raise KhabarError(yaml_findings(exc, path=CARD, offset=1, hint=" (fix the YAML between the `---` lines)")) from None
+    if front is None:
+        return {}, text[end + 5 :]
     if not isinstance(front, dict):
         raise KhabarError(
             [
@@ -41,4 +34,4 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
                 )
             ]
         )
-    return front, text[end + 5 :]
+    return plain(front), text[end + 5 :]

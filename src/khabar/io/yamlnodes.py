@@ -65,7 +65,19 @@ class LList(list):
 class YamlProblem:
     check: str  # yaml-syntax, yaml-alias, yaml-too-deep or yaml-int-too-long
     line: int
-    message: str
+    problem: str
+    context: tuple[str, int] | None = None  # a syntax error's: what the parser was reading, and the line it began
+
+    @property
+    def message(self) -> str:
+        return self.moved(0)
+
+    def moved(self, offset: int) -> str:
+        """The message, its context's line moved by ``offset`` as the problem's own line is (:func:`yaml_findings`)."""
+        if self.context is None:
+            return self.problem
+        reading, began = self.context
+        return f"{self.problem} ({reading} that starts at line {began + offset})"
 
 
 class YamlSyntaxError(ValueError):
@@ -80,7 +92,7 @@ class YamlSyntaxError(ValueError):
 def yaml_findings(exc: YamlSyntaxError, *, path: str, offset: int = 0, hint: str = "") -> list[Finding]:
     """One finding per problem of ``exc``, its line moved by ``offset`` (a front matter's lines
     follow a ``---`` line); ``hint`` ends the message of each ``yaml-syntax`` finding."""
-    return [finding(p.check, p.message + (hint if p.check == "yaml-syntax" else ""), path=path, line=p.line + offset) for p in exc.problems]
+    return [finding(p.check, p.moved(offset) + (hint if p.check == "yaml-syntax" else ""), path=path, line=p.line + offset) for p in exc.problems]
 
 
 def _line(event: Any) -> int:
@@ -227,7 +239,7 @@ def _error(exc: yaml.YAMLError, text: str) -> YamlProblem:
         return YamlProblem("yaml-too-deep", line, _TOO_DEEP)
     context, began = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if problem is not None and context is not None and began is not None:  # what the parser was reading, and where it began
-        problem = f"{problem} ({context} that starts at line {began.line + 1})"
+        return YamlProblem("yaml-syntax", line, problem.strip(), (context, began.line + 1))
     return YamlProblem("yaml-syntax", line, f"{problem or exc}".strip())
 
 
@@ -247,6 +259,16 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
     if builder.problems:
         raise YamlSyntaxError(tuple(builder.problems))
+    return value
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every :class:`LDict` and :class:`LList` in it made a plain dict and list (which
+    ``yaml.safe_dump`` writes: it refuses subclasses)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
     return value
 
 
