@@ -38,7 +38,7 @@ _TABLE: tuple[tuple[str, str, str, str], ...] = (
         "A corpus or annotation file (and a text given to `khabar new` or imported from brat) holds no control character but tab and newline: no NUL, DEL or C1 control. One finding a line; a file that has one is not parsed further.",
     ),
     ("line-endings", _E, "format", "Files use LF line endings, never CR or CRLF."),
-    ("yaml-syntax", _E, "format", "Annotation and corpus front matter parse as YAML."),
+    ("yaml-syntax", _E, "format", "Annotation files, corpus front matter and the card template's front matter parse as YAML, with unique string keys."),
     ("yaml-unknown-key", _E, "format", "No key outside the schema (typos are not ignored)."),
     ("yaml-missing-key", _E, "format", "Every required key is present."),
     ("yaml-type", _E, "format", "Every value has the schema's type."),
