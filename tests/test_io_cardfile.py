@@ -31,14 +31,16 @@ def test_io_cardfile_the_repository_card_reads_as_plain_yaml_does() -> None:
 @pytest.mark.parametrize(
     ("text", "front", "body"),
     [
-        ("---\n# only a comment\n---\n", {}, ""),
+        ("---\n# only a comment\n---\nBody\n", {}, "Body\n"),
+        ("---\n\n---\nBody\n", {}, "Body\n"),
+        ("---\n---\npretty_name: K\n---\nBody\n", {"pretty_name": "K"}, "Body\n"),
         (
             "---\npretty_name: K\ntags:\n- a\n- b\n---\n# Title\n\n---\nnot front matter\n",
             {"pretty_name": "K", "tags": ["a", "b"]},
             "# Title\n\n---\nnot front matter\n",
         ),
     ],
-    ids=["a-comment", "a-rule-in-the-body"],
+    ids=["a-comment", "an-empty-line", "a-document-marker-first", "a-rule-in-the-body"],
 )
 def test_io_cardfile_front_matter_and_body_are_split_at_the_first_closing_rule(text: str, front: dict[str, object], body: str) -> None:
     assert split_front_matter(text) == (front, body)
