@@ -47,15 +47,15 @@ def test_io_manifest_a_sound_manifest_is_read_with_no_finding(tmp_path: Path) ->
     assert check_integrity(built=built, manifest=manifest) == []
 
 
-@pytest.mark.parametrize("check", ["publish-integrity", "gold-integrity"])
-def test_io_manifest_a_missing_manifest_is_a_finding_of_the_check_asked_for(check: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("check", [None, "gold-integrity"], ids=["by-default", "asked-for"])
+def test_io_manifest_a_missing_manifest_is_a_finding_of_the_check_asked_for(check: str | None, tmp_path: Path) -> None:
+    """``publish`` checks by default; ``evaluate`` asks for ``gold-integrity``."""
     built = tmp_path / "khabar"
     built.mkdir()
-    manifest, problems = read_manifest(built, check=check)
+    manifest, problems = read_manifest(built) if check is None else read_manifest(built, check=check)
     assert manifest is None
-    assert where(problems, built) == [
-        (check, f"khabar/{MANIFEST}", 1, f"expected {MANIFEST} in {built.as_posix()}; found none (build the folder with `khabar build`)")
-    ]
+    message = f"expected {MANIFEST} in {built.as_posix()}; found none (build the folder with `khabar build`)"
+    assert where(problems, built) == [(check or "publish-integrity", f"khabar/{MANIFEST}", 1, message)]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_io_manifest_a_fifo_is_a_finding_not_a_hang(tmp_path: Path) -> None:
     os.mkfifo(built / MANIFEST)
     manifest, problems = read_manifest(built)
     assert manifest is None
-    assert [(f.check, f.line) for f in problems] == [("file-special", 1)]
+    assert [(f.check, f.path, f.line) for f in problems] == [("file-special", (built / MANIFEST).as_posix(), 1)]
 
 
 def test_io_manifest_every_missing_changed_and_unlisted_file_is_a_finding_in_name_order(tmp_path: Path) -> None:
