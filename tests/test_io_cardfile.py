@@ -72,3 +72,16 @@ def test_io_cardfile_front_matter_and_body_are_split_at_the_first_closing_rule(t
 )
 def test_io_cardfile_each_problem_is_a_finding_at_its_line_of_the_card(text: str, expected: list[tuple[str, int, str]]) -> None:
     assert problems(text) == [(check, CARD, line, message) for check, line, message in expected]
+
+
+def test_io_cardfile_a_built_card_is_located_in_the_file_it_was_read_from() -> None:
+    """``write_croissant`` reads the built folder's README.md: its findings name that file, not the template."""
+    with pytest.raises(KhabarError) as raised:
+        split_front_matter("---\na: 1\na: 2\n---\n", shown="dist/khabar/README.md")
+    assert [(f.check, f.path, f.line) for f in raised.value.findings] == [("yaml-syntax", "dist/khabar/README.md", 3)]
+    with pytest.raises(KhabarError) as raised:
+        split_front_matter("no front matter\n", shown="dist/khabar/README.md")
+    assert [(f.path, f.line) for f in raised.value.findings] == [("dist/khabar/README.md", 1)]
+    with pytest.raises(KhabarError) as raised:
+        split_front_matter("---\n- a\n---\n", shown="dist/khabar/README.md")
+    assert [(f.path, f.line) for f in raised.value.findings] == [("dist/khabar/README.md", 2)]

@@ -271,7 +271,8 @@ def write_croissant(
 ) -> Path:
     """Write ``croissant.json`` into the (staged) dataset ``folder``, from its rendered README.md and the ``project``'s
     repository URL and creators (:func:`khabar.io.citation.project_meta`)."""
-    front, body = split_front_matter((folder / "README.md").read_text(encoding="utf-8"))
+    readme = folder / "README.md"
+    front, body = split_front_matter(readme.read_text(encoding="utf-8"), shown=readme.as_posix())
     card_meta = {**front, "citation": citation(body), "date_published": released(body, version)}
     if project is not None:
         card_meta |= {"url": project.repository, "creators": project.creators}

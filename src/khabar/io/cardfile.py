@@ -10,17 +10,18 @@ from khabar.io.yamlnodes import YamlSyntaxError, load_yaml, plain, yaml_findings
 CARD = "dataset_card.md"
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+def split_front_matter(text: str, *, shown: str = CARD) -> tuple[dict[str, Any], str]:
     """The card's front matter (the YAML between the ``---`` lines that open it) and its body. The front matter is
     read as every YAML file of Khabar's (:func:`~khabar.io.yamlnodes.load_yaml`): a repeated key, an anchor or a
-    too-deep structure is a finding at its line, as a syntax error is; an empty front matter is an empty mapping."""
+    too-deep structure is a finding at its line of ``shown`` (the template; a built card is its folder's README.md),
+    as a syntax error is; an empty front matter is an empty mapping."""
     if not text.startswith("---\n") or "\n---\n" not in text[4:]:
-        raise KhabarError([finding("yaml-syntax", "expected YAML front matter between `---` lines at the top of the card", path=CARD, line=1)])
+        raise KhabarError([finding("yaml-syntax", "expected YAML front matter between `---` lines at the top of the card", path=shown, line=1)])
     end = text.index("\n---\n", 4)
     try:
         front = load_yaml(text[4 : end + 1])
     except YamlSyntaxError as exc:  # the front matter starts on line 2
-        raise KhabarError(yaml_findings(exc, path=CARD, offset=1, hint=" (fix the YAML between the `---` lines)")) from None
+        raise KhabarError(yaml_findings(exc, path=shown, offset=1, hint=" (fix the YAML between the `---` lines)")) from None
     if front is None:
         return {}, text[end + 5 :]
     if not isinstance(front, dict):
@@ -29,7 +30,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
                 finding(
                     "yaml-type",
                     f"expected the card's front matter to be a mapping (pretty_name, license, ...); found {type(front).__name__}",
-                    path=CARD,
+                    path=shown,
                     line=2,
                 )
             ]
