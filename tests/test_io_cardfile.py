@@ -85,3 +85,16 @@ def test_io_cardfile_a_built_card_is_located_in_the_file_it_was_read_from() -> N
     with pytest.raises(KhabarError) as raised:
         split_front_matter("---\n- a\n---\n", shown="dist/khabar/README.md")
     assert [(f.path, f.line) for f in raised.value.findings] == [("dist/khabar/README.md", 2)]
+
+
+def test_io_cardfile_front_matter_written_twice_over_one_value_has_no_alias_and_reads_back() -> None:
+    """A list met twice is written out twice (``yaml.safe_dump`` would write an anchor, which the reader refuses)."""
+    from khabar.io.cardfile import render_front_matter
+
+    shared = ["a", "b"]
+    front = {"pretty_name": "K", "tags": shared, "task_ids": shared, "configs": [{"data_files": shared}]}
+    written = render_front_matter(front)
+    assert "&" not in written and "*" not in written
+    assert "&id001" in yaml.safe_dump(front)  # what the plain dumper would do
+    assert split_front_matter(f"---\n{written}---\nBody\n") == (front, "Body\n")
+    assert list(yaml.safe_load(written)) == ["pretty_name", "tags", "task_ids", "configs"]  # in the order given

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import yaml
 from datasets import DatasetInfo
 
 from khabar.baselines.scores import BaselineScores, baselines_markdown
@@ -24,7 +23,7 @@ from khabar.core.findings import KhabarError, finding
 from khabar.dataset.card_examples import examples_markdown
 from khabar.dataset.card_tables import load_example, rows_table, stat_placeholders
 from khabar.evaluate.agreement_report import agreement_markdown
-from khabar.io.cardfile import CARD, split_front_matter
+from khabar.io.cardfile import CARD, render_front_matter, split_front_matter
 from khabar.io.changelog import changelog_text, release_date
 from khabar.io.citation import CITATION, ProjectMeta, bibtex, project_meta
 from khabar.io.guards import require_project_file
@@ -179,5 +178,5 @@ def render_card(
                 )
             ]
         ) from None
-    header = yaml.safe_dump(metadata(front, rows=rows, files=files, stage=stage, documents=documents), sort_keys=False, allow_unicode=True, width=1000)
+    header = render_front_matter(metadata(front, rows=rows, files=files, stage=stage, documents=documents))
     return f"---\n{header}---\n{filled}"

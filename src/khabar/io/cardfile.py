@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+import yaml
 
 from khabar.core.findings import KhabarError, finding
 from khabar.io.yamlnodes import YamlSyntaxError, load_yaml, plain, yaml_findings
@@ -36,3 +39,16 @@ def split_front_matter(text: str, *, shown: str = CARD) -> tuple[dict[str, Any],
             ]
         )
     return plain(front), text[end + 5 :]
+
+
+class _NoAliases(yaml.SafeDumper):
+    """A safe dumper that writes a value met twice out in full again, never as an anchor and alias: the card's
+    reader (:func:`split_front_matter`, like every YAML reader of Khabar's) refuses those."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def render_front_matter(front: Mapping[str, Any]) -> str:
+    """The card's YAML front matter (without its ``---`` lines), in the key order given, as :func:`split_front_matter` reads it back."""
+    return yaml.dump(dict(front), Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=1000)
