@@ -98,3 +98,12 @@ def test_io_cardfile_front_matter_written_twice_over_one_value_has_no_alias_and_
     assert "&id001" in yaml.safe_dump(front)  # what the plain dumper would do
     assert split_front_matter(f"---\n{written}---\nBody\n") == (front, "Body\n")
     assert list(yaml.safe_load(written)) == ["pretty_name", "tags", "task_ids", "configs"]  # in the order given
+
+
+def test_io_cardfile_front_matter_keeps_its_characters_and_long_values_on_one_line() -> None:
+    """The card is read by people too: no `\\u` escapes, and a long description stays one line (up to 1,000 characters)."""
+    from khabar.io.cardfile import render_front_matter
+
+    long = " ".join(["annotations under CC BY 4.0;"] * 20)
+    written = render_front_matter({"pretty_name": "Khabar: Ünal in Tehran", "license_details": long})
+    assert written.splitlines() == ["pretty_name: 'Khabar: Ünal in Tehran'", f"license_details: {long}"]
