@@ -358,11 +358,12 @@ def talks(tmp_path: Path) -> tuple[Document, Path]:
 
 def text_document(*, doc_id: str, text: str, entities: tuple[Any, ...] = (), mentions: tuple[Any, ...] = ()) -> Document:
     """A document of ``text`` (tokenized by Khabar's tokenizer, no metadata) with the given entities and mentions."""
+    from khabar.io.corpus_files import DOCUMENT_META
     from khabar.io.tokenize import tokenize
     from khabar.schema.model import Document
 
     tokens, sentences = tokenize(text)
-    meta = dict.fromkeys(("title", "source", "url", "published", "licence", "attribution", "split", "provenance"))
+    meta = dict.fromkeys(key for key in DOCUMENT_META if key not in ("id", "language"))
     return Document(
         id=doc_id,
         language="en",

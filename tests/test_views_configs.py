@@ -3,28 +3,21 @@ documents, and the Arrow tables a build writes (and the ``build-roundtrip`` find
 
 from __future__ import annotations
 
-import random
 import re
 from typing import Any
 
 import pyarrow as pa
 import pytest
 from conftest import FIXTURES
-from test_views_published import with_tokens
+from test_views_published import synthetic_documents
 
 from khabar.io import load_project
 from khabar.schema.labels import NER_LABELS
 from khabar.schema.model import Document
 from khabar.views import configs
 from khabar.views.configs import CONFIGS, config, view_rows, view_tables
-from khabar.workflow.synthetic import synthetic_document
 
 NAMES = [c.name for c in CONFIGS]
-
-
-def generated(n: int, seed: int = 3) -> list[Document]:
-    rng = random.Random(seed)
-    return [with_tokens(synthetic_document(f"syn-{i}", rng)) for i in range(n)]
 
 
 def unit_count(unit: str, doc: Document) -> int:
@@ -43,7 +36,7 @@ def test_views_configs_description_says_what_a_row_is(name: str) -> None:
     cfg = config(name)
     match = re.fullmatch(r"One row per (\w+)[:,] [^\n]+\.", cfg.description)
     assert match, cfg.description
-    for doc in generated(2):
+    for doc in synthetic_documents(3, 2):
         assert sum(1 for _ in cfg.rows(doc)) == unit_count(match.group(1), doc)
 
 
@@ -54,7 +47,7 @@ def test_views_configs_ner_description_counts_the_labels() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_views_configs_view_rows_are_each_documents_rows_in_order(name: str) -> None:
-    docs = generated(3)
+    docs = synthetic_documents(3, 3)
     rows = [row for doc in docs for row in config(name).rows(doc)]
     assert rows
     assert list(view_rows(name, docs)) == rows

@@ -304,6 +304,12 @@ def with_tokens(doc: Document) -> Document:
     return replace(doc, tokens=tokens, sentences=sentences)
 
 
+def synthetic_documents(seed: int, n: int) -> list[Document]:
+    """``n`` documents of :mod:`khabar.workflow.synthetic` from ``seed``, tokenized, in the splits by turns."""
+    rng = random.Random(seed)
+    return [with_tokens(synthetic_document(f"syn-{seed}-{i}", rng, split=SPLITS[i % 2])) for i in range(n)]
+
+
 WORDS = ("Kabul", "talks", "Iran", "said", "the", "Ahmad", "Massoud", "on", "Monday", "2021", ",")
 
 

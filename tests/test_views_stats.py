@@ -9,22 +9,19 @@ the figures' input, not their work.
 
 from __future__ import annotations
 
-import random
 from collections import Counter
-from dataclasses import replace
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, text_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_views_published import Source, ner_documents, ner_spans, read_sources, source_of, with_tokens
+from test_views_published import Source, ner_documents, ner_spans, read_sources, source_of, synthetic_documents
 
 from khabar.io import load_project
 from khabar.schema.labels import SPLITS
 from khabar.schema.model import Document
 from khabar.views.stats import BY_LABEL, TOTALS, corpus_stats, document_counts, split_stats, split_stats_from_counts, stats_from_counts
-from khabar.workflow.synthetic import synthetic_document
 
 #: The label each by-label figure counts, per layer of the annotation file (``ner`` is the derived flat layer).
 LABELLED = {
@@ -79,11 +76,6 @@ def project(root: Any) -> tuple[list[Document], list[Source]]:
     return docs, sources
 
 
-def synthetic(seed: int, n: int) -> list[Document]:
-    rng = random.Random(seed)
-    return [with_tokens(synthetic_document(f"syn-{seed}-{i}", rng, split=SPLITS[i % 2])) for i in range(n)]
-
-
 def as_lists(figures: dict[str, Any]) -> dict[str, Any]:
     """Figures with each by-label mapping as its list of items, so that a comparison also sees their order."""
     return {key: list(value.items()) if isinstance(value, dict) else value for key, value in figures.items()}
@@ -113,7 +105,7 @@ def test_views_stats_split_figures_equal_the_annotation_files_of_each_split(root
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4))
 def test_views_stats_figures_of_generated_documents_equal_their_files(seed: int, n: int) -> None:
-    docs = synthetic(seed, n)
+    docs = synthetic_documents(seed, n)
     sources = [source_of(d) for d in docs]
     assert as_lists(corpus_stats(docs)) == as_lists(expected_figures(sources))
     figures = split_stats(docs)
@@ -130,7 +122,7 @@ def test_views_stats_ner_figures_of_nested_and_adjacent_names_equal_their_files(
 
 
 def test_views_stats_document_counts_key_totals_by_an_empty_label() -> None:
-    [doc] = synthetic(5, 1)
+    [doc] = synthetic_documents(5, 1)
     counts = document_counts(doc)
     assert {figure for figure, label in counts if label == ""} == set(TOTALS)
     assert {figure for figure, label in counts if label != ""} <= set(BY_LABEL)
@@ -140,12 +132,9 @@ def test_views_stats_document_counts_key_totals_by_an_empty_label() -> None:
 
 def test_views_stats_an_entity_without_mentions_is_no_singleton_and_members_make_a_group() -> None:
     """Three entities: one named twice, one once, one never (and a group of the first two); one singleton."""
-    from test_views_published import tokenize
-
     from khabar.schema.model import Entity, Mention
 
     text = "Ahmad met Ali. Ahmad left.\n"
-    tokens, sentences = tokenize(text)
     entities = (
         Entity("ahmad", "PERSON", "Ahmad"),
         Entity("ali", "PERSON", "Ali"),
@@ -157,9 +146,7 @@ def test_views_stats_an_entity_without_mentions_is_no_singleton_and_members_make
         Mention("m2", "ali", "NAM", 10, 13, "Ali", 10, 13),
         Mention("m3", "ahmad", "NAM", 15, 20, "Ahmad", 15, 20),
     )
-    [doc] = synthetic(7, 1)
-    doc = replace(doc, text=text, tokens=tokens, sentences=sentences, entities=entities, mentions=mentions, values=(), relations=(), attributions=())
-    figures = corpus_stats([doc])
+    figures = corpus_stats([text_document(doc_id="talks", text=text, entities=entities, mentions=mentions)])
     assert (figures["entities"], figures["group entities"], figures["singleton entities"], figures["mentions"]) == (4, 1, 1, 3)
     assert figures["mentions by kind"] == {"NAM": 3}
     assert figures["ner spans by label"] == {"PERSON": 3}
